@@ -1,0 +1,117 @@
+# kith: build, test, demo and benchmarks.  `make demo` and `make test` are
+# the README's two commands; both install missing system packages first.
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+SANITIZE ?=
+PKG_CONFIG ?= pkg-config
+
+PKGS     := sqlite3 libxml-2.0 libpcre2-8 nettle
+WARN     := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
+            -Wwrite-strings -Wvla -Wshadow -Werror
+KCFLAGS  := -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) -fvisibility=hidden \
+            -Iinclude -Isrc -I$(BUILD)/gen -MMD -MP
+ifneq ($(SANITIZE),)
+KCFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDSAN    := -fsanitize=$(SANITIZE)
+endif
+DEPCFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+TESTLIBS  = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+BENCH_SRC:= $(wildcard bench/*.c)
+EMBEDDED := schemas/feed.xsd schemas/patient.xsd corpus/weights.conf corpus/synonyms.rules
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o $(BUILD)/gen/districts.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+LIBKITH  := $(BUILD)/libkith.a
+KITH     := $(BUILD)/kith
+
+.PHONY: all deps demo test check san bench-quality bench-perf install uninstall \
+        format lint clean
+all: $(LIBKITH) $(KITH) $(BENCH_BIN)
+
+deps:
+	@if [ -z "$$KITH_NO_DEPS" ]; then sh scripts/deps.sh; fi
+
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED)
+	@mkdir -p $(@D)
+	sh scripts/embed.sh kith_feed_xsd=schemas/feed.xsd kith_patient_xsd=schemas/patient.xsd \
+	  kith_default_weights=corpus/weights.conf kith_default_synonyms=corpus/synonyms.rules > $@.tmp
+	mv $@.tmp $@
+$(BUILD)/gen/districts.c: scripts/postcodes.sh corpus/uk-postcode-districts.csv
+	@mkdir -p $(@D)
+	sh scripts/postcodes.sh corpus/uk-postcode-districts.csv > $@.tmp
+	mv $@.tmp $@
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(KCFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) $(DEPCFLAGS) $(CFLAGS) -c $< -o $@
+$(LIB_OBJ) $(CLI_OBJ): | $(BUILD)/gen/embedded.c $(BUILD)/gen/districts.c
+
+$(LIBKITH): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+$(KITH): $(CLI_OBJ) $(LIBKITH)
+	$(CC) $(CFLAGS) $(LDSAN) -o $@ $(CLI_OBJ) $(LIBKITH) $(DEPLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(LIBKITH)
+	$(CC) $(CFLAGS) $(LDSAN) -o $@ $< $(BUILD)/tests/support.o $(LIBKITH) $(DEPLIBS) $(TESTLIBS)
+$(BUILD)/tests/support.o: tests/support.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) $(DEPCFLAGS) $(CFLAGS) -c $< -o $@
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBKITH)
+	$(CC) $(CFLAGS) $(LDSAN) -o $@ $< $(LIBKITH) $(DEPLIBS)
+
+# The tests run twice: a plain build, then AddressSanitizer and
+# UndefinedBehaviorSanitizer.  Neither build is ever timed.
+test: deps
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory san
+
+check: $(KITH) $(TEST_BIN)
+	@sh tests/run.sh $(BUILD) $(TEST_BIN)
+
+san:
+	$(MAKE) --no-print-directory BUILD=build/san SANITIZE=address,undefined CFLAGS="-O1 -g" check
+
+demo: deps all
+	@sh scripts/demo.sh $(BUILD)
+
+bench-quality: deps all
+	@sh bench/quality.sh $(BUILD)
+
+bench-perf: deps all
+	@sh bench/perf.sh $(BUILD)
+
+install: $(LIBKITH) $(KITH)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/kith
+	install -m 755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
+	install -m 644 $(LIBKITH) $(DESTDIR)$(PREFIX)/lib/libkith.a
+	install -m 644 include/kith.h $(DESTDIR)$(PREFIX)/include/kith.h
+	install -m 644 include/kith/*.h $(DESTDIR)$(PREFIX)/include/kith/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@PKGS@|$(PKGS)|' kith.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kith.pc
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/kith $(DESTDIR)$(PREFIX)/lib/libkith.a \
+	  $(DESTDIR)$(PREFIX)/include/kith.h $(DESTDIR)$(PREFIX)/include/kith \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/kith.pc
+
+format:
+	clang-format -i src/*.[ch] include/*.h include/kith/*.h cli/*.[ch] tests/*.[ch] bench/*.c
+lint:
+	@sh scripts/lint.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,24 @@
+/*
+ * The kith program: one function per subcommand, each a thin client of the
+ * public API in include/kith/.
+ */
+#ifndef KITH_CLI_H
+#define KITH_CLI_H
+
+#include <stdio.h>
+
+#include "kith.h"
+
+/* Exit statuses shared by every subcommand. */
+enum { CLI_OK = 0, CLI_WARNINGS = 1, CLI_ERROR = 2 };
+
+int cli_index(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_stats(int argc, char **argv);
+
+/* Prints diagnostics to f, at most limit of them (0: all), then a count of the rest. */
+void cli_print_diags(FILE *f, const kith_diag_list *diags, size_t limit, const char *more_hint);
+/* "kith: " + message on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * The directory maintainers' commands: index, check and stats.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Larger feeds get a progress bar on a terminal. */
+#define PROGRESS_MIN_BYTES (4u << 20)
+
+typedef struct progress {
+	const char *path;
+	int shown;
+} progress;
+
+static void show_progress(void *data, size_t done, size_t total)
+{
+	progress *p = data;
+
+	if (total < PROGRESS_MIN_BYTES || !total)
+		return;
+	fprintf(stderr, "\r%s: %3u%% ", p->path, (unsigned)(done * 100 / total));
+	fflush(stderr);
+	p->shown = 1;
+}
+
+static void index_usage(FILE *f)
+{
+	fprintf(f, "usage: kith index [--skip-bad-groups] [--quiet] DB FEED.xml...\n"
+		   "  Loads each feed into the index DB (created when missing), each in one\n"
+		   "  transaction: a feed that fails changes nothing, and the others still load.\n"
+		   "  --skip-bad-groups  leave out groups that break a rule, load the rest\n"
+		   "  --quiet            print only errors\n");
+}
+
+int cli_index(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"skip-bad-groups", no_argument, NULL, 's'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	kith_load_opts opts = KITH_LOAD_OPTS_INIT;
+	kith_index *idx = NULL;
+	int c, i, quiet = 0, failed = 0, status = CLI_OK;
+
+	while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+		switch (c) {
+		case 's': opts.skip_bad_groups = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': index_usage(stdout); return CLI_OK;
+		default: index_usage(stderr); return CLI_ERROR;
+		}
+	}
+	if (argc - optind < 2) {
+		index_usage(stderr);
+		return CLI_ERROR;
+	}
+	if (kith_index_open(&idx, argv[optind], KITH_OPEN_CREATE) != 0) {
+		cli_error("%s", kith_index_errmsg(idx));
+		kith_index_free(idx);
+		return CLI_ERROR;
+	}
+	for (i = optind + 1; i < argc; i++) {
+		kith_diag_list *diags = NULL;
+		kith_load_report r;
+		progress p = {argv[i], 0};
+		int rc;
+
+		if (kith_diag_list_new(&diags) != 0) {
+			cli_error("out of memory");
+			status = CLI_ERROR;
+			break;
+		}
+		if (isatty(STDERR_FILENO)) {
+			opts.progress = show_progress;
+			opts.progress_data = &p;
+		}
+		rc = kith_index_load(idx, argv[i], &opts, &r, diags);
+		if (p.shown)
+			fprintf(stderr, "\r\033[K");
+		if (rc == 0) {
+			if (!quiet)
+				cli_print_diags(stderr, diags, 20, "(kith check lists them all)");
+			if (!quiet && r.identical)
+				fprintf(stderr, "%s: %s: unchanged since the last load (%zu groups)\n", argv[i],
+					r.feed_id, r.unchanged);
+			else if (!quiet)
+				fprintf(stderr,
+					"%s: %s: %zu added, %zu updated, %zu removed, %zu unchanged, %zu skipped, "
+					"%zu warnings\n",
+					argv[i], r.feed_id, r.added, r.updated, r.removed, r.unchanged, r.skipped,
+					r.warnings);
+		} else {
+			size_t errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
+			cli_print_diags(stderr, diags, quiet ? 0 : 50, NULL);
+			if (errors)
+				fprintf(stderr, "%s: not loaded, nothing changed (%zu error%s)\n", argv[i], errors,
+					errors == 1 ? "" : "s");
+			else
+				fprintf(stderr, "%s: not loaded, nothing changed: %s\n", argv[i],
+					kith_index_errmsg(idx));
+			failed++;
+		}
+		kith_diag_list_free(diags);
+	}
+	kith_index_free(idx);
+	if (failed)
+		status = CLI_ERROR;
+	return status;
+}
+
+static void check_usage(FILE *f)
+{
+	fprintf(f, "usage: kith check [--strict] [--date YYYY-MM-DD] FEED.xml...\n"
+		   "  Validates feeds without a database and warns about what serves people\n"
+		   "  badly (unknown tags, stale listings, no access facts or schedule,\n"
+		   "  duplicates).  Exit 0 when clean, 1 on warnings with --strict, 2 on errors.\n");
+}
+
+int cli_check(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"strict", no_argument, NULL, 's'},
+		{"date", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	kith_check_opts opts = KITH_CHECK_OPTS_INIT;
+	kith_diag_list *diags = NULL;
+	int c, strict = 0, rc;
+	size_t errors, warnings;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 's': strict = 1; break;
+		case 'd': opts.today = optarg; break;
+		case 'h': check_usage(stdout); return CLI_OK;
+		default: check_usage(stderr); return CLI_ERROR;
+		}
+	}
+	if (argc - optind < 1) {
+		check_usage(stderr);
+		return CLI_ERROR;
+	}
+	if (kith_diag_list_new(&diags) != 0) {
+		cli_error("out of memory");
+		return CLI_ERROR;
+	}
+	rc = kith_check_feeds((const char *const *)argv + optind, (size_t)(argc - optind), &opts, diags);
+	cli_print_diags(stdout, diags, 0, NULL);
+	errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
+	warnings = kith_diag_list_count_of(diags, KITH_DIAG_WARNING);
+	printf("%d feed%s checked: %zu error%s, %zu warning%s\n", argc - optind, argc - optind == 1 ? "" : "s",
+	       errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	kith_diag_list_free(diags);
+	if (rc != 0 || errors)
+		return CLI_ERROR;
+	return strict && warnings ? CLI_WARNINGS : CLI_OK;
+}
+
+static void stats_usage(FILE *f)
+{
+	fprintf(f, "usage: kith stats [--date YYYY-MM-DD] DB\n"
+		   "  What the index holds: feeds with publisher, load time and groups;\n"
+		   "  listings by freshness; gaps (no access facts, schedule, location); tags.\n");
+}
+
+static void pct_line(const char *what, long long n, long long total)
+{
+	printf("  %-34s %7lld  %5.1f%%\n", what, n, total ? 100.0 * (double)n / (double)total : 0.0);
+}
+
+int cli_stats(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"date", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *today = NULL;
+	kith_index *idx = NULL;
+	kith_stats *st = NULL;
+	int c, status = CLI_OK;
+	size_t i;
+	const char *kind = "";
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd': today = optarg; break;
+		case 'h': stats_usage(stdout); return CLI_OK;
+		default: stats_usage(stderr); return CLI_ERROR;
+		}
+	}
+	if (argc - optind != 1) {
+		stats_usage(stderr);
+		return CLI_ERROR;
+	}
+	if (kith_index_open(&idx, argv[optind], KITH_OPEN_READONLY) != 0 ||
+	    kith_index_stats(idx, today, &st) != 0) {
+		cli_error("%s", kith_index_errmsg(idx));
+		status = CLI_ERROR;
+		goto cleanup;
+	}
+	printf("feeds (%zu)\n", st->feed_count);
+	for (i = 0; i < st->feed_count; i++) {
+		const kith_feed_stats *f = &st->feeds[i];
+		printf("  %-34s %7lld groups  loaded %s  publisher: %s\n", f->id, f->groups, f->loaded_at,
+		       *f->publisher ? f->publisher : "(none)");
+	}
+	printf("\ngroups %lld, venues %lld, weekly sessions %lld\n", st->groups, st->venues, st->sessions);
+	printf("\nfreshness (by updated date)\n");
+	pct_line("updated in the last 3 months", st->fresh_3m, st->groups);
+	pct_line("updated 3 to 12 months ago", st->fresh_12m, st->groups);
+	pct_line("stale: over 12 months", st->stale, st->groups);
+	pct_line("no updated date", st->undated, st->groups);
+	printf("\ngaps\n");
+	pct_line("no accessibility facts", st->no_access, st->groups);
+	pct_line("no schedule", st->no_schedule, st->groups);
+	pct_line("no location, online or home visits", st->no_location, st->groups);
+	pct_line("no need or activity tags", st->untagged, st->groups);
+	printf("\nways of taking part\n");
+	pct_line("online or by phone", st->online, st->groups);
+	pct_line("home visits", st->home_visits, st->groups);
+	pct_line("by appointment", st->by_appointment, st->groups);
+	pct_line("waiting list", st->waiting_list, st->groups);
+	pct_line("closed", st->closed, st->groups);
+	pct_line("course already ended", st->ended_courses, st->groups);
+	for (i = 0; i < st->tag_count; i++) {
+		const kith_tag_count *t = &st->tags[i];
+		if (strcmp(kind, t->kind) != 0) {
+			kind = t->kind;
+			printf("\ntags: %s\n", kind);
+		}
+		printf("  %-34s %7lld%s\n", t->tag, t->groups, t->in_vocabulary ? "" : "  (not in vocabulary)");
+	}
+
+cleanup:
+	kith_stats_free(st);
+	kith_index_free(idx);
+	return status;
+}

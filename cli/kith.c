@@ -1,0 +1,73 @@
+/*
+ * kith: the command-line program.  Dispatches to one subcommand.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"index", cli_index, "load partner feeds into an index database"},
+	{"check", cli_check, "validate feeds without touching a database"},
+	{"stats", cli_stats, "what an index holds: feeds, freshness, gaps, tags"},
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: kith COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'kith COMMAND --help' shows a command's options.\n");
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kith: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_print_diags(FILE *f, const kith_diag_list *diags, size_t limit, const char *more_hint)
+{
+	size_t i, n = kith_diag_list_count(diags);
+	char line[2048];
+
+	for (i = 0; i < n && (!limit || i < limit); i++) {
+		kith_diag_format(kith_diag_list_get(diags, i), line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+	if (limit && n > limit)
+		fprintf(f, "... and %zu more%s%s\n", n - limit, more_hint ? " " : "", more_hint ? more_hint : "");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_ERROR : CLI_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("kith %s\n", KITH_VERSION);
+		return CLI_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return CLI_ERROR;
+}

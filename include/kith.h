@@ -1,0 +1,13 @@
+/*
+ * kith: match people to the community groups that can help them, for
+ * social prescribing.  Include this header for the whole public API.
+ */
+#ifndef KITH_H
+#define KITH_H
+
+#include "kith/common.h"
+#include "kith/check.h"
+#include "kith/index.h"
+#include "kith/profile.h"
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * kith common definitions: error codes, the export macro and version.
+ *
+ * Every kith function that can fail returns an int: 0 on success, or one of
+ * the negative KITH_E* codes below.  The codes are part of the ABI and are
+ * never renumbered.  The detailed message (with file, line and column where
+ * there is one) lives on the handle the call was made on.
+ */
+#ifndef KITH_COMMON_H
+#define KITH_COMMON_H
+
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define KITH_EXPORT __attribute__((visibility("default")))
+#else
+#define KITH_EXPORT
+#endif
+
+#define KITH_VERSION "0.1.0"
+
+enum {
+	KITH_OK = 0,
+	KITH_ERROR = -1,     /* generic failure: see the handle's message */
+	KITH_ENOTFOUND = -2, /* the thing asked for does not exist */
+	KITH_EINVALID = -3,  /* input broke the format or its rules */
+	KITH_ETOOLARGE = -4, /* input over a size, depth or count limit */
+	KITH_ENOMEM = -5,    /* out of memory */
+	KITH_EVERSION = -6,  /* database written by another schema version */
+	KITH_EIO = -7,       /* a file or the database could not be read or written */
+	KITH_EPARTIAL = -8   /* some items failed, the rest succeeded */
+};
+
+/*
+ * A short, static description of an error code ("invalid input").
+ * Never NULL; unknown codes give "unknown error".
+ */
+KITH_EXPORT const char *kith_strerror(int code);
+
+/* Severity of a diagnostic. */
+typedef enum { KITH_DIAG_ERROR = 0, KITH_DIAG_WARNING = 1 } kith_severity;
+
+/*
+ * One message about an input file, located at file:line:column (line and
+ * column count from 1; 0 means unknown).  Borrowed from the list that holds
+ * it; valid until that list is freed or cleared.
+ */
+typedef struct kith_diag {
+	kith_severity severity;
+	const char *file;    /* path as given by the caller */
+	unsigned line;
+	unsigned column;
+	const char *message; /* lower-case plain sentence, no location */
+} kith_diag;
+
+/* A growing list of diagnostics, filled by the parsers and checkers. */
+typedef struct kith_diag_list kith_diag_list;
+
+/* Creates an empty list in *out.  Returns 0 or KITH_ENOMEM. */
+KITH_EXPORT int kith_diag_list_new(kith_diag_list **out);
+/* Frees the list and every diagnostic in it.  NULL is a no-op. */
+KITH_EXPORT void kith_diag_list_free(kith_diag_list *list);
+/* Number of diagnostics held. */
+KITH_EXPORT size_t kith_diag_list_count(const kith_diag_list *list);
+/* Number held of one severity. */
+KITH_EXPORT size_t kith_diag_list_count_of(const kith_diag_list *list, kith_severity severity);
+/* The i-th diagnostic (borrowed), or NULL when i is out of range. */
+KITH_EXPORT const kith_diag *kith_diag_list_get(const kith_diag_list *list, size_t i);
+/*
+ * Formats one diagnostic as "file:line:column: warning: message" into buf
+ * (always NUL-terminated when size > 0).  Returns the length it needed.
+ */
+KITH_EXPORT size_t kith_diag_format(const kith_diag *diag, char *buf, size_t size);
+
+#endif

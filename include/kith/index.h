@@ -1,0 +1,103 @@
+/*
+ * The index: one SQLite database holding every loaded partner feed, with a
+ * full-text index (FTS5), tag tables and a spatial index (R*Tree).
+ */
+#ifndef KITH_INDEX_H
+#define KITH_INDEX_H
+
+#include "kith/common.h"
+
+/* The schema version kept in PRAGMA user_version. */
+#define KITH_SCHEMA_VERSION 1
+
+typedef struct kith_index kith_index;
+
+enum {
+	KITH_OPEN_READONLY = 0, /* open an existing index for queries */
+	KITH_OPEN_CREATE = 1    /* open for loading, creating it when missing */
+};
+
+/*
+ * Opens the index at path.  Returns 0 and a handle in *out, which the
+ * caller frees with kith_index_free() -- also on failure, when *out is set
+ * and holds the message: KITH_ENOTFOUND (no such file, without CREATE),
+ * KITH_EVERSION (made by another schema version), KITH_EIO (not a database,
+ * or not writable).
+ */
+KITH_EXPORT int kith_index_open(kith_index **out, const char *path, int flags);
+
+/* Closes the database and frees the handle.  NULL is a no-op. */
+KITH_EXPORT void kith_index_free(kith_index *idx);
+
+/* The message of the last failed call on idx (borrowed).  Never NULL. */
+KITH_EXPORT const char *kith_index_errmsg(const kith_index *idx);
+
+/* What one feed load did. */
+typedef struct kith_load_report {
+	char feed_id[128]; /* empty when the file never got as far as its root */
+	size_t added, updated, removed, unchanged;
+	size_t skipped;    /* bad groups left out with skip_bad_groups */
+	size_t warnings;
+	size_t errors;
+	int identical;     /* the same bytes as the last load of this feed */
+} kith_load_report;
+
+/* Called now and then while a feed loads: bytes read of total. */
+typedef void (*kith_progress_fn)(void *data, size_t done, size_t total);
+
+typedef struct kith_load_opts {
+	unsigned version;           /* KITH_LOAD_OPTS_VERSION */
+	int skip_bad_groups;        /* leave out groups that break a rule */
+	kith_progress_fn progress;  /* may be NULL */
+	void *progress_data;
+} kith_load_opts;
+
+#define KITH_LOAD_OPTS_VERSION 1
+#define KITH_LOAD_OPTS_INIT {KITH_LOAD_OPTS_VERSION, 0, NULL, NULL}
+
+/*
+ * Loads one feed file in one transaction: it is validated while it loads,
+ * and if anything fails the index is left exactly as it was.  mode="full"
+ * replaces the feed's groups; mode="delta" adds, replaces and withdraws.
+ * Loading the same file twice changes nothing the second time.
+ * Diagnostics (errors and warnings, file:line:column) go to diags, which
+ * may be NULL; report, which may be NULL, gets the counts.
+ * Returns 0, KITH_EINVALID (the feed broke the format; see diags), or
+ * KITH_EIO / KITH_ENOMEM (see kith_index_errmsg).
+ */
+KITH_EXPORT int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opts,
+				kith_load_report *report, kith_diag_list *diags);
+
+/* Per-feed figures for `kith stats`. */
+typedef struct kith_feed_stats {
+	char *id, *publisher, *generated, *loaded_at, *source_file, *sha256;
+	long long groups;
+} kith_feed_stats;
+
+typedef struct kith_tag_count {
+	char *kind; /* "need", "activity", "requires", "language" */
+	char *tag;
+	long long groups;
+	int in_vocabulary;
+} kith_tag_count;
+
+/* What `kith stats` shows.  Everything is owned by the struct. */
+typedef struct kith_stats {
+	kith_feed_stats *feeds;
+	size_t feed_count;
+	long long groups, venues, sessions;
+	long long fresh_3m, fresh_12m, stale, undated; /* by age of `updated` */
+	long long no_access, no_schedule, no_location, untagged;
+	long long online, home_visits, by_appointment, waiting_list, closed, ended_courses;
+	kith_tag_count *tags;
+	size_t tag_count;
+} kith_stats;
+
+/*
+ * Gathers the index's statistics as of today ("YYYY-MM-DD"; NULL for the
+ * real date).  *out is owned by the caller: kith_stats_free() it.
+ */
+KITH_EXPORT int kith_index_stats(kith_index *idx, const char *today, kith_stats **out);
+KITH_EXPORT void kith_stats_free(kith_stats *stats);
+
+#endif

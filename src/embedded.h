@@ -1,0 +1,25 @@
+/*
+ * Data built into the library from schemas/ and corpus/ (see scripts/), so
+ * that an installed kith needs no data files at run time.
+ */
+#ifndef KITH_EMBEDDED_H
+#define KITH_EMBEDDED_H
+
+#include <stddef.h>
+
+extern const char kith_feed_xsd[];         /* schemas/feed.xsd */
+extern const char kith_patient_xsd[];      /* schemas/patient.xsd */
+extern const char kith_default_weights[];  /* corpus/weights.conf */
+extern const char kith_default_synonyms[]; /* corpus/synonyms.rules */
+
+/* One UK postcode district and the centroid of its postcodes. */
+struct kith_district {
+	const char *district; /* outward code, upper case: "CB9" */
+	double lat;
+	double lon;
+};
+/* Sorted by district (strcmp order), from corpus/uk-postcode-districts.csv. */
+extern const struct kith_district kith_districts[];
+extern const size_t kith_district_count;
+
+#endif

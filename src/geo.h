@@ -1,0 +1,26 @@
+/*
+ * Distances on the earth and postcode look-ups.
+ */
+#ifndef KITH_GEO_H
+#define KITH_GEO_H
+
+#include <stddef.h>
+
+/* Great-circle distance in kilometres between two WGS84 points. */
+double kith_geo_distance_km(double lat1, double lon1, double lat2, double lon2);
+
+/*
+ * Extracts the outward code ("CB9", "SW1A") of a UK postcode written in any
+ * usual way ("cb9 8ar", "CB98AR", " CB9 ") into out (upper case).
+ * Returns 0, or KITH_EINVALID when text does not look like a UK postcode.
+ */
+int kith_geo_outward_code(char *out, size_t size, const char *text);
+
+/*
+ * Resolves a postcode to the centroid of its district.  Returns 0 and sets
+ * *lat and *lon, KITH_EINVALID when it is not a UK postcode, or
+ * KITH_ENOTFOUND when its district is not in the table.
+ */
+int kith_geo_postcode_point(const char *postcode, double *lat, double *lon);
+
+#endif

@@ -1,0 +1,1008 @@
+/*
+ * The index: schema, feed loading and statistics.
+ *
+ * Each feed loads in one transaction.  A group's content hash (over every
+ * field, in a fixed order) tells an unchanged group from an updated one, so
+ * reloading a feed rewrites only what changed, and reloading the same file
+ * changes nothing: its SHA-256 matches the last load and the file is not
+ * even parsed again.
+ */
+#include "index_db.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+#include "feed.h"
+#include "schedule.h"
+#include "vocab.h"
+
+enum {
+	S_FIND,
+	S_INSERT_GROUP,
+	S_FTS_INSERT,
+	S_FTS_DELETE,
+	S_DEL_VENUE_RTREE,
+	S_DEL_VENUES,
+	S_DEL_SESSIONS,
+	S_DEL_NEEDS,
+	S_DEL_ACTIVITIES,
+	S_DEL_REQUIRES,
+	S_DEL_LANGUAGES,
+	S_DEL_HOME_RTREE,
+	S_DEL_GROUP,
+	S_INS_VENUE,
+	S_INS_VENUE_RTREE,
+	S_INS_SESSION,
+	S_INS_NEED,
+	S_INS_ACTIVITY,
+	S_INS_REQUIRES,
+	S_INS_LANGUAGE,
+	S_INS_HOME_RTREE,
+	S_SEEN,
+	S_COUNT
+};
+
+static const char *const statements[S_COUNT] = {
+	[S_FIND] = "SELECT gid, content_hash FROM groups WHERE feed_id = ?1 AND local_id = ?2",
+	[S_INSERT_GROUP] =
+		"INSERT INTO groups(gid, feed_id, local_id, key, content_hash, name, organisation, "
+		"description, tag_words, updated, source_line, online, online_how, home_radius_km, home_lat, "
+		"home_lon, schedule_known, by_appointment, starts, ends, wheelchair, step_free, hearing_loop, "
+		"accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, cost_free, "
+		"cost_amount, cost_per, capacity, languages, phone, email, web) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)",
+	[S_FTS_INSERT] = "INSERT INTO group_fts(rowid, name, organisation, description, tag_words) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_FTS_DELETE] = "INSERT INTO group_fts(group_fts, rowid, name, organisation, description, tag_words) "
+			 "SELECT 'delete', gid, name, organisation, description, tag_words FROM groups "
+			 "WHERE gid = ?1",
+	[S_DEL_VENUE_RTREE] = "DELETE FROM venue_rtree WHERE id IN (SELECT vid FROM venues WHERE gid = ?1)",
+	[S_DEL_VENUES] = "DELETE FROM venues WHERE gid = ?1",
+	[S_DEL_SESSIONS] = "DELETE FROM sessions WHERE gid = ?1",
+	[S_DEL_NEEDS] = "DELETE FROM group_needs WHERE gid = ?1",
+	[S_DEL_ACTIVITIES] = "DELETE FROM group_activities WHERE gid = ?1",
+	[S_DEL_REQUIRES] = "DELETE FROM group_requires WHERE gid = ?1",
+	[S_DEL_LANGUAGES] = "DELETE FROM group_languages WHERE gid = ?1",
+	[S_DEL_HOME_RTREE] = "DELETE FROM home_visit_rtree WHERE id = ?1",
+	[S_DEL_GROUP] = "DELETE FROM groups WHERE gid = ?1",
+	[S_INS_VENUE] = "INSERT INTO venues(gid, address, postcode, lat, lon, placed_by) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_INS_VENUE_RTREE] = "INSERT INTO venue_rtree(id, min_lat, max_lat, min_lon, max_lon) "
+			      "VALUES (?1, ?2, ?2, ?3, ?3)",
+	[S_INS_SESSION] = "INSERT INTO sessions(gid, day, start_min, end_min, weeks) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_INS_NEED] = "INSERT INTO group_needs(gid, need) VALUES (?1, ?2)",
+	[S_INS_ACTIVITY] = "INSERT INTO group_activities(gid, activity) VALUES (?1, ?2)",
+	[S_INS_REQUIRES] = "INSERT INTO group_requires(gid, circumstance) VALUES (?1, ?2)",
+	[S_INS_LANGUAGE] = "INSERT INTO group_languages(gid, language) VALUES (?1, ?2)",
+	[S_INS_HOME_RTREE] = "INSERT INTO home_visit_rtree(id, min_lat, max_lat, min_lon, max_lon) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_SEEN] = "INSERT OR IGNORE INTO temp.seen(gid) VALUES (?1)",
+};
+
+static const char schema_sql[] =
+	"CREATE TABLE feeds("
+	"  id TEXT PRIMARY KEY, publisher TEXT, generated TEXT, mode TEXT, loaded_at TEXT,"
+	"  source_file TEXT, source_sha256 TEXT, source_bytes INTEGER, group_count INTEGER);"
+	"CREATE TABLE groups("
+	"  gid INTEGER PRIMARY KEY, feed_id TEXT NOT NULL, local_id TEXT NOT NULL,"
+	"  key TEXT NOT NULL UNIQUE, content_hash INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, organisation TEXT, description TEXT, tag_words TEXT,"
+	"  updated TEXT, source_line INTEGER,"
+	"  online INTEGER NOT NULL, online_how TEXT,"
+	"  home_radius_km REAL, home_lat REAL, home_lon REAL," /* NULL radius: no home visits */
+	"  schedule_known INTEGER NOT NULL, by_appointment INTEGER NOT NULL, starts TEXT, ends TEXT,"
+	"  wheelchair INTEGER NOT NULL, step_free INTEGER NOT NULL, hearing_loop INTEGER NOT NULL,"
+	"  accessible_toilet INTEGER NOT NULL, parking INTEGER NOT NULL,"
+	"  public_transport INTEGER NOT NULL," /* 0 unknown, 1 yes, 2 no */
+	"  min_age INTEGER, max_age INTEGER, gender TEXT NOT NULL, referral TEXT NOT NULL,"
+	"  cost_free INTEGER, cost_amount REAL, cost_per TEXT," /* NULL cost_free: cost unknown */
+	"  capacity TEXT NOT NULL, languages TEXT NOT NULL,"
+	"  phone TEXT, email TEXT, web TEXT,"
+	"  UNIQUE(feed_id, local_id));"
+	"CREATE INDEX groups_remote ON groups(gid) WHERE online = 1 OR home_radius_km IS NOT NULL;"
+	"CREATE TABLE venues("
+	"  vid INTEGER PRIMARY KEY, gid INTEGER NOT NULL, address TEXT, postcode TEXT,"
+	"  lat REAL, lon REAL, placed_by TEXT);" /* placed_by: 'point', 'postcode' or NULL */
+	"CREATE INDEX venues_gid ON venues(gid);"
+	"CREATE VIRTUAL TABLE venue_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);"
+	"CREATE VIRTUAL TABLE home_visit_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);"
+	"CREATE TABLE sessions(gid INTEGER NOT NULL, day INTEGER NOT NULL, start_min INTEGER NOT NULL,"
+	"  end_min INTEGER NOT NULL, weeks INTEGER NOT NULL);"
+	"CREATE INDEX sessions_gid ON sessions(gid);"
+	"CREATE TABLE group_needs(gid INTEGER NOT NULL, need TEXT NOT NULL);"
+	"CREATE INDEX group_needs_gid ON group_needs(gid);"
+	"CREATE TABLE group_activities(gid INTEGER NOT NULL, activity TEXT NOT NULL);"
+	"CREATE INDEX group_activities_gid ON group_activities(gid);"
+	"CREATE TABLE group_requires(gid INTEGER NOT NULL, circumstance TEXT NOT NULL);"
+	"CREATE INDEX group_requires_gid ON group_requires(gid);"
+	"CREATE TABLE group_languages(gid INTEGER NOT NULL, language TEXT NOT NULL);"
+	"CREATE INDEX group_languages_gid ON group_languages(gid);"
+	"CREATE VIRTUAL TABLE group_fts USING fts5(name, organisation, description, tag_words,"
+	"  content='groups', content_rowid='gid',"
+	"  tokenize='porter unicode61 remove_diacritics 2');";
+
+struct kith_index {
+	sqlite3 *db;                  /* owned */
+	kith_error error;
+	sqlite3_stmt *stmt[S_COUNT];  /* owned; prepared on first use */
+};
+
+/* The state of one feed load, passed to the reader's callbacks. */
+typedef struct load_state {
+	kith_index *idx;
+	const char *path;
+	kith_load_report *report;
+	kith_buf scratch; /* canonical text of a group, for its hash */
+	int delta;
+	int identical;    /* stop: the same bytes were loaded last time */
+	int in_transaction;
+	kith_progress_fn progress;
+	void *progress_data;
+	char sha256[65];
+	size_t size;
+	char *feed_id, *publisher, *generated; /* owned copies: the reader's die with it */
+} load_state;
+
+#define STR_(x) #x
+#define KITH_STR(x) STR_(x)
+
+#define KITH_STOP_IDENTICAL 1 /* a callback's "stop reading, nothing to do" */
+
+sqlite3 *kith_index_db(kith_index *idx)
+{
+	return idx->db;
+}
+
+kith_error *kith_index_error(kith_index *idx)
+{
+	return &idx->error;
+}
+
+const char *kith_index_errmsg(const kith_index *idx)
+{
+	return idx ? kith_error_message(&idx->error) : "no index";
+}
+
+void kith_tag_words(char *out, size_t size, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; tag[i] && i + 1 < size; i++)
+		out[i] = tag[i] == '-' ? ' ' : tag[i];
+	if (size)
+		out[i] = '\0';
+}
+
+static int db_error(kith_index *idx, const char *what)
+{
+	return kith_error_set(&idx->error, KITH_EIO, "%s: %s", what, sqlite3_errmsg(idx->db));
+}
+
+static int exec(kith_index *idx, const char *sql)
+{
+	if (sqlite3_exec(idx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(idx, "database");
+	return 0;
+}
+
+static sqlite3_stmt *stmt(kith_index *idx, int which)
+{
+	sqlite3_stmt *s = idx->stmt[which];
+
+	if (!s) {
+		if (sqlite3_prepare_v3(idx->db, statements[which], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
+		    SQLITE_OK) {
+			db_error(idx, "preparing a statement");
+			return NULL;
+		}
+		idx->stmt[which] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Runs a prepared statement that returns no rows. */
+static int step_done(kith_index *idx, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_error(idx, "writing the index");
+	return 0;
+}
+
+static int user_version(kith_index *idx, int *version)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(idx->db, "PRAGMA user_version", -1, &s, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		*version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : KITH_EIO;
+}
+
+static int count_tables(kith_index *idx, int *count)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(idx->db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		*count = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : KITH_EIO;
+}
+
+int kith_index_open(kith_index **out, const char *path, int flags)
+{
+	kith_index *idx;
+	struct stat st;
+	int error = 0, version = 0, tables = 0;
+	int oflags = flags & KITH_OPEN_CREATE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+					      : SQLITE_OPEN_READONLY;
+
+	*out = NULL;
+	if ((idx = calloc(1, sizeof(*idx))) == NULL)
+		return KITH_ENOMEM;
+	*out = idx;
+	if (!(flags & KITH_OPEN_CREATE) && stat(path, &st) != 0)
+		return kith_error_set(&idx->error, KITH_ENOTFOUND, "%s: no such index (create it with kith index)",
+				      path);
+	if (sqlite3_open_v2(path, &idx->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return kith_error_set(&idx->error, KITH_EIO, "%s: cannot open: %s", path,
+				      idx->db ? sqlite3_errmsg(idx->db) : "out of memory");
+	sqlite3_busy_timeout(idx->db, 5000);
+	if (user_version(idx, &version) != 0 || count_tables(idx, &tables) != 0)
+		return kith_error_set(&idx->error, KITH_EIO, "%s: not a kith index (%s)", path,
+				      sqlite3_errmsg(idx->db));
+	if (version == 0 && tables == 0) {
+		if (!(flags & KITH_OPEN_CREATE))
+			return kith_error_set(&idx->error, KITH_ENOTFOUND, "%s: empty database, not a kith index",
+					      path);
+		if ((error = exec(idx, "PRAGMA journal_mode=WAL")) != 0 || (error = exec(idx, "BEGIN")) != 0 ||
+		    (error = exec(idx, schema_sql)) != 0 ||
+		    (error = exec(idx, "PRAGMA user_version=" KITH_STR(KITH_SCHEMA_VERSION))) != 0 ||
+		    (error = exec(idx, "COMMIT")) != 0)
+			return error;
+	} else if (version != KITH_SCHEMA_VERSION) {
+		return kith_error_set(&idx->error, KITH_EVERSION,
+				      "%s: %s (schema version %d; this kith reads version %d): rebuild it with "
+				      "kith index into a new file",
+				      path, version ? "made by another version of kith" : "not a kith index",
+				      version, KITH_SCHEMA_VERSION);
+	}
+	if (flags & KITH_OPEN_CREATE) {
+		if ((error = exec(idx, "PRAGMA journal_mode=WAL")) != 0 ||
+		    (error = exec(idx, "PRAGMA synchronous=NORMAL")) != 0)
+			return error;
+	}
+	return 0;
+}
+
+void kith_index_free(kith_index *idx)
+{
+	int i;
+
+	if (!idx)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(idx->stmt[i]);
+	sqlite3_close(idx->db);
+	kith_error_release(&idx->error);
+	free(idx);
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void put_field(kith_buf *b, const char *v)
+{
+	kith_buf_puts(b, v ? v : "\x01");
+	kith_buf_putc(b, '\x1f');
+}
+
+static void put_list(kith_buf *b, const kith_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++) {
+		kith_buf_puts(b, l->items[i]);
+		kith_buf_putc(b, '\x1e');
+	}
+	kith_buf_putc(b, '\x1f');
+}
+
+/*
+ * A 64-bit FNV-1a hash of every field in a fixed order.  It only tells
+ * whether a listing changed between loads, so it need not be cryptographic.
+ */
+static int64_t group_hash(kith_buf *b, const kith_group *g)
+{
+	uint64_t h = 1469598103934665603u;
+	size_t i;
+
+	kith_buf_clear(b);
+	put_field(b, g->name);
+	put_field(b, g->organisation);
+	put_field(b, g->description);
+	put_field(b, g->updated);
+	put_list(b, &g->needs);
+	put_list(b, &g->activities);
+	for (i = 0; i < g->venue_count; i++) {
+		const kith_venue *v = &g->venues[i];
+		put_field(b, v->address);
+		put_field(b, v->postcode);
+		kith_buf_printf(b, "%d %.6f %.6f\x1f", v->point.known, v->point.lat, v->point.lon);
+	}
+	kith_buf_printf(b, "%d %d %.3f %.6f %.6f %d %d\x1f", g->online, g->home_visits, g->home_radius_km,
+			g->home_point.lat, g->home_point.lon, g->schedule_known, g->by_appointment);
+	put_field(b, g->online_how);
+	put_field(b, g->starts);
+	put_field(b, g->ends);
+	for (i = 0; i < g->session_count; i++)
+		kith_buf_printf(b, "%d %d %d %u\x1e", g->sessions[i].day, g->sessions[i].start,
+				g->sessions[i].end, g->sessions[i].weeks);
+	for (i = 0; i < KITH_ACCESS_COUNT; i++)
+		kith_buf_putc(b, (char)('0' + g->access[i]));
+	kith_buf_printf(b, "%d %d %d %d %d %d %.2f %d %d\x1f", g->min_age, g->max_age, (int)g->gender,
+			g->referral_professional, g->cost_known, g->cost_free, g->cost_amount, (int)g->cost_per,
+			(int)g->capacity);
+	put_list(b, &g->requires);
+	put_list(b, &g->languages);
+	put_field(b, g->phone);
+	put_field(b, g->email);
+	put_field(b, g->web);
+	for (i = 0; i < b->size; i++)
+		h = (h ^ (unsigned char)b->ptr[i]) * 1099511628211u;
+	return (int64_t)h;
+}
+
+static int delete_group(kith_index *idx, sqlite3_int64 gid)
+{
+	static const int order[] = {S_FTS_DELETE, S_DEL_VENUE_RTREE, S_DEL_VENUES, S_DEL_SESSIONS,
+				    S_DEL_NEEDS,  S_DEL_ACTIVITIES,  S_DEL_REQUIRES, S_DEL_LANGUAGES,
+				    S_DEL_HOME_RTREE, S_DEL_GROUP};
+	size_t i;
+	int error;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		sqlite3_stmt *s = stmt(idx, order[i]);
+		if (!s)
+			return KITH_EIO;
+		sqlite3_bind_int64(s, 1, gid);
+		if ((error = step_done(idx, s)) != 0)
+			return error;
+	}
+	return 0;
+}
+
+static int insert_tags(kith_index *idx, int which, sqlite3_int64 gid, const kith_strlist *l)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < l->count; i++) {
+		sqlite3_stmt *s = stmt(idx, which);
+		if (!s)
+			return KITH_EIO;
+		sqlite3_bind_int64(s, 1, gid);
+		bind_text(s, 2, l->items[i]);
+		if ((error = step_done(idx, s)) != 0)
+			return error;
+	}
+	return 0;
+}
+
+static void tag_words(kith_buf *b, const kith_group *g)
+{
+	const kith_strlist *lists[2] = {&g->needs, &g->activities};
+	char words[128];
+	size_t i, j;
+
+	kith_buf_clear(b);
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < lists[i]->count; j++) {
+			kith_tag_words(words, sizeof(words), lists[i]->items[j]);
+			if (b->size)
+				kith_buf_putc(b, ' ');
+			kith_buf_puts(b, words);
+		}
+	}
+}
+
+static const char *gender_name(kith_gender g)
+{
+	return g == KITH_GENDER_FEMALE ? "female" : g == KITH_GENDER_MALE ? "male" : "any";
+}
+
+static const char *const per_names[] = {"session", "week", "month", "course"};
+static const char *const capacity_names[] = {"open", "waiting-list", "closed"};
+
+static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, int64_t hash)
+{
+	kith_index *idx = st->idx;
+	sqlite3_stmt *s = stmt(idx, S_INSERT_GROUP);
+	kith_buf key = KITH_BUF_INIT, langs = KITH_BUF_INIT;
+	size_t i;
+	int error = 0, k;
+
+	if (!s)
+		return KITH_EIO;
+	kith_buf_printf(&key, "%s/%s", st->feed_id, g->id);
+	for (i = 0; i < g->languages.count; i++)
+		kith_buf_printf(&langs, "%s%s", i ? " " : "", g->languages.items[i]);
+	tag_words(&st->scratch, g);
+	if (gid > 0)
+		sqlite3_bind_int64(s, 1, gid);
+	bind_text(s, 2, st->feed_id);
+	bind_text(s, 3, g->id);
+	bind_text(s, 4, key.ptr);
+	sqlite3_bind_int64(s, 5, hash);
+	bind_text(s, 6, g->name);
+	bind_text(s, 7, g->organisation);
+	bind_text(s, 8, g->description);
+	bind_text(s, 9, st->scratch.size ? st->scratch.ptr : NULL);
+	bind_text(s, 10, g->updated);
+	sqlite3_bind_int64(s, 11, g->line);
+	sqlite3_bind_int(s, 12, g->online);
+	bind_text(s, 13, g->online_how);
+	if (g->home_visits && g->home_point.known) {
+		sqlite3_bind_double(s, 14, g->home_radius_km);
+		sqlite3_bind_double(s, 15, g->home_point.lat);
+		sqlite3_bind_double(s, 16, g->home_point.lon);
+	}
+	sqlite3_bind_int(s, 17, g->schedule_known);
+	sqlite3_bind_int(s, 18, g->by_appointment);
+	bind_text(s, 19, g->starts);
+	bind_text(s, 20, g->ends);
+	for (k = 0; k < KITH_ACCESS_COUNT; k++)
+		sqlite3_bind_int(s, 21 + k, (int)g->access[k]);
+	if (g->min_age >= 0)
+		sqlite3_bind_int(s, 27, g->min_age);
+	if (g->max_age >= 0)
+		sqlite3_bind_int(s, 28, g->max_age);
+	bind_text(s, 29, gender_name(g->gender));
+	bind_text(s, 30, g->referral_professional ? "professional" : "self");
+	if (g->cost_known) {
+		sqlite3_bind_int(s, 31, g->cost_free);
+		sqlite3_bind_double(s, 32, g->cost_free ? 0.0 : g->cost_amount);
+		bind_text(s, 33, per_names[g->cost_per]);
+	}
+	bind_text(s, 34, capacity_names[g->capacity]);
+	bind_text(s, 35, langs.size ? langs.ptr : "en");
+	bind_text(s, 36, g->phone);
+	bind_text(s, 37, g->email);
+	bind_text(s, 38, g->web);
+	if ((error = step_done(idx, s)) != 0)
+		goto cleanup;
+	gid = sqlite3_last_insert_rowid(idx->db);
+
+	if ((s = stmt(idx, S_FTS_INSERT)) == NULL) {
+		error = KITH_EIO;
+		goto cleanup;
+	}
+	sqlite3_bind_int64(s, 1, gid);
+	bind_text(s, 2, g->name);
+	bind_text(s, 3, g->organisation);
+	bind_text(s, 4, g->description);
+	bind_text(s, 5, st->scratch.size ? st->scratch.ptr : NULL);
+	if ((error = step_done(idx, s)) != 0)
+		goto cleanup;
+
+	for (i = 0; i < g->venue_count; i++) {
+		const kith_venue *v = &g->venues[i];
+		if ((s = stmt(idx, S_INS_VENUE)) == NULL) {
+			error = KITH_EIO;
+			goto cleanup;
+		}
+		sqlite3_bind_int64(s, 1, gid);
+		bind_text(s, 2, v->address);
+		bind_text(s, 3, v->postcode);
+		if (v->point.known) {
+			sqlite3_bind_double(s, 4, v->point.lat);
+			sqlite3_bind_double(s, 5, v->point.lon);
+			bind_text(s, 6, v->placed_by_postcode ? "postcode" : "point");
+		}
+		if ((error = step_done(idx, s)) != 0)
+			goto cleanup;
+		if (v->point.known) {
+			sqlite3_int64 vid = sqlite3_last_insert_rowid(idx->db);
+			if ((s = stmt(idx, S_INS_VENUE_RTREE)) == NULL) {
+				error = KITH_EIO;
+				goto cleanup;
+			}
+			sqlite3_bind_int64(s, 1, vid);
+			sqlite3_bind_double(s, 2, v->point.lat);
+			sqlite3_bind_double(s, 3, v->point.lon);
+			if ((error = step_done(idx, s)) != 0)
+				goto cleanup;
+		}
+	}
+	for (i = 0; i < g->session_count; i++) {
+		if ((s = stmt(idx, S_INS_SESSION)) == NULL) {
+			error = KITH_EIO;
+			goto cleanup;
+		}
+		sqlite3_bind_int64(s, 1, gid);
+		sqlite3_bind_int(s, 2, g->sessions[i].day);
+		sqlite3_bind_int(s, 3, g->sessions[i].start);
+		sqlite3_bind_int(s, 4, g->sessions[i].end);
+		sqlite3_bind_int(s, 5, (int)g->sessions[i].weeks);
+		if ((error = step_done(idx, s)) != 0)
+			goto cleanup;
+	}
+	if ((error = insert_tags(idx, S_INS_NEED, gid, &g->needs)) != 0 ||
+	    (error = insert_tags(idx, S_INS_ACTIVITY, gid, &g->activities)) != 0 ||
+	    (error = insert_tags(idx, S_INS_REQUIRES, gid, &g->requires)) != 0 ||
+	    (error = insert_tags(idx, S_INS_LANGUAGE, gid, &g->languages)) != 0)
+		goto cleanup;
+	if (g->home_visits && g->home_point.known) {
+		/* the box around the circle the service reaches */
+		double dlat = g->home_radius_km / 111.0;
+		double coslat = cos(g->home_point.lat * 3.14159265358979323846 / 180.0);
+		double dlon = g->home_radius_km / (111.0 * (coslat > 0.01 ? coslat : 0.01));
+		if ((s = stmt(idx, S_INS_HOME_RTREE)) == NULL) {
+			error = KITH_EIO;
+			goto cleanup;
+		}
+		sqlite3_bind_int64(s, 1, gid);
+		sqlite3_bind_double(s, 2, g->home_point.lat - dlat);
+		sqlite3_bind_double(s, 3, g->home_point.lat + dlat);
+		sqlite3_bind_double(s, 4, g->home_point.lon - dlon);
+		sqlite3_bind_double(s, 5, g->home_point.lon + dlon);
+		if ((error = step_done(idx, s)) != 0)
+			goto cleanup;
+	}
+	if ((s = stmt(idx, S_SEEN)) == NULL) {
+		error = KITH_EIO;
+		goto cleanup;
+	}
+	sqlite3_bind_int64(s, 1, gid);
+	error = step_done(idx, s);
+
+cleanup:
+	kith_buf_release(&key);
+	kith_buf_release(&langs);
+	return error;
+}
+
+static int on_header(void *ctx, const kith_feed_info *info)
+{
+	load_state *st = ctx;
+	kith_index *idx = st->idx;
+	sqlite3_stmt *s = NULL;
+	int error = 0;
+
+	snprintf(st->report->feed_id, sizeof(st->report->feed_id), "%s", info->id);
+	st->delta = info->delta;
+	if ((st->feed_id = strdup(info->id)) == NULL ||
+	    (info->publisher && (st->publisher = strdup(info->publisher)) == NULL) ||
+	    (info->generated && (st->generated = strdup(info->generated)) == NULL))
+		return KITH_ENOMEM;
+	memcpy(st->sha256, info->sha256, sizeof(st->sha256));
+	st->size = info->size;
+	if ((error = exec(idx, "BEGIN IMMEDIATE")) != 0)
+		return error;
+	st->in_transaction = 1;
+	if (sqlite3_prepare_v2(idx->db, "SELECT source_sha256, group_count FROM feeds WHERE id = ?1", -1, &s,
+			       NULL) != SQLITE_OK)
+		return db_error(idx, "reading feeds");
+	bind_text(s, 1, info->id);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) &&
+	    strcmp((const char *)sqlite3_column_text(s, 0), info->sha256) == 0) {
+		st->report->unchanged = (size_t)sqlite3_column_int64(s, 1);
+		st->identical = 1;
+		error = KITH_STOP_IDENTICAL;
+	}
+	sqlite3_finalize(s);
+	if (error)
+		return error;
+	return exec(idx, "CREATE TEMP TABLE IF NOT EXISTS seen(gid INTEGER PRIMARY KEY);"
+			 "DELETE FROM temp.seen;");
+}
+
+static int on_group(void *ctx, const kith_group *g)
+{
+	load_state *st = ctx;
+	kith_index *idx = st->idx;
+	sqlite3_stmt *s = stmt(idx, S_FIND);
+	sqlite3_int64 gid = 0;
+	int64_t hash = group_hash(&st->scratch, g), old_hash = 0;
+	int rc, error;
+
+	if (!s)
+		return KITH_EIO;
+	bind_text(s, 1, st->feed_id);
+	bind_text(s, 2, g->id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		gid = sqlite3_column_int64(s, 0);
+		old_hash = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(idx, "reading groups");
+	if (gid && old_hash == hash) {
+		st->report->unchanged++;
+		if ((s = stmt(idx, S_SEEN)) == NULL)
+			return KITH_EIO;
+		sqlite3_bind_int64(s, 1, gid);
+		return step_done(idx, s);
+	}
+	if (gid) {
+		if ((error = delete_group(idx, gid)) != 0)
+			return error;
+		st->report->updated++;
+	} else {
+		st->report->added++;
+	}
+	return insert_group(st, g, gid, hash);
+}
+
+static int on_withdrawn(void *ctx, const char *id)
+{
+	load_state *st = ctx;
+	sqlite3_stmt *s = stmt(st->idx, S_FIND);
+	sqlite3_int64 gid = 0;
+
+	if (!s)
+		return KITH_EIO;
+	bind_text(s, 1, st->feed_id);
+	bind_text(s, 2, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		gid = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (!gid)
+		return 0;
+	st->report->removed++;
+	return delete_group(st->idx, gid);
+}
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+	load_state *st = ctx;
+
+	if (st->progress)
+		st->progress(st->progress_data, done, total);
+}
+
+/* Removes the feed's groups that a full load did not list. */
+static int remove_unseen(load_state *st)
+{
+	kith_index *idx = st->idx;
+	sqlite3_stmt *s = NULL;
+	sqlite3_int64 *gids = NULL;
+	size_t n = 0, alloc = 0, i;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(idx->db,
+			       "SELECT gid FROM groups WHERE feed_id = ?1 AND gid NOT IN (SELECT gid FROM temp.seen)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "reading groups");
+	bind_text(s, 1, st->feed_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == alloc) {
+			sqlite3_int64 *more = realloc(gids, (alloc = alloc ? alloc * 2 : 64) * sizeof(*gids));
+			if (!more) {
+				error = KITH_ENOMEM;
+				goto cleanup;
+			}
+			gids = more;
+		}
+		gids[n++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		error = db_error(idx, "reading groups");
+		goto cleanup;
+	}
+	for (i = 0; i < n && !error; i++)
+		error = delete_group(idx, gids[i]);
+	st->report->removed += n;
+
+cleanup:
+	sqlite3_finalize(s);
+	free(gids);
+	return error;
+}
+
+static int record_feed(load_state *st)
+{
+	kith_index *idx = st->idx;
+	sqlite3_stmt *s = NULL;
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int error = 0;
+
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (sqlite3_prepare_v2(idx->db,
+			       "INSERT OR REPLACE INTO feeds(id, publisher, generated, mode, loaded_at, source_file, "
+			       "source_sha256, source_bytes, group_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+			       "(SELECT count(*) FROM groups WHERE feed_id = ?1))",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "writing feeds");
+	bind_text(s, 1, st->feed_id);
+	bind_text(s, 2, st->publisher);
+	bind_text(s, 3, st->generated);
+	bind_text(s, 4, st->delta ? "delta" : "full");
+	bind_text(s, 5, now);
+	bind_text(s, 6, st->path);
+	bind_text(s, 7, st->sha256);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)st->size);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		error = db_error(idx, "writing feeds");
+	sqlite3_finalize(s);
+	return error;
+}
+
+int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opts, kith_load_report *report,
+		    kith_diag_list *diags)
+{
+	kith_load_opts defaults = KITH_LOAD_OPTS_INIT;
+	kith_load_report local;
+	kith_feed_handler handler = {on_header, on_group, on_withdrawn, on_progress, NULL};
+	kith_feed_result result;
+	load_state st;
+	int error;
+
+	if (!opts)
+		opts = &defaults;
+	if (!report)
+		report = &local;
+	memset(report, 0, sizeof(*report));
+	memset(&st, 0, sizeof(st));
+	st.idx = idx;
+	st.path = path;
+	st.report = report;
+	st.progress = opts->progress;
+	st.progress_data = opts->progress_data;
+	handler.ctx = &st;
+	kith_error_clear(&idx->error);
+
+	error = kith_feed_read(path, &handler, opts->skip_bad_groups, diags, &result);
+	report->skipped = result.skipped;
+	report->warnings = result.warnings;
+	report->errors = result.errors;
+	if (error == KITH_STOP_IDENTICAL) {
+		report->identical = 1;
+		error = 0;
+		exec(idx, "ROLLBACK");
+		st.in_transaction = 0;
+		goto cleanup;
+	}
+	if (!error && !st.in_transaction)
+		error = KITH_EINVALID; /* no root was ever read */
+	if (!error && !st.delta)
+		error = remove_unseen(&st);
+	if (!error)
+		error = record_feed(&st);
+	if (!error)
+		error = exec(idx, "COMMIT");
+	if (!error)
+		st.in_transaction = 0;
+	if (error && idx->error.code == 0)
+		kith_error_set(&idx->error, error, "%s: %s", path,
+			       error == KITH_EINVALID ? "feed not loaded: it is not valid" : kith_strerror(error));
+
+cleanup:
+	if (st.in_transaction)
+		exec(idx, "ROLLBACK");
+	if (error) {
+		report->added = report->updated = report->removed = report->unchanged = 0;
+	}
+	kith_buf_release(&st.scratch);
+	free(st.feed_id);
+	free(st.publisher);
+	free(st.generated);
+	return error;
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+static char *column_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return strdup(t ? (const char *)t : "");
+}
+
+static int scalar(kith_index *idx, const char *sql, const char *today, long long *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "reading statistics");
+	if (sqlite3_bind_parameter_count(s) >= 1)
+		sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : db_error(idx, "reading statistics");
+}
+
+void kith_stats_free(kith_stats *stats)
+{
+	size_t i;
+
+	if (!stats)
+		return;
+	for (i = 0; i < stats->feed_count; i++) {
+		kith_feed_stats *f = &stats->feeds[i];
+		free(f->id);
+		free(f->publisher);
+		free(f->generated);
+		free(f->loaded_at);
+		free(f->source_file);
+		free(f->sha256);
+	}
+	for (i = 0; i < stats->tag_count; i++) {
+		free(stats->tags[i].kind);
+		free(stats->tags[i].tag);
+	}
+	free(stats->feeds);
+	free(stats->tags);
+	free(stats);
+}
+
+static int read_feeds(kith_index *idx, kith_stats *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(idx->db,
+			       "SELECT id, publisher, generated, loaded_at, source_file, source_sha256, "
+			       "(SELECT count(*) FROM groups g WHERE g.feed_id = feeds.id) FROM feeds ORDER BY id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "reading feeds");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		kith_feed_stats *more = realloc(st->feeds, (st->feed_count + 1) * sizeof(*more)), *f;
+		if (!more) {
+			error = KITH_ENOMEM;
+			break;
+		}
+		st->feeds = more;
+		f = &st->feeds[st->feed_count++];
+		f->id = column_dup(s, 0);
+		f->publisher = column_dup(s, 1);
+		f->generated = column_dup(s, 2);
+		f->loaded_at = column_dup(s, 3);
+		f->source_file = column_dup(s, 4);
+		f->sha256 = column_dup(s, 5);
+		f->groups = sqlite3_column_int64(s, 6);
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = db_error(idx, "reading feeds");
+	sqlite3_finalize(s);
+	return error;
+}
+
+static int read_tags(kith_index *idx, kith_stats *st)
+{
+	static const char sql[] =
+		"SELECT 'need', need, count(DISTINCT gid) FROM group_needs GROUP BY need "
+		"UNION ALL SELECT 'activity', activity, count(DISTINCT gid) FROM group_activities GROUP BY activity "
+		"UNION ALL SELECT 'requires', circumstance, count(DISTINCT gid) FROM group_requires GROUP BY circumstance "
+		"UNION ALL SELECT 'language', language, count(DISTINCT gid) FROM group_languages GROUP BY language "
+		"ORDER BY 1, 3 DESC, 2";
+	sqlite3_stmt *s = NULL;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "reading tags");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		kith_tag_count *more = realloc(st->tags, (st->tag_count + 1) * sizeof(*more)), *t;
+		if (!more) {
+			error = KITH_ENOMEM;
+			break;
+		}
+		st->tags = more;
+		t = &st->tags[st->tag_count++];
+		t->kind = column_dup(s, 0);
+		t->tag = column_dup(s, 1);
+		t->groups = sqlite3_column_int64(s, 2);
+		t->in_vocabulary = strcmp(t->kind, "language") == 0 ||
+				   kith_vocab_find(strcmp(t->kind, "need") == 0	      ? KITH_VOCAB_NEED
+						   : strcmp(t->kind, "activity") == 0 ? KITH_VOCAB_ACTIVITY
+										      : KITH_VOCAB_CIRCUMSTANCE,
+						   t->tag) != NULL;
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = db_error(idx, "reading tags");
+	sqlite3_finalize(s);
+	return error;
+}
+
+int kith_index_stats(kith_index *idx, const char *today, kith_stats **out)
+{
+	kith_stats *st = calloc(1, sizeof(*st));
+	char now[11];
+	long days;
+	int error = 0;
+	struct {
+		const char *sql;
+		long long *out;
+	} counts[] = {
+		{"SELECT count(*) FROM groups", NULL},
+		{"SELECT count(*) FROM venues", NULL},
+		{"SELECT count(*) FROM sessions", NULL},
+		{"SELECT count(*) FROM groups WHERE updated >= date(?1, '-3 months')", NULL},
+		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-3 months') AND updated >= date(?1, '-12 months')", NULL},
+		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-12 months')", NULL},
+		{"SELECT count(*) FROM groups WHERE updated IS NULL", NULL},
+		{"SELECT count(*) FROM groups WHERE wheelchair + step_free + hearing_loop + accessible_toilet "
+		 "+ parking + public_transport = 0", NULL},
+		{"SELECT count(*) FROM groups WHERE schedule_known = 0", NULL},
+		{"SELECT count(*) FROM groups g WHERE online = 0 AND home_radius_km IS NULL AND NOT EXISTS "
+		 "(SELECT 1 FROM venues v WHERE v.gid = g.gid AND v.lat IS NOT NULL)", NULL},
+		{"SELECT count(*) FROM groups g WHERE NOT EXISTS (SELECT 1 FROM group_needs n WHERE n.gid = g.gid) "
+		 "AND NOT EXISTS (SELECT 1 FROM group_activities a WHERE a.gid = g.gid)", NULL},
+		{"SELECT count(*) FROM groups WHERE online = 1", NULL},
+		{"SELECT count(*) FROM groups WHERE home_radius_km IS NOT NULL", NULL},
+		{"SELECT count(*) FROM groups WHERE by_appointment = 1", NULL},
+		{"SELECT count(*) FROM groups WHERE capacity = 'waiting-list'", NULL},
+		{"SELECT count(*) FROM groups WHERE capacity = 'closed'", NULL},
+		{"SELECT count(*) FROM groups WHERE ends < ?1", NULL},
+	};
+	size_t i;
+
+	*out = NULL;
+	if (!st)
+		return KITH_ENOMEM;
+	counts[0].out = &st->groups;
+	counts[1].out = &st->venues;
+	counts[2].out = &st->sessions;
+	counts[3].out = &st->fresh_3m;
+	counts[4].out = &st->fresh_12m;
+	counts[5].out = &st->stale;
+	counts[6].out = &st->undated;
+	counts[7].out = &st->no_access;
+	counts[8].out = &st->no_schedule;
+	counts[9].out = &st->no_location;
+	counts[10].out = &st->untagged;
+	counts[11].out = &st->online;
+	counts[12].out = &st->home_visits;
+	counts[13].out = &st->by_appointment;
+	counts[14].out = &st->waiting_list;
+	counts[15].out = &st->closed;
+	counts[16].out = &st->ended_courses;
+	if (!today) {
+		kith_date_format(kith_date_today(), now);
+		today = now;
+	} else if (kith_date_parse(today, &days) != 0) {
+		error = kith_error_set(&idx->error, KITH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)",
+				       today);
+		goto cleanup;
+	}
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]) && !error; i++)
+		error = scalar(idx, counts[i].sql, today, counts[i].out);
+	if (!error)
+		error = read_feeds(idx, st);
+	if (!error)
+		error = read_tags(idx, st);
+
+cleanup:
+	if (error) {
+		kith_stats_free(st);
+		return error;
+	}
+	*out = st;
+	return 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * VOCABULARY.md version 1, as tables.  The `covers` text is what kith says
+ * in explanations, so it is short and plain.
+ */
+#include "vocab.h"
+
+#include <string.h>
+
+static const kith_vocab_term needs[] = {
+	{"loneliness", "loneliness"},
+	{"low-mood", "low mood"},
+	{"anxiety", "anxiety and stress"},
+	{"bereavement", "bereavement"},
+	{"confidence", "confidence"},
+	{"purpose", "purpose and routine"},
+	{"carer-support", "support for carers"},
+	{"physical-activity", "being more active"},
+	{"healthy-weight", "healthy weight and eating"},
+	{"long-term-condition", "living with a long-term condition"},
+	{"falls-prevention", "strength, balance and falls"},
+	{"memory", "memory and dementia"},
+	{"money", "money and debt"},
+	{"benefits", "benefits and grants"},
+	{"housing", "housing"},
+	{"employment", "work and volunteering"},
+	{"learning", "learning"},
+	{"digital-skills", "digital skills"},
+	{"food", "food"},
+	{"substance-use", "alcohol and drugs"},
+	{"domestic-abuse", "domestic abuse"},
+	{"parenting", "parenting"},
+	{"english-language", "learning English"},
+};
+
+#define A(x) {x, x}
+static const kith_vocab_term activities[] = {
+	A("walking"), A("running"), A("cycling"), A("swimming"), A("football"),
+	{"walking-football", "walking football"}, A("bowls"), A("gym"), A("yoga"),
+	{"tai-chi", "tai chi"}, A("pilates"), {"chair-exercise", "chair exercise"}, A("dance"),
+	A("sport"), A("gardening"), A("nature"), A("conservation"), A("fishing"),
+	{"bird-watching", "bird watching"}, A("singing"), A("music"), A("drama"), A("film"),
+	A("arts"), A("crafts"), A("knitting"), A("sewing"), {"lace-making", "lace making"},
+	A("woodwork"), A("photography"), A("writing"), A("reading"), A("history"),
+	A("heritage"), A("lectures"), A("languages"), A("computers"), A("games"), A("quiz"),
+	{"board-games", "board games"}, A("cooking"), A("baking"), {"lunch-club", "lunch club"},
+	{"coffee-morning", "coffee morning"}, {"community-meal", "community meal"},
+	A("befriending"), {"peer-support", "peer support"}, {"mens-shed", "men's shed"},
+	{"carers-group", "carers' group"}, {"parent-and-baby", "parent and baby"},
+	A("mindfulness"), A("faith"), A("volunteering"), A("advice"), A("discussion"),
+};
+#undef A
+
+static const kith_vocab_term circumstances[] = {
+	{"carer", "an unpaid carer"},
+	{"veteran", "a veteran"},
+	{"dementia", "a dementia diagnosis"},
+	{"learning-disability", "a learning disability"},
+	{"autism", "autism"},
+	{"sight-loss", "sight loss"},
+	{"hearing-loss", "hearing loss"},
+	{"new-parent", "a baby under one"},
+	{"pregnant", "pregnancy"},
+	{"refugee", "refugee or asylum status"},
+	{"unemployed", "being out of work"},
+	{"long-term-condition", "a long-term condition"},
+	{"bereaved", "a recent bereavement"},
+};
+
+const kith_vocab_term *kith_vocab_terms(kith_vocab_kind kind, size_t *count)
+{
+	switch (kind) {
+	case KITH_VOCAB_NEED:
+		*count = sizeof(needs) / sizeof(needs[0]);
+		return needs;
+	case KITH_VOCAB_ACTIVITY:
+		*count = sizeof(activities) / sizeof(activities[0]);
+		return activities;
+	default:
+		*count = sizeof(circumstances) / sizeof(circumstances[0]);
+		return circumstances;
+	}
+}
+
+const kith_vocab_term *kith_vocab_find(kith_vocab_kind kind, const char *id)
+{
+	size_t count, i;
+	const kith_vocab_term *terms = kith_vocab_terms(kind, &count);
+
+	for (i = 0; i < count; i++)
+		if (strcmp(terms[i].id, id) == 0)
+			return &terms[i];
+	return NULL;
+}

@@ -1,0 +1,424 @@
+/*
+ * Safe, located, schema-validating XML reading (see xml.h).
+ *
+ * The file is mapped read-only and handed to xmlReaderForMemory, which lets
+ * messages find exact columns in the original bytes (libxml2 keeps only the
+ * line of a node) and lets us refuse JSON or empty files with a plain
+ * sentence before libxml2 says something cryptic.
+ */
+#include "xml.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/xmlschemas.h>
+
+#include "buf.h"
+#include "diag.h"
+
+struct kith_xml {
+	const char *path;         /* borrowed from the caller */
+	kith_diag_list *diags;    /* borrowed */
+	const char *data;         /* owned mapping of the file */
+	size_t size;
+	xmlSchemaPtr schema;      /* owned; outlives reader */
+	xmlTextReaderPtr reader;  /* owned */
+	size_t errors;            /* error diagnostics added through this reader */
+	int failed;               /* a fatal problem stopped reading */
+	unsigned cursor_line;     /* line index cursor for locate(): a line... */
+	size_t cursor_offset;     /* ...and the offset where it starts */
+};
+
+static const char *namespaces[] = {"{urn:kith:feed:1}", "{urn:kith:patient:1}"};
+
+/* Turns a libxml2 message into kith's style: lower-case, no namespaces in braces, no full stop. */
+static void tidy_message(kith_buf *out, const char *msg)
+{
+	size_t i;
+
+	kith_buf_clear(out);
+	while (*msg) {
+		int skipped = 0;
+		for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
+			size_t n = strlen(namespaces[i]);
+			if (strncmp(msg, namespaces[i], n) == 0) {
+				msg += n;
+				skipped = 1;
+			}
+		}
+		if (!skipped && strncmp(msg, "[facet '", 8) == 0) {
+			const char *end = strstr(msg, "'] ");
+			if (end) {
+				msg = end + 3;
+				skipped = 1;
+			}
+		}
+		if (skipped)
+			continue;
+		if (kith_buf_putc(out, *msg == '\n' ? ' ' : *msg) != 0)
+			break;
+		msg++;
+	}
+	kith_buf_trim(out);
+	while (out->size && out->ptr[out->size - 1] == '.')
+		out->ptr[--out->size] = '\0';
+	if (out->size && out->ptr[0] >= 'A' && out->ptr[0] <= 'Z' &&
+	    !(out->size > 1 && out->ptr[1] >= 'A' && out->ptr[1] <= 'Z'))
+		out->ptr[0] = (char)(out->ptr[0] - 'A' + 'a');
+}
+
+/* The quoted name after `word '` in msg ("attribute 'day'"), copied into out. */
+static int quoted_after(char *out, size_t size, const char *msg, const char *word)
+{
+	const char *p = strstr(msg, word), *end;
+
+	if (!p)
+		return 0;
+	p += strlen(word);
+	if (*p != '\'')
+		return 0;
+	p++;
+	if ((end = strchr(p, '\'')) == NULL || (size_t)(end - p) >= size)
+		return 0;
+	memcpy(out, p, (size_t)(end - p));
+	out[end - p] = '\0';
+	/* drop a namespace prefix in braces */
+	if (out[0] == '{' && (p = strchr(out, '}')) != NULL)
+		memmove(out, p + 1, strlen(p + 1) + 1);
+	return 1;
+}
+
+static void on_libxml_error(void *arg, xmlErrorPtr err)
+{
+	kith_xml *x = arg;
+	kith_buf msg = KITH_BUF_INIT;
+	unsigned line = err->line > 0 ? (unsigned)err->line : 0;
+	unsigned column = err->int2 > 0 ? (unsigned)err->int2 : 0;
+	kith_severity sev = err->level == XML_ERR_WARNING ? KITH_DIAG_WARNING : KITH_DIAG_ERROR;
+
+	if (err->domain == XML_FROM_SCHEMASV) {
+		char elem[128], attr[128];
+		if (err->node)
+			line = kith_xml_line(err->node);
+		if (quoted_after(elem, sizeof(elem), err->message ? err->message : "", "Element ") && line)
+			kith_xml_locate(x, &line, &column, elem,
+					quoted_after(attr, sizeof(attr), err->message, "attribute ") ? attr : NULL);
+	}
+	tidy_message(&msg, err->message ? err->message : "unknown xml error");
+	kith_diag_add(x->diags, sev, x->path, line, column, "%s", msg.ptr);
+	if (sev == KITH_DIAG_ERROR)
+		x->errors++;
+	kith_buf_release(&msg);
+}
+
+static int refuse(kith_xml *x, int code, unsigned line, unsigned column, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int refuse(kith_xml *x, int code, unsigned line, unsigned column, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kith_diag_vadd(x->diags, KITH_DIAG_ERROR, x->path, line, column, fmt, ap);
+	va_end(ap);
+	x->errors++;
+	x->failed = 1;
+	return code;
+}
+
+/* Plain-sentence checks on the raw bytes, before libxml2 sees them. */
+static int precheck(kith_xml *x, const char *what)
+{
+	const char *p = x->data, *end = x->data + x->size;
+
+	if (x->size >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end && strchr(" \t\r\n", *p))
+		p++;
+	if (p == end)
+		return refuse(x, KITH_EINVALID, 0, 0, "empty file, expected a %s", what);
+	if (*p == '{' || *p == '[')
+		return refuse(x, KITH_EINVALID, 1, 1, "this looks like JSON, not XML: expected a %s", what);
+	if (*p != '<')
+		return refuse(x, KITH_EINVALID, 1, 1, "not an XML file: expected '<' at the start of a %s",
+			      what);
+	return 0;
+}
+
+int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text,
+		  kith_diag_list *diags)
+{
+	kith_xml *x = NULL;
+	xmlSchemaParserCtxtPtr sctx = NULL;
+	struct stat st;
+	int fd = -1, error = 0;
+	const int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+
+	*out = NULL;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return KITH_ENOMEM;
+	x->path = path;
+	x->diags = diags;
+	x->cursor_line = 1;
+	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) != 0) {
+		error = refuse(x, KITH_EIO, 0, 0, "cannot read file: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = refuse(x, KITH_EIO, 0, 0, "not a regular file");
+		goto cleanup;
+	}
+	if ((unsigned long long)st.st_size > (unsigned long long)INT_MAX) {
+		error = refuse(x, KITH_ETOOLARGE, 0, 0, "file is over 2 GiB: split the feed");
+		goto cleanup;
+	}
+	x->size = (size_t)st.st_size;
+	if (x->size) {
+		void *m = mmap(NULL, x->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m == MAP_FAILED) {
+			error = refuse(x, KITH_EIO, 0, 0, "cannot map file: %s", strerror(errno));
+			goto cleanup;
+		}
+		x->data = m;
+	}
+	if ((error = precheck(x, what)) != 0)
+		goto cleanup;
+
+	sctx = xmlSchemaNewMemParserCtxt(xsd_text, (int)strlen(xsd_text));
+	if (!sctx || (x->schema = xmlSchemaParse(sctx)) == NULL) {
+		error = refuse(x, KITH_ERROR, 0, 0, "internal error: the built-in schema does not compile");
+		goto cleanup;
+	}
+	x->reader = xmlReaderForMemory(x->data, (int)x->size, path, "UTF-8", options);
+	if (!x->reader) {
+		error = KITH_ENOMEM;
+		goto cleanup;
+	}
+	xmlTextReaderSetStructuredErrorHandler(x->reader, on_libxml_error, x);
+	if (xmlTextReaderSetSchema(x->reader, x->schema) != 0) {
+		error = refuse(x, KITH_ERROR, 0, 0, "internal error: cannot attach the schema");
+		goto cleanup;
+	}
+
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	xmlSchemaFreeParserCtxt(sctx);
+	if (error) {
+		kith_xml_free(x);
+		return error;
+	}
+	*out = x;
+	return 0;
+}
+
+void kith_xml_free(kith_xml *x)
+{
+	if (!x)
+		return;
+	if (x->reader)
+		xmlFreeTextReader(x->reader);
+	if (x->schema)
+		xmlSchemaFree(x->schema);
+	if (x->data)
+		munmap((void *)x->data, x->size);
+	free(x);
+}
+
+xmlTextReaderPtr kith_xml_reader(kith_xml *x)
+{
+	return x->reader;
+}
+
+size_t kith_xml_errors(const kith_xml *x)
+{
+	return x->errors;
+}
+
+void kith_xml_forgive(kith_xml *x, size_t n)
+{
+	x->errors -= n < x->errors ? n : x->errors;
+}
+
+const char *kith_xml_bytes(const kith_xml *x, size_t *size)
+{
+	*size = x->size;
+	return x->data;
+}
+
+const char *kith_xml_path(const kith_xml *x)
+{
+	return x->path;
+}
+
+kith_diag_list *kith_xml_diags(kith_xml *x)
+{
+	return x->diags;
+}
+
+unsigned kith_xml_line(const xmlNode *node)
+{
+	long line = xmlGetLineNo(node);
+
+	return line > 0 ? (unsigned)line : 0;
+}
+
+/* Checks the safety limits on the node the reader stands on. */
+static int check_limits(kith_xml *x)
+{
+	xmlTextReaderPtr r = x->reader;
+	int type = xmlTextReaderNodeType(r);
+	xmlNodePtr node = xmlTextReaderCurrentNode(r);
+	unsigned line = node ? kith_xml_line(node) : 0;
+
+	if (type == XML_READER_TYPE_DOCUMENT_TYPE)
+		return refuse(x, KITH_EINVALID, line, 1,
+			      "document type declarations (<!DOCTYPE>) are not allowed: kith files use no "
+			      "DTD and no entities");
+	if (type == XML_READER_TYPE_ENTITY_REFERENCE)
+		return refuse(x, KITH_EINVALID, line, 1, "entity references are not allowed");
+	if (xmlTextReaderDepth(r) > KITH_XML_MAX_DEPTH)
+		return refuse(x, KITH_ETOOLARGE, line, 1, "elements nested deeper than %d levels",
+			      KITH_XML_MAX_DEPTH);
+	if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+	    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+		const xmlChar *v = xmlTextReaderConstValue(r);
+		if (v && strlen((const char *)v) > KITH_XML_MAX_TEXT)
+			return refuse(x, KITH_ETOOLARGE, line, 1, "text over %d KiB in one element",
+				      KITH_XML_MAX_TEXT / 1024);
+	}
+	if (type == XML_READER_TYPE_ELEMENT && node) {
+		xmlAttrPtr a;
+		for (a = node->properties; a; a = a->next) {
+			const xmlNode *t;
+			size_t len = 0;
+			for (t = a->children; t; t = t->next)
+				len += t->content ? strlen((const char *)t->content) : 0;
+			if (len > KITH_XML_MAX_ATTR) {
+				unsigned col;
+				kith_xml_locate(x, &line, &col, (const char *)node->name, (const char *)a->name);
+				return refuse(x, KITH_ETOOLARGE, line, col,
+					      "attribute '%s' over %d KiB", a->name, KITH_XML_MAX_ATTR / 1024);
+			}
+		}
+	}
+	return 0;
+}
+
+int kith_xml_next(kith_xml *x)
+{
+	int ret, error;
+
+	if (x->failed)
+		return KITH_EINVALID;
+	ret = xmlTextReaderRead(x->reader);
+	if (ret < 0) {
+		x->failed = 1;
+		if (!x->errors)
+			refuse(x, KITH_EINVALID, 0, 0, "the file is not well-formed XML");
+		return KITH_EINVALID;
+	}
+	if (ret == 0)
+		return 0;
+	if ((error = check_limits(x)) != 0)
+		return error;
+	return 1;
+}
+
+/* Offset of the start of line (1-based), or size when past the end. */
+static size_t line_offset(kith_xml *x, unsigned line)
+{
+	if (line < x->cursor_line) {
+		x->cursor_line = 1;
+		x->cursor_offset = 0;
+	}
+	while (x->cursor_line < line && x->cursor_offset < x->size) {
+		const char *nl = memchr(x->data + x->cursor_offset, '\n', x->size - x->cursor_offset);
+		if (!nl) {
+			x->cursor_offset = x->size;
+			break;
+		}
+		x->cursor_offset = (size_t)(nl - x->data) + 1;
+		x->cursor_line++;
+	}
+	return x->cursor_offset;
+}
+
+/* Line and column (in characters, from 1) of offset, counting from a known line start. */
+static void position_of(kith_xml *x, size_t line_start, unsigned line, size_t offset, unsigned *out_line,
+			unsigned *out_col)
+{
+	size_t i;
+	unsigned col = 1;
+
+	for (i = line_start; i < offset; i++) {
+		if (x->data[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)x->data[i] & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	*out_line = line;
+	*out_col = col;
+}
+
+static int is_name_end(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>';
+}
+
+void kith_xml_locate(kith_xml *x, unsigned *line, unsigned *column, const char *name, const char *attr)
+{
+	const unsigned back = 4;
+	unsigned first = *line > back ? *line - back : 1;
+	size_t from, to, nlen = strlen(name), i, tag = (size_t)-1;
+
+	*column = 1;
+	if (!x->data || *line == 0)
+		return;
+	from = line_offset(x, first);
+	to = line_offset(x, *line + 1);
+	/* the last `<name` that starts before the end of the node's line */
+	for (i = from; i + nlen + 1 < to; i++) {
+		if (x->data[i] != '<')
+			continue;
+		if (memcmp(x->data + i + 1, name, nlen) == 0 && is_name_end(x->data[i + 1 + nlen]))
+			tag = i;
+	}
+	if (tag == (size_t)-1)
+		return;
+	if (attr) {
+		size_t alen = strlen(attr);
+		for (i = tag; i + alen < x->size && x->data[i] != '>'; i++) {
+			if ((x->data[i] == ' ' || x->data[i] == '\t' || x->data[i] == '\n') &&
+			    memcmp(x->data + i + 1, attr, alen) == 0 &&
+			    (x->data[i + 1 + alen] == '=' || x->data[i + 1 + alen] == ' ')) {
+				tag = i + 1;
+				break;
+			}
+		}
+	}
+	position_of(x, from, first, tag, line, column);
+}
+
+void kith_xml_report(kith_xml *x, kith_severity severity, const xmlNode *node, const char *attr,
+		     const char *fmt, ...)
+{
+	unsigned line = node ? kith_xml_line(node) : 0, column = 0;
+	va_list ap;
+
+	if (node && line)
+		kith_xml_locate(x, &line, &column, (const char *)node->name, attr);
+	va_start(ap, fmt);
+	kith_diag_vadd(x->diags, severity, x->path, line, column, fmt, ap);
+	va_end(ap);
+	if (severity == KITH_DIAG_ERROR)
+		x->errors++;
+}
