@@ -15,6 +15,7 @@ static const struct command {
 	{"index", cli_index, "load partner feeds into an index database"},
 	{"check", cli_check, "validate feeds without touching a database"},
 	{"stats", cli_stats, "what an index holds: feeds, freshness, gaps, tags"},
+	{"match", cli_match, "ranked, explained suggestions for one person"},
 };
 
 static void usage(FILE *f)

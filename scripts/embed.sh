@@ -10,6 +10,6 @@ for pair in "$@"; do
 	name=${pair%%=*}
 	file=${pair#*=}
 	printf 'const char %s[] = {\n' "$name"
-	od -An -v -tx1 "$file" | sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g' -e 's/^/\t/'
-	printf '\t0x00};\n'
+	od -An -v -tx1 "$file" | sed -e "s/ *\\([0-9a-f][0-9a-f]\\)/'\\\\x\\1',/g" -e 's/^/\t/'
+	printf '\t0};\n'
 done

@@ -461,8 +461,11 @@ static int handle_group(feed_reader *fr, xmlTextReaderPtr r, kith_diag_list *dia
 	unsigned line = n ? kith_xml_line(n) : 0;
 	int error, empty = xmlTextReaderIsEmptyElement(r);
 
-	if (!n)
-		return KITH_EINVALID; /* the parser said why */
+	if (!n) {
+		/* the parser said why; reading on gives its code (a limit is KITH_ETOOLARGE) */
+		error = kith_xml_next(fr->xml);
+		return error < 0 ? error : KITH_EINVALID;
+	}
 	if ((error = read_group(fr, n)) != 0)
 		return error;
 	while (!empty && (error = kith_xml_next(fr->xml)) == 1) {

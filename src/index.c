@@ -56,9 +56,10 @@ static const char *const statements[S_COUNT] = {
 		"description, tag_words, updated, source_line, online, online_how, home_radius_km, home_lat, "
 		"home_lon, schedule_known, by_appointment, starts, ends, wheelchair, step_free, hearing_loop, "
 		"accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, cost_free, "
-		"cost_amount, cost_per, capacity, languages, phone, email, web) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"cost_amount, cost_per, capacity, languages, phone, email, web, needs_list, activities_list, "
+		"requires_list, sessions_list, venue_list) VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)",
+		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43)",
 	[S_FTS_INSERT] = "INSERT INTO group_fts(rowid, name, organisation, description, tag_words) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_FTS_DELETE] = "INSERT INTO group_fts(group_fts, rowid, name, organisation, description, tag_words) "
@@ -106,6 +107,10 @@ static const char schema_sql[] =
 	"  cost_free INTEGER, cost_amount REAL, cost_per TEXT," /* NULL cost_free: cost unknown */
 	"  capacity TEXT NOT NULL, languages TEXT NOT NULL,"
 	"  phone TEXT, email TEXT, web TEXT,"
+	/* the same facts as the child tables, in one row, so a match reads one row per group */
+	"  needs_list TEXT, activities_list TEXT, requires_list TEXT,"
+	"  sessions_list TEXT," /* 'day,start,end,weeks ...' */
+	"  venue_list TEXT,"    /* 'lat,lon ...' of located venues */
 	"  UNIQUE(feed_id, local_id));"
 	"CREATE INDEX groups_remote ON groups(gid) WHERE online = 1 OR home_radius_km IS NOT NULL;"
 	"CREATE TABLE venues("
@@ -410,6 +415,14 @@ static int insert_tags(kith_index *idx, int which, sqlite3_int64 gid, const kith
 	return 0;
 }
 
+static void join_list(kith_buf *b, const kith_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		kith_buf_printf(b, "%s%s", i ? " " : "", l->items[i]);
+}
+
 static void tag_words(kith_buf *b, const kith_group *g)
 {
 	const kith_strlist *lists[2] = {&g->needs, &g->activities};
@@ -439,7 +452,8 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 {
 	kith_index *idx = st->idx;
 	sqlite3_stmt *s = stmt(idx, S_INSERT_GROUP);
-	kith_buf key = KITH_BUF_INIT, langs = KITH_BUF_INIT;
+	kith_buf key = KITH_BUF_INIT, langs = KITH_BUF_INIT, needs = KITH_BUF_INIT, activities = KITH_BUF_INIT;
+	kith_buf requires = KITH_BUF_INIT, sessions = KITH_BUF_INIT, venues = KITH_BUF_INIT;
 	size_t i;
 	int error = 0, k;
 
@@ -490,6 +504,21 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	bind_text(s, 36, g->phone);
 	bind_text(s, 37, g->email);
 	bind_text(s, 38, g->web);
+	join_list(&needs, &g->needs);
+	join_list(&activities, &g->activities);
+	join_list(&requires, &g->requires);
+	for (i = 0; i < g->session_count; i++)
+		kith_buf_printf(&sessions, "%s%d,%d,%d,%u", i ? " " : "", g->sessions[i].day, g->sessions[i].start,
+				g->sessions[i].end, g->sessions[i].weeks);
+	for (i = 0; i < g->venue_count; i++)
+		if (g->venues[i].point.known)
+			kith_buf_printf(&venues, "%s%.6f,%.6f", venues.size ? " " : "", g->venues[i].point.lat,
+					g->venues[i].point.lon);
+	bind_text(s, 39, needs.ptr);
+	bind_text(s, 40, activities.ptr);
+	bind_text(s, 41, requires.ptr);
+	bind_text(s, 42, sessions.ptr);
+	bind_text(s, 43, venues.ptr);
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 	gid = sqlite3_last_insert_rowid(idx->db);
@@ -580,6 +609,11 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 cleanup:
 	kith_buf_release(&key);
 	kith_buf_release(&langs);
+	kith_buf_release(&needs);
+	kith_buf_release(&activities);
+	kith_buf_release(&requires);
+	kith_buf_release(&sessions);
+	kith_buf_release(&venues);
 	return error;
 }
 

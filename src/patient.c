@@ -10,10 +10,10 @@
 #include "patient.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -25,6 +25,12 @@
 #include "xml.h"
 
 #define PATIENT_NS "urn:kith:patient:1"
+
+/*
+ * A profile is a few hundred bytes; its whole tree is kept while it is
+ * read, so a file far bigger than any real profile is refused unread.
+ */
+#define PATIENT_MAX_BYTES (1024 * 1024)
 
 struct kith_profile {
 	kith_arena arena;     /* owns every string and array in patient */
@@ -429,7 +435,7 @@ static int read_interests(reading *r, const xmlNode *n)
 	for (c = n->children; c; c = c->next) {
 		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
 			/* a space stands where a tag was, so "a<tag>x</tag>b" stays two words */
-			if (c->prev && c->prev->type == XML_ELEMENT_NODE && (error = kith_buf_putc(&words, ' ')) != 0)
+			if (c->prev && c->prev->type == XML_ELEMENT_NODE && (error = put_collapsed(&words, " ")) != 0)
 				goto cleanup;
 			if (c->content && (error = put_collapsed(&words, (const char *)c->content)) != 0)
 				goto cleanup;
@@ -675,12 +681,27 @@ static int check_root(kith_xml *x, const xmlNode *root)
 	return KITH_EINVALID;
 }
 
+/*
+ * libxml2's schema validator prints some internal notes ("Unimplemented
+ * block at xmlschemas.c") straight to stderr, e.g. for a root element the
+ * schema does not declare; a library must not write to stderr, and the
+ * problem is reported as a diagnostic anyway.
+ */
+static void silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 int kith_profile_load(kith_profile **out, const char *path, kith_diag_list *diags)
 {
+	xmlGenericErrorFunc saved_func = xmlGenericError;
+	void *saved_ctx = xmlGenericErrorContext;
 	kith_diag_list *own = NULL;
 	kith_xml *x = NULL;
 	kith_profile *p = NULL;
 	const xmlNode *root = NULL;
+	struct stat st;
 	reading r;
 	int error = 0, ret;
 
@@ -691,6 +712,14 @@ int kith_profile_load(kith_profile **out, const char *path, kith_diag_list *diag
 			return error;
 		diags = own;
 	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > PATIENT_MAX_BYTES) {
+		kith_diag_add(diags, KITH_DIAG_ERROR, path, 0, 0,
+			      "file is over %d KiB: a patient profile is a few hundred bytes",
+			      PATIENT_MAX_BYTES / 1024);
+		error = KITH_ETOOLARGE;
+		goto cleanup;
+	}
+	xmlSetGenericErrorFunc(NULL, silent);
 	if ((error = kith_xml_open(&x, path, "patient profile", kith_patient_xsd, diags)) != 0)
 		goto cleanup;
 	for (;;) {
@@ -744,6 +773,7 @@ int kith_profile_load(kith_profile **out, const char *path, kith_diag_list *diag
 cleanup:
 	kith_profile_free(p);
 	kith_xml_free(x);
+	xmlSetGenericErrorFunc(saved_ctx, saved_func);
 	kith_diag_list_free(own);
 	return error;
 }

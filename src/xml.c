@@ -32,8 +32,14 @@ struct kith_xml {
 	xmlTextReaderPtr reader;  /* owned */
 	size_t errors;            /* error diagnostics added through this reader */
 	int failed;               /* a fatal problem stopped reading */
+	int too_large;            /* it was one of libxml2's own size or depth limits */
 	unsigned cursor_line;     /* line index cursor for locate(): a line... */
 	size_t cursor_offset;     /* ...and the offset where it starts */
+	int handlers_set;         /* the thread's libxml2 error handlers are ours */
+	xmlStructuredErrorFunc saved_serror; /* the handlers to put back */
+	void *saved_serror_ctx;
+	xmlGenericErrorFunc saved_error;
+	void *saved_error_ctx;
 };
 
 static const char *namespaces[] = {"{urn:kith:feed:1}", "{urn:kith:patient:1}"};
@@ -95,6 +101,82 @@ static int quoted_after(char *out, size_t size, const char *msg, const char *wor
 	return 1;
 }
 
+static size_t line_offset(kith_xml *x, unsigned line);
+
+/* 1 when nothing but white space follows line:column (libxml2 counts columns in characters). */
+static int at_end_of_file(kith_xml *x, unsigned line, unsigned column)
+{
+	size_t i;
+
+	if (!x->data || line == 0 || column == 0)
+		return 0;
+	i = line_offset(x, line);
+	while (i < x->size && column > 1 && x->data[i] != '\n') {
+		i++;
+		while (i < x->size && ((unsigned char)x->data[i] & 0xC0) == 0x80)
+			i++;
+		column--;
+	}
+	for (; i < x->size; i++)
+		if (!strchr(" \t\r\n", x->data[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Plain sentences for the parser errors that broken or hostile files cause,
+ * in place of libxml2's ("Input is not proper UTF-8, indicate encoding !",
+ * "Extra content at the end of the document" for a cut-off file, limits
+ * that name XML_PARSE_HUGE).  Returns 1 when out holds one.
+ */
+static int plain_message(kith_xml *x, const xmlError *err, unsigned line, unsigned column, kith_buf *out)
+{
+	const char *m = err->message ? err->message : "";
+	const char *bytes = strstr(m, "Bytes: ");
+
+	if (err->domain != XML_FROM_PARSER)
+		return 0;
+	if (strncmp(m, "Input is not proper UTF-8", 25) == 0) {
+		if (bytes)
+			kith_buf_printf(out, "the file is not valid UTF-8 (bytes %.*s): save it as UTF-8",
+					(int)strcspn(bytes + 7, "\r\n"), bytes + 7);
+		else
+			kith_buf_puts(out, "the file is not valid UTF-8: save it as UTF-8");
+		return 1;
+	}
+	if (strncmp(m, "Char 0x0 out of allowed range", 29) == 0) {
+		kith_buf_puts(out, "a NUL byte is not allowed in an XML file");
+		return 1;
+	}
+	if (strstr(m, "Excessive depth")) {
+		x->too_large = 1;
+		kith_buf_printf(out, "elements nested deeper than %d levels", KITH_XML_MAX_DEPTH);
+		return 1;
+	}
+	if (strstr(m, "huge text node")) {
+		x->too_large = 1;
+		kith_buf_printf(out, "text over %d KiB in one element", KITH_XML_MAX_TEXT / 1024);
+		return 1;
+	}
+	if (strstr(m, "AttValue length too long")) {
+		x->too_large = 1;
+		kith_buf_printf(out, "an attribute over %d KiB", KITH_XML_MAX_ATTR / 1024);
+		return 1;
+	}
+	if (at_end_of_file(x, line, column)) {
+		if (err->code == XML_ERR_DOCUMENT_END) {
+			kith_buf_puts(out, "the file ends before its root element is closed: it looks cut off");
+		} else {
+			kith_buf clean = KITH_BUF_INIT;
+			tidy_message(&clean, m);
+			kith_buf_printf(out, "the file ends too early (%s): it looks cut off", clean.ptr);
+			kith_buf_release(&clean);
+		}
+		return 1;
+	}
+	return 0;
+}
+
 static void on_libxml_error(void *arg, xmlErrorPtr err)
 {
 	kith_xml *x = arg;
@@ -111,11 +193,47 @@ static void on_libxml_error(void *arg, xmlErrorPtr err)
 			kith_xml_locate(x, &line, &column, elem,
 					quoted_after(attr, sizeof(attr), err->message, "attribute ") ? attr : NULL);
 	}
-	tidy_message(&msg, err->message ? err->message : "unknown xml error");
+	if (!plain_message(x, err, line, column, &msg))
+		tidy_message(&msg, err->message ? err->message : "unknown xml error");
 	kith_diag_add(x->diags, sev, x->path, line, column, "%s", msg.ptr);
 	if (sev == KITH_DIAG_ERROR)
 		x->errors++;
 	kith_buf_release(&msg);
+}
+
+/* libxml2's unstructured messages (internal notes such as "Unimplemented block") stay off stderr. */
+static void ignore_generic(void *arg, const char *msg, ...)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/*
+ * Routes the thread's libxml2 errors to x while it is open.  The reader's
+ * own xmlTextReaderSetStructuredErrorHandler cannot be used: once a schema
+ * is attached, libxml2 (2.9) hands parser errors to it with the schema
+ * plug's data in place of the parser context, so well-formedness errors
+ * (bad UTF-8, truncation, depth) were lost or read through a wrong pointer.
+ * The global handlers are per thread, and are put back by kith_xml_free().
+ */
+static void set_handlers(kith_xml *x)
+{
+	x->saved_serror = xmlStructuredError;
+	x->saved_serror_ctx = xmlStructuredErrorContext;
+	x->saved_error = xmlGenericError;
+	x->saved_error_ctx = xmlGenericErrorContext;
+	xmlSetStructuredErrorFunc(x, on_libxml_error);
+	xmlSetGenericErrorFunc(x, ignore_generic);
+	x->handlers_set = 1;
+}
+
+static void restore_handlers(kith_xml *x)
+{
+	if (!x->handlers_set)
+		return;
+	xmlSetStructuredErrorFunc(x->saved_serror_ctx, x->saved_serror);
+	xmlSetGenericErrorFunc(x->saved_error_ctx, x->saved_error);
+	x->handlers_set = 0;
 }
 
 static int refuse(kith_xml *x, int code, unsigned line, unsigned column, const char *fmt, ...)
@@ -129,7 +247,54 @@ static int refuse(kith_xml *x, int code, unsigned line, unsigned column, const c
 	va_end(ap);
 	x->errors++;
 	x->failed = 1;
+	x->too_large |= code == KITH_ETOOLARGE;
 	return code;
+}
+
+static void position_of(kith_xml *x, size_t line_start, unsigned line, size_t offset, unsigned *out_line,
+			unsigned *out_col);
+
+/* The first needle in [p, end), or NULL (the mapping holds no terminating NUL). */
+static const char *find(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; end - p >= (ptrdiff_t)n; p++)
+		if (memcmp(p, needle, n) == 0)
+			return p;
+	return NULL;
+}
+
+/*
+ * Refuses a DOCTYPE in the prolog before libxml2 parses it: the reader
+ * reads ahead of the node it reports, so an internal subset's entities
+ * (a billion laughs in an attribute, say) would be expanded before the
+ * DOCTYPE node ever came up.  p points after any BOM and white space.
+ */
+static int refuse_doctype(kith_xml *x, const char *p)
+{
+	const char *end = x->data + x->size, *close;
+	unsigned line, column;
+
+	while (p < end) {
+		if (end - p >= 2 && memcmp(p, "<?", 2) == 0)
+			close = find(p + 2, end, "?>");
+		else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
+			close = find(p + 4, end, "-->");
+		else if (strchr(" \t\r\n", *p))
+			close = p;
+		else
+			break;
+		if (!close)
+			return 0; /* unterminated: the parser says so */
+		p = close + (*close == '-' ? 3 : *close == '?' ? 2 : 1);
+	}
+	if (end - p < 9 || memcmp(p, "<!DOCTYPE", 9) != 0)
+		return 0;
+	position_of(x, 0, 1, (size_t)(p - x->data), &line, &column);
+	return refuse(x, KITH_EINVALID, line, column,
+		      "document type declarations (<!DOCTYPE>) are not allowed: kith files use no DTD and "
+		      "no entities");
 }
 
 /* Plain-sentence checks on the raw bytes, before libxml2 sees them. */
@@ -148,7 +313,7 @@ static int precheck(kith_xml *x, const char *what)
 	if (*p != '<')
 		return refuse(x, KITH_EINVALID, 1, 1, "not an XML file: expected '<' at the start of a %s",
 			      what);
-	return 0;
+	return refuse_doctype(x, p);
 }
 
 int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text,
@@ -189,6 +354,7 @@ int kith_xml_open(kith_xml **out, const char *path, const char *what, const char
 	}
 	if ((error = precheck(x, what)) != 0)
 		goto cleanup;
+	set_handlers(x);
 
 	sctx = xmlSchemaNewMemParserCtxt(xsd_text, (int)strlen(xsd_text));
 	if (!sctx || (x->schema = xmlSchemaParse(sctx)) == NULL) {
@@ -200,7 +366,6 @@ int kith_xml_open(kith_xml **out, const char *path, const char *what, const char
 		error = KITH_ENOMEM;
 		goto cleanup;
 	}
-	xmlTextReaderSetStructuredErrorHandler(x->reader, on_libxml_error, x);
 	if (xmlTextReaderSetSchema(x->reader, x->schema) != 0) {
 		error = refuse(x, KITH_ERROR, 0, 0, "internal error: cannot attach the schema");
 		goto cleanup;
@@ -226,6 +391,7 @@ void kith_xml_free(kith_xml *x)
 		xmlFreeTextReader(x->reader);
 	if (x->schema)
 		xmlSchemaFree(x->schema);
+	restore_handlers(x);
 	if (x->data)
 		munmap((void *)x->data, x->size);
 	free(x);
@@ -315,14 +481,14 @@ int kith_xml_next(kith_xml *x)
 {
 	int ret, error;
 
-	if (x->failed)
-		return KITH_EINVALID;
+	if (x->failed || x->too_large) /* over one of libxml2's limits, the parser has stopped */
+		return x->too_large ? KITH_ETOOLARGE : KITH_EINVALID;
 	ret = xmlTextReaderRead(x->reader);
 	if (ret < 0) {
 		x->failed = 1;
 		if (!x->errors)
 			refuse(x, KITH_EINVALID, 0, 0, "the file is not well-formed XML");
-		return KITH_EINVALID;
+		return x->too_large ? KITH_ETOOLARGE : KITH_EINVALID;
 	}
 	if (ret == 0)
 		return 0;
