@@ -97,6 +97,8 @@ typedef struct query {
 	char need_id[32][48];
 	size_t need_count;
 	kith_concepts interests; /* what the person's words and tags mean */
+	kith_concepts conditions; /* health conditions and situations they mention */
+	int no_car;               /* they say they have no car: nearness counts double */
 	char fts[2048];          /* FTS5 query: every word quoted, OR-ed */
 } query;
 
@@ -201,6 +203,53 @@ void kith_matcher_free(kith_matcher *m)
 const char *kith_matcher_errmsg(const kith_matcher *m)
 {
 	return m ? kith_error_message(&m->error) : "out of memory";
+}
+
+static double *weight_slot(kith_matcher *m, const char *factor)
+{
+	int f;
+
+	if (strcmp(factor, "variety") == 0)
+		return &m->weights.variety;
+	for (f = 0; f < KITH_F_COUNT; f++)
+		if (strcmp(factor, kith_factor_names[f]) == 0)
+			return &m->weights.w[f];
+	return NULL;
+}
+
+double kith_matcher_weight(const kith_matcher *m, const char *factor)
+{
+	double *slot = weight_slot((kith_matcher *)m, factor);
+	return slot ? *slot : -1.0;
+}
+
+int kith_matcher_set_weight(kith_matcher *m, const char *factor, double value)
+{
+	double *slot = weight_slot(m, factor);
+
+	if (!slot || value < 0 || (slot == &m->weights.variety && value > 1))
+		return kith_error_set(&m->error, KITH_EINVALID, "cannot set weight '%s' to %g", factor, value);
+	*slot = value;
+	return 0;
+}
+
+const char *const *kith_matcher_factors(void)
+{
+	static const char *const names[] = {"needs",    "interests", "distance", "availability",
+					    "cost",     "freshness", "capacity", "language",
+					    "access",   "targeted",  "variety",  NULL};
+	return names;
+}
+
+char *kith_matcher_weights_text(const kith_matcher *m, const char *heading)
+{
+	kith_buf b = KITH_BUF_INIT;
+
+	if (kith_weights_write(&m->weights, &b, heading) != 0) {
+		kith_buf_release(&b);
+		return NULL;
+	}
+	return kith_buf_detach(&b);
 }
 
 /* ---- reading candidates ---------------------------------------------- */
@@ -422,9 +471,27 @@ static int prepare_query(kith_matcher *m, const kith_patient *pt, long today, qu
 				snprintf(q->need_id[q->need_count], sizeof(q->need_id[0]), "%s", c->id + 5);
 				q->need_weight[q->need_count++] = 0.5 * c->strength;
 			}
+		} else if (strncmp(c->id, "condition:", 10) == 0) {
+			kith_concepts_add(&q->conditions, c->id, c->strength, c->evidence);
+		} else if (strncmp(c->id, "transport:", 10) == 0) {
+			q->no_car = 1;
 		} else {
 			kith_concepts_add(&q->interests, c->id, c->strength, c->evidence);
 		}
+	}
+	if (pt->needs_access[KITH_ACCESS_WHEELCHAIR])
+		kith_concepts_add(&q->conditions, "condition:physical-disability", 1.0, "wheelchair");
+	/* circumstances that are conditions too */
+	for (i = 0; i < pt->circumstances.count; i++) {
+		static const char *const as_condition[][2] = {
+			{"dementia", "condition:dementia"}, {"sight-loss", "condition:sight-loss"},
+			{"hearing-loss", "condition:hearing-loss"}, {"autism", "condition:autism"},
+			{"learning-disability", "condition:learning-disability"}, {"pregnant", "condition:pregnancy"},
+		};
+		size_t k;
+		for (k = 0; k < sizeof(as_condition) / sizeof(as_condition[0]); k++)
+			if (strcmp(pt->circumstances.items[i], as_condition[k][0]) == 0)
+				kith_concepts_add(&q->conditions, as_condition[k][1], 1.0, pt->circumstances.items[i]);
 	}
 	build_fts_query(q->fts, sizeof(q->fts), pt->interests, need_words.ptr);
 	kith_buf_release(&need_words);
@@ -761,7 +828,7 @@ static int breaks(const query *q, cand *c, kith_buf *why)
 /* ---- scoring ------------------------------------------------------------ */
 
 /* What a group is about: its tags, what its words say, and what those imply. */
-static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *set)
+static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *set, kith_concepts *named)
 {
 	const char *lists[2] = {c->needs, c->activities};
 	const char *kinds[2] = {"need:", "activity:"};
@@ -782,7 +849,10 @@ static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *
 				p++;
 		}
 	}
-	kith_rules_scan(m->rules, c->name, &text);
+	named->count = 0;
+	kith_rules_scan(m->rules, c->name, named);
+	for (i = 0; i < named->count; i++)
+		kith_concepts_add(&text, named->items[i].id, named->items[i].strength, named->items[i].evidence);
 	kith_rules_scan(m->rules, c->description, &text);
 	/* words in a listing are weaker evidence than the publisher's own tags */
 	for (i = 0; i < text.count; i++)
@@ -872,7 +942,7 @@ static double score_interests(const query *q, const kith_concepts *g, double tex
 	for (i = 0; i < q->interests.count; i++) {
 		const kith_concept *p = &q->interests.items[i], *k;
 		double s;
-		if (strncmp(p->id, "need:", 5) == 0 || p->strength <= 0)
+		if (strncmp(p->id, "activity:", 9) != 0 || p->strength <= 0)
 			continue;
 		k = kith_concepts_find(g, p->id);
 		s = k ? p->strength * k->strength : 0;
@@ -922,7 +992,7 @@ static double score_distance(const query *q, const cand *c, explain *e)
 	kith_buf *b = e ? &e->text[KITH_F_DISTANCE] : NULL;
 
 	if (c->in_person && c->distance >= 0) {
-		double x = c->distance / (0.5 * q->limit);
+		double x = c->distance / ((q->no_car ? 0.25 : 0.5) * q->limit);
 		s = 1.0 / (1.0 + x * x);
 		if (b)
 			kith_buf_printf(b, "%.1f km away%s", c->distance,
@@ -1141,12 +1211,44 @@ static double score_access(const query *q, const cand *c, explain *e)
 	return total / (double)needed;
 }
 
-static double score_targeted(const query *q, const cand *c, explain *e)
+/* The first condition concept of a set, or NULL. */
+static const kith_concept *first_condition(const kith_concepts *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->count; i++)
+		if (strncmp(set->items[i].id, "condition:", 10) == 0)
+			return &set->items[i];
+	return NULL;
+}
+
+static double score_targeted(const query *q, const cand *c, const kith_concepts *g, const kith_concepts *named,
+			     explain *e)
 {
 	const kith_patient *pt = q->pt;
 	kith_buf *b = e ? &e->text[KITH_F_TARGETED] : NULL;
+	const kith_concept *own = NULL, *theirs = first_condition(named);
 	double s = 0;
+	size_t i;
 
+	for (i = 0; i < q->conditions.count && !own; i++) {
+		const kith_concept *k = kith_concepts_find(g, q->conditions.items[i].id);
+		if (k && k->strength >= 0.5)
+			own = &q->conditions.items[i];
+	}
+	if (own) {
+		if (b)
+			kith_buf_printf(b, "made for people with %s, as you said ('%s')", own->id + 10, own->evidence);
+		return 1.0;
+	}
+	if (theirs) {
+		/* a group named for one condition suits few others */
+		if (b)
+			kith_buf_printf(b, "made for people with %s ('%s'), which you did not mention", theirs->id + 10,
+					theirs->evidence);
+		caution(e, "made for people with one condition: check it fits");
+		return 0.0;
+	}
 	if (c->requires && *c->requires) {
 		const kith_vocab_term *t;
 		char id[64];
@@ -1188,10 +1290,10 @@ static double round3(double x)
 /* Scores c on every factor; with e, also writes the sentences and cautions. */
 static void score(const kith_matcher *m, const query *q, cand *c, double text_norm, explain *e)
 {
-	kith_concepts g;
+	kith_concepts g, named;
 	int f;
 
-	group_concepts(m, c, &g);
+	group_concepts(m, c, &g, &named);
 	c->aspects = 0;
 	c->factor[KITH_F_NEEDS] = score_needs(q, &g, c, e);
 	c->factor[KITH_F_INTERESTS] = score_interests(q, &g, text_norm, c, e);
@@ -1202,7 +1304,7 @@ static void score(const kith_matcher *m, const query *q, cand *c, double text_no
 	c->factor[KITH_F_CAPACITY] = score_capacity(c, e);
 	c->factor[KITH_F_LANGUAGE] = score_language(q, c, e);
 	c->factor[KITH_F_ACCESS] = score_access(q, c, e);
-	c->factor[KITH_F_TARGETED] = score_targeted(q, c, e);
+	c->factor[KITH_F_TARGETED] = score_targeted(q, c, &g, &named, e);
 	c->base = 0;
 	for (f = 0; f < KITH_F_COUNT; f++) {
 		c->part[f] = round3(m->weights.w[f] * c->factor[f]);

@@ -103,6 +103,12 @@ static int quoted_after(char *out, size_t size, const char *msg, const char *wor
 
 static size_t line_offset(kith_xml *x, unsigned line);
 
+/* XML white space (strchr alone would also match the NUL byte). */
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* 1 when nothing but white space follows line:column (libxml2 counts columns in characters). */
 static int at_end_of_file(kith_xml *x, unsigned line, unsigned column)
 {
@@ -118,7 +124,7 @@ static int at_end_of_file(kith_xml *x, unsigned line, unsigned column)
 		column--;
 	}
 	for (; i < x->size; i++)
-		if (!strchr(" \t\r\n", x->data[i]))
+		if (!is_space(x->data[i]))
 			return 0;
 	return 1;
 }
@@ -177,6 +183,78 @@ static int plain_message(kith_xml *x, const xmlError *err, unsigned line, unsign
 	return 0;
 }
 
+static int is_name_end(char c);
+static void position_of(kith_xml *x, size_t line_start, unsigned line, size_t offset, unsigned *out_line,
+			unsigned *out_col);
+
+/* 1 when a start tag `<name` or `<prefix:name` begins at byte i. */
+static int tag_at(const kith_xml *x, size_t i, const char *name, size_t nlen)
+{
+	size_t j = i + 1, k;
+
+	if (x->data[i] != '<')
+		return 0;
+	for (k = j; k < x->size && k - j < 64 && !is_name_end(x->data[k]) && x->data[k] != ':'; k++)
+		;
+	if (k < x->size && x->data[k] == ':')
+		j = k + 1; /* a prefix */
+	return j + nlen < x->size && memcmp(x->data + j, name, nlen) == 0 && is_name_end(x->data[j + nlen]);
+}
+
+/* The offset of ` attr=` inside the tag starting at tag, skipping quoted values; tag when absent. */
+static size_t attr_in_tag(const kith_xml *x, size_t tag, const char *attr)
+{
+	size_t alen = strlen(attr), i;
+	char quote = 0;
+
+	for (i = tag; i + alen + 1 < x->size; i++) {
+		char c = x->data[i];
+		if (quote) {
+			quote = c == quote ? 0 : quote;
+		} else if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '>') {
+			break;
+		} else if (is_space(c) && memcmp(x->data + i + 1, attr, alen) == 0 &&
+			   (x->data[i + 1 + alen] == '=' || is_space(x->data[i + 1 + alen]))) {
+			return i + 1;
+		}
+	}
+	return tag;
+}
+
+/*
+ * Where a schema error is.  When libxml2 reports it, the parser stands at
+ * byte off (on line line_at) inside or just past the tag of the element in
+ * question, so the nearest `<name` before off is that element, exactly,
+ * even when a minified feed has every group on one line.  Returns 1 and
+ * sets *line and *column (of attr, when given) when it is found.
+ */
+static int locate_back(kith_xml *x, size_t off, unsigned line_at, const char *name, const char *attr,
+		       unsigned *line, unsigned *column)
+{
+	const size_t window = (size_t)1 << 20; /* more than any group's text can be */
+	size_t nlen = strlen(name), i = off < x->size ? off : x->size, start, at;
+	unsigned newlines = 0;
+
+	if (!x->data || line_at == 0 || nlen == 0)
+		return 0;
+	while (i > 0 && off - i < window) {
+		i--;
+		if (x->data[i] == '\n')
+			newlines++;
+		else if (tag_at(x, i, name, nlen))
+			break;
+	}
+	if (!tag_at(x, i, name, nlen) || newlines >= line_at)
+		return 0;
+	for (start = i; start > 0 && x->data[start - 1] != '\n'; start--)
+		;
+	at = attr ? attr_in_tag(x, i, attr) : i;
+	position_of(x, start, line_at - newlines, at, line, column);
+	return 1;
+}
+
 static void on_libxml_error(void *arg, xmlErrorPtr err)
 {
 	kith_xml *x = arg;
@@ -187,11 +265,14 @@ static void on_libxml_error(void *arg, xmlErrorPtr err)
 
 	if (err->domain == XML_FROM_SCHEMASV) {
 		char elem[128], attr[128];
+		long off = !err->node && x->reader ? xmlTextReaderByteConsumed(x->reader) : -1;
 		if (err->node)
 			line = kith_xml_line(err->node);
-		if (quoted_after(elem, sizeof(elem), err->message ? err->message : "", "Element ") && line)
-			kith_xml_locate(x, &line, &column, elem,
-					quoted_after(attr, sizeof(attr), err->message, "attribute ") ? attr : NULL);
+		if (quoted_after(elem, sizeof(elem), err->message ? err->message : "", "Element ") && line) {
+			const char *a = quoted_after(attr, sizeof(attr), err->message, "attribute ") ? attr : NULL;
+			if (off < 0 || !locate_back(x, (size_t)off, line, elem, a, &line, &column))
+				kith_xml_locate(x, &line, &column, elem, a);
+		}
 	}
 	if (!plain_message(x, err, line, column, &msg))
 		tidy_message(&msg, err->message ? err->message : "unknown xml error");
@@ -281,7 +362,7 @@ static int refuse_doctype(kith_xml *x, const char *p)
 			close = find(p + 2, end, "?>");
 		else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
 			close = find(p + 4, end, "-->");
-		else if (strchr(" \t\r\n", *p))
+		else if (is_space(*p))
 			close = p;
 		else
 			break;
@@ -304,7 +385,7 @@ static int precheck(kith_xml *x, const char *what)
 
 	if (x->size >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
-	while (p < end && strchr(" \t\r\n", *p))
+	while (p < end && is_space(*p))
 		p++;
 	if (p == end)
 		return refuse(x, KITH_EINVALID, 0, 0, "empty file, expected a %s", what);

@@ -30,6 +30,18 @@ KITH_EXPORT int kith_matcher_new(kith_matcher **out, kith_index *idx, const char
 KITH_EXPORT void kith_matcher_free(kith_matcher *m);
 KITH_EXPORT const char *kith_matcher_errmsg(const kith_matcher *m);
 
+/*
+ * The weight of one factor ("needs", "interests", ..., or "variety"), for
+ * tuning.  get returns a negative number for an unknown name; set returns
+ * 0 or KITH_EINVALID (unknown name, negative value, variety above 1).
+ */
+KITH_EXPORT double kith_matcher_weight(const kith_matcher *m, const char *factor);
+KITH_EXPORT int kith_matcher_set_weight(kith_matcher *m, const char *factor, double value);
+/* The factor names, in order, NULL-terminated (static). */
+KITH_EXPORT const char *const *kith_matcher_factors(void);
+/* The weights in the weights-file format, with heading as its first lines; free() it. */
+KITH_EXPORT char *kith_matcher_weights_text(const kith_matcher *m, const char *heading);
+
 /* Ranking strategies: kith itself, and the baselines benchmarks compare it with. */
 typedef enum {
 	KITH_RANK_KITH = 0,      /* constraints, every factor, variety */
