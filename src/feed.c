@@ -9,6 +9,7 @@
 #include "feed.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -495,8 +496,8 @@ static void read_languages(feed_reader *fr, const xmlNode *n, kith_group *g)
 	}
 }
 
-/* Copies the expanded <group> n into fr->group and checks its rules. */
-static int read_group(feed_reader *fr, const xmlNode *n)
+/* Copies the expanded <group> n into fr->group and checks its rules; located: the scanner found it. */
+static int read_group(feed_reader *fr, const xmlNode *n, int located)
 {
 	kith_group *g = &fr->group;
 	const xmlNode *c;
@@ -509,7 +510,12 @@ static int read_group(feed_reader *fr, const xmlNode *n)
 	g->id = dup_attr(&fr->arena, n, "id");
 	g->updated = dup_attr(&fr->arena, n, "updated");
 	g->line = kith_xml_line(n);
-	kith_xml_locate(fr->xml, &g->line, &g->column, "group", NULL);
+	if (located) {
+		g->line = fr->group_start.line;
+		g->column = fr->group_start.column;
+	} else {
+		kith_xml_locate(fr->xml, &g->line, &g->column, "group", NULL);
+	}
 	if (g->id) {
 		added = kith_strset_add(&fr->ids, g->id, g->line, &first_line);
 		if (added < 0)
@@ -587,6 +593,23 @@ static int read_group(feed_reader *fr, const xmlNode *n)
 	return 0;
 }
 
+/*
+ * Errors in the root's start tag.  libxml2 may already have reported the
+ * first groups' errors too, which are for handle_group() to settle.
+ */
+static size_t root_errors(feed_reader *fr, kith_diag_list *diags, size_t diag_mark)
+{
+	size_t i, n = 0;
+
+	if (!fr->scan.ok)
+		return kith_xml_errors(fr->xml);
+	for (i = diag_mark; i < kith_diag_list_count(diags); i++) {
+		const kith_diag *d = kith_diag_list_get(diags, i);
+		n += d->severity == KITH_DIAG_ERROR && pos_before(d->line, d->column, fr->scan.pos);
+	}
+	return n;
+}
+
 /* Checks the root element and reads the feed's attributes. */
 static int read_root(feed_reader *fr, xmlTextReaderPtr r, size_t diag_mark)
 {
@@ -615,7 +638,7 @@ static int read_root(feed_reader *fr, xmlTextReaderPtr r, size_t diag_mark)
 	fr->info.publisher = dup_attr(&fr->header, n, "publisher");
 	fr->info.generated = dup_attr(&fr->header, n, "generated");
 	fr->info.delta = attr(n, "mode") && strcmp(attr(n, "mode"), "delta") == 0;
-	if (!fr->info.id || kith_xml_errors(fr->xml))
+	if (!fr->info.id || root_errors(fr, diags, diag_mark))
 		return KITH_EINVALID; /* the schema said why */
 	if (fr->handler->on_header)
 		return fr->handler->on_header(fr->handler->ctx, &fr->info);
@@ -637,38 +660,92 @@ static void hash_file(feed_reader *fr)
 	fr->info.size = size;
 }
 
-/* Handles one <group> from its start tag to its end tag. */
-static int handle_group(feed_reader *fr, xmlTextReaderPtr r, kith_diag_list *diags, int skip_bad)
+/* The i-th diagnostic, writable: a skipped group's errors are demoted where they stand. */
+static kith_diag *diag_at(kith_diag_list *diags, size_t i)
 {
-	size_t diag_mark = kith_diag_list_count(diags), err_mark = kith_xml_errors(fr->xml);
+	return (kith_diag *)kith_diag_list_get(diags, i);
+}
+
+/*
+ * Finds the errors that belong to the group just read: the reader's own
+ * (indices own_from to own_to) and libxml2's located inside its tags (or,
+ * when the scanner is lost, those since mark).  Marks them as claimed,
+ * demotes them to warnings in skip mode, and returns how many there were.
+ */
+static size_t settle_group(feed_reader *fr, kith_diag_list *diags, size_t own_from, size_t own_to, size_t mark,
+			   int located)
+{
+	size_t count = kith_diag_list_count(diags), i, bad = 0;
+
+	while (fr->diag_start + fr->claimed.size < count)
+		if (kith_buf_putc(&fr->claimed, 0) != 0)
+			return 1; /* out of memory: call the group bad */
+	for (i = fr->settle_from; i < count; i++) {
+		kith_diag *d = diag_at(diags, i);
+		int mine;
+		if (fr->claimed.ptr[i - fr->diag_start] || d->severity != KITH_DIAG_ERROR)
+			continue;
+		if (i >= own_from && i < own_to)
+			mine = 1;
+		else if (located)
+			mine = !pos_before(d->line, d->column, fr->group_start) &&
+			       pos_before(d->line, d->column, fr->group_end);
+		else
+			mine = i >= mark;
+		if (!mine)
+			continue;
+		fr->claimed.ptr[i - fr->diag_start] = 1;
+		if (fr->skip_bad)
+			d->severity = KITH_DIAG_WARNING;
+		bad++;
+	}
+	/* what lies before this group's end can never be a later group's */
+	while (fr->settle_from < count) {
+		const kith_diag *d = kith_diag_list_get(diags, fr->settle_from);
+		if (!fr->claimed.ptr[fr->settle_from - fr->diag_start] && d->severity == KITH_DIAG_ERROR &&
+		    !(located && pos_before(d->line, d->column, fr->group_end)))
+			break;
+		fr->settle_from++;
+	}
+	return bad;
+}
+
+/* Handles one <group> from its start tag to its end tag. */
+static int handle_group(feed_reader *fr, xmlTextReaderPtr r, kith_diag_list *diags)
+{
+	size_t mark = kith_diag_list_count(diags), own_from, own_to, bad;
 	xmlNodePtr n = xmlTextReaderExpand(r);
 	unsigned line = n ? kith_xml_line(n) : 0;
-	int error, empty = xmlTextReaderIsEmptyElement(r);
+	int error, empty = xmlTextReaderIsEmptyElement(r), located;
 
 	if (!n) {
 		/* the parser said why; reading on gives its code (a limit is KITH_ETOOLARGE) */
 		error = kith_xml_next(fr->xml);
 		return error < 0 ? error : KITH_EINVALID;
 	}
-	if ((error = read_group(fr, n)) != 0)
+	located = scan_group(&fr->scan, line, &fr->group_start, &fr->group_end);
+	own_from = kith_diag_list_count(diags);
+	if ((error = read_group(fr, n, located)) != 0)
 		return error;
+	own_to = kith_diag_list_count(diags);
 	while (!empty && (error = kith_xml_next(fr->xml)) == 1) {
 		if (xmlTextReaderDepth(r) == 1 && xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT)
 			break;
 	}
 	if (!empty && error != 1)
 		return error ? error : KITH_EINVALID;
-	if (kith_xml_errors(fr->xml) > err_mark) {
-		if (!skip_bad)
+	bad = settle_group(fr, diags, own_from, own_to, mark, located);
+	if (bad) {
+		if (!fr->skip_bad)
 			return 0; /* keep reading to report every problem; the feed fails */
-		kith_xml_forgive(fr->xml, kith_diag_list_demote(diags, diag_mark));
-		kith_diag_add(diags, KITH_DIAG_WARNING, kith_xml_path(fr->xml), line, 0,
+		kith_xml_forgive(fr->xml, bad);
+		kith_diag_add(diags, KITH_DIAG_WARNING, kith_xml_path(fr->xml), fr->group.line, fr->group.column,
 			      "group '%s' skipped because of the problems above",
 			      fr->group.id ? fr->group.id : "?");
 		fr->result.skipped++;
 		return 0;
 	}
-	if (kith_xml_errors(fr->xml))
+	if (!fr->skip_bad && kith_xml_errors(fr->xml))
 		return 0; /* the feed already failed: validate only */
 	fr->result.groups++;
 	if (fr->handler->on_group)
@@ -692,7 +769,8 @@ static int handle_withdrawn(feed_reader *fr, xmlTextReaderPtr r)
 	if (kith_strset_add(&fr->withdrawn, id, 0, NULL) < 0)
 		return KITH_ENOMEM;
 	fr->result.withdrawn++;
-	if (!kith_xml_errors(fr->xml) && fr->handler->on_withdrawn)
+	/* in skip mode errors may be a later group's, to be skipped; a failed feed is rolled back anyway */
+	if ((fr->skip_bad || !kith_xml_errors(fr->xml)) && fr->handler->on_withdrawn)
 		return fr->handler->on_withdrawn(fr->handler->ctx, id);
 	return 0;
 }
@@ -704,15 +782,21 @@ int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_
 	xmlTextReaderPtr r;
 	size_t diag_start = kith_diag_list_count(diags), since_progress = 0;
 	size_t errors_before = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
-	size_t warnings_before = kith_diag_list_count_of(diags, KITH_DIAG_WARNING);
+	size_t warnings_before = kith_diag_list_count_of(diags, KITH_DIAG_WARNING), size;
+	const char *bytes;
 	int error, ret;
 
 	memset(&fr, 0, sizeof(fr));
 	fr.handler = handler;
 	fr.info.path = path;
+	fr.skip_bad = skip_bad_groups;
+	fr.diag_start = fr.settle_from = diag_start;
+	kith_buf_init(&fr.claimed, 0);
 	if ((error = kith_xml_open(&fr.xml, path, "kith feed", kith_feed_xsd, diags)) != 0)
 		goto cleanup;
 	hash_file(&fr);
+	bytes = kith_xml_bytes(fr.xml, &size);
+	scan_init(&fr.scan, bytes, size);
 	r = kith_xml_reader(fr.xml);
 	while ((ret = kith_xml_next(fr.xml)) == 1) {
 		const char *name;
@@ -723,15 +807,16 @@ int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_
 			if ((error = read_root(&fr, r, diag_start)) != 0)
 				goto cleanup;
 		} else if (xmlTextReaderDepth(r) == 1 && strcmp(name, "group") == 0) {
-			if ((error = handle_group(&fr, r, diags, skip_bad_groups)) != 0)
+			if ((error = handle_group(&fr, r, diags)) != 0)
 				goto cleanup;
 			if (handler->on_progress && ++since_progress == 1000) {
 				since_progress = 0;
 				handler->on_progress(handler->ctx, (size_t)xmlTextReaderByteConsumed(r),
 						     fr.info.size);
 			}
-		} else if (xmlTextReaderDepth(r) == 1 && strcmp(name, "withdrawn") == 0) {
-			if ((error = handle_withdrawn(&fr, r)) != 0)
+		} else if (xmlTextReaderDepth(r) == 1) {
+			scan_skip(&fr.scan, kith_xml_line(xmlTextReaderCurrentNode(r)));
+			if (strcmp(name, "withdrawn") == 0 && (error = handle_withdrawn(&fr, r)) != 0)
 				goto cleanup;
 		}
 	}
@@ -750,5 +835,6 @@ cleanup:
 	kith_strset_release(&fr.withdrawn);
 	kith_arena_release(&fr.arena);
 	kith_arena_release(&fr.header);
+	kith_buf_release(&fr.claimed);
 	return error;
 }

@@ -702,31 +702,49 @@ static int session_fits(const query *q, const kith_session *s)
  * The first hard constraint c breaks (1 to 7, FORMATS.md section 2), with
  * the reason and its numbers in why; 0 when it breaks none.
  */
-static int breaks(const query *q, cand *c, kith_buf *why)
+static int breaks(const query *q, cand *c, kith_buf *why, int all)
 {
+	int first = 0;
+#define BROKE(n)                                  \
+	do {                                      \
+		if (!first)                       \
+			first = (n);              \
+		if (!all)                         \
+			return first;             \
+	} while (0)
+#define SEPARATE()                                \
+	do {                                      \
+		if (first)                        \
+			kith_buf_puts(why, "; and "); \
+	} while (0)
 	const kith_patient *pt = q->pt;
 	size_t i;
 
 	work_out_reach(q, c);
 	if (pt->needs_access[KITH_ACCESS_WHEELCHAIR] && c->access[KITH_ACCESS_WHEELCHAIR] == KITH_TRI_NO) {
+		SEPARATE();
 		kith_buf_puts(why, "it has no wheelchair access, and you need it");
-		return 1;
+		BROKE(1);
 	}
 	if (pt->needs_access[KITH_ACCESS_STEP_FREE] && c->access[KITH_ACCESS_STEP_FREE] == KITH_TRI_NO) {
+		SEPARATE();
 		kith_buf_puts(why, "it is not step-free, and you need step-free access");
-		return 1;
+		BROKE(1);
 	}
 	if (pt->age >= 0 && c->min_age >= 0 && pt->age < c->min_age) {
+		SEPARATE();
 		kith_buf_printf(why, "it is for ages %d and over; you are %d", c->min_age, pt->age);
-		return 2;
+		BROKE(2);
 	}
 	if (pt->age >= 0 && c->max_age >= 0 && pt->age > c->max_age) {
+		SEPARATE();
 		kith_buf_printf(why, "it is for ages up to %d; you are %d", c->max_age, pt->age);
-		return 2;
+		BROKE(2);
 	}
 	if (c->gender != KITH_GENDER_ANY && pt->gender != KITH_GENDER_ANY && pt->gender != c->gender) {
+		SEPARATE();
 		kith_buf_printf(why, "it is for %s only", c->gender == KITH_GENDER_FEMALE ? "women" : "men");
-		return 2;
+		BROKE(2);
 	}
 	for (const char *p = c->requires; p && *p;) {
 		char id[64];
@@ -739,8 +757,9 @@ static int breaks(const query *q, cand *c, kith_buf *why)
 				has |= strcmp(pt->circumstances.items[i], id) == 0;
 			if (!has) {
 				const kith_vocab_term *t = kith_vocab_find(KITH_VOCAB_CIRCUMSTANCE, id);
-				kith_buf_printf(why, "it is only for people with %s ('%s')", t ? t->covers : id, id);
-				return 2;
+				SEPARATE();
+		kith_buf_printf(why, "it is only for people with %s ('%s')", t ? t->covers : id, id);
+				BROKE(2);
 			}
 		}
 		p += n;
@@ -748,6 +767,7 @@ static int breaks(const query *q, cand *c, kith_buf *why)
 			p++;
 	}
 	if (!c->in_person && !c->by_online && !c->by_home) {
+		SEPARATE();
 		if (pt->housebound)
 			kith_buf_puts(why, "you are housebound and it meets at a venue");
 		else if (c->distance >= 0)
@@ -760,13 +780,14 @@ static int breaks(const query *q, cand *c, kith_buf *why)
 			kith_buf_printf(why, "; its home visits (%g km) do not reach you", c->home_radius);
 		else
 			kith_buf_puts(why, "; no home visits");
-		return 3;
+		BROKE(3);
 	}
 	if (c->schedule_known && !c->by_appointment && c->session_count && pt->has_availability) {
 		int fits = 0;
 		for (i = 0; i < c->session_count; i++)
 			fits |= session_fits(q, &c->sessions[i]);
 		if (!fits) {
+			SEPARATE();
 			kith_buf_puts(why, "it meets ");
 			for (i = 0; i < c->session_count && i < 4; i++) {
 				kith_buf_printf(why, "%s%s ", i ? ", " : "", day_short[c->sessions[i].day]);
@@ -775,24 +796,27 @@ static int breaks(const query *q, cand *c, kith_buf *why)
 				put_time(why, c->sessions[i].end);
 			}
 			kith_buf_puts(why, ", when you are not free (30 minutes at least)");
-			return 4;
+			BROKE(4);
 		}
 	}
 	if (pt->max_per_session >= 0 && c->cost_known && !c->cost_free && c->cost_amount > pt->max_per_session + 1e-9) {
+		SEPARATE();
 		kith_buf_puts(why, "it costs ");
 		put_money(why, c->cost_amount);
 		kith_buf_printf(why, " %s, above your ", per_text[c->cost_per]);
 		put_money(why, pt->max_per_session);
 		kith_buf_puts(why, " a session");
-		return 5;
+		BROKE(5);
 	}
 	if (c->capacity == KITH_CAPACITY_CLOSED) {
+		SEPARATE();
 		kith_buf_puts(why, "it is closed to new members");
-		return 6;
+		BROKE(6);
 	}
 	if (c->ends != LONG_MAX && c->ends < q->today) {
+		SEPARATE();
 		kith_buf_printf(why, "the course ended on %s", c->ends_text);
-		return 6;
+		BROKE(6);
 	}
 	{
 		int shared = 0;
@@ -810,7 +834,8 @@ static int breaks(const query *q, cand *c, kith_buf *why)
 				p++;
 		}
 		if (!shared) {
-			kith_buf_puts(why, "it runs in ");
+			SEPARATE();
+		kith_buf_puts(why, "it runs in ");
 			language_list(why, c->languages);
 			kith_buf_puts(why, " only; you speak ");
 			if (pt->languages.count) {
@@ -819,10 +844,12 @@ static int breaks(const query *q, cand *c, kith_buf *why)
 			} else {
 				kith_buf_puts(why, "English");
 			}
-			return 7;
+			BROKE(7);
 		}
 	}
-	return 0;
+	return first;
+#undef BROKE
+#undef SEPARATE
 }
 
 /* ---- scoring ------------------------------------------------------------ */
@@ -1580,7 +1607,7 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 			goto cleanup;
 		c->dup_of = c->also = -1;
 		kith_buf_clear(&why);
-		c->broken = breaks(&r->q, c, &why) != 0;
+		c->broken = breaks(&r->q, c, &why, 0) != 0;
 		r->count++;
 	}
 	if ((error = text_scores(m, r)) != 0)
@@ -1889,7 +1916,7 @@ int kith_matcher_why_not(kith_matcher *m, const kith_profile *p, const kith_matc
 		c = &one;
 	}
 	kith_buf_clear(&why);
-	if (breaks(&r.q, c, &why)) {
+	if (breaks(&r.q, c, &why, 1)) {
 		kith_buf_printf(&b, "'%s' is left out: %s", c->name, why.ptr);
 	} else if (c->dup_of >= 0) {
 		kith_buf_printf(&b, "'%s' is the same group as '%s' (%s), shown instead", c->name,

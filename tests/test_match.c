@@ -1,0 +1,496 @@
+/*
+ * The matcher on a real index of tests/data/match: every hard constraint
+ * both ways, the factors, explanations that add up, --why-not, duplicates,
+ * determinism, and the match command's quick queries.
+ */
+#include "support.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kith.h"
+
+#define HOME "54.3262,-2.74397"
+#define TODAY "2026-11-23"
+
+typedef struct fixture {
+	char *dir;
+	char *db;
+	kith_index *idx;
+	kith_matcher *m;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	char path[4096];
+
+	f->dir = ks_tmpdir();
+	snprintf(path, sizeof(path), "%s/match.db", f->dir);
+	f->db = strdup(path);
+	assert_int_equal(kith_index_open(&f->idx, f->db, KITH_OPEN_CREATE), 0);
+	assert_int_equal(kith_index_load(f->idx, ks_src("tests/data/match/testtown.xml"), NULL, NULL, NULL), 0);
+	assert_int_equal(kith_index_load(f->idx, ks_src("tests/data/match/othertown.xml"), NULL, NULL, NULL), 0);
+	assert_int_equal(kith_matcher_new(&f->m, f->idx, NULL, NULL), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	kith_matcher_free(f->m);
+	kith_index_free(f->idx);
+	ks_rmtree(f->dir);
+	free(f->dir);
+	free(f->db);
+	free(f);
+	return 0;
+}
+
+/* A profile at HOME, 10 km, with the given field=value pairs (NULL-terminated). */
+static kith_profile *profile(const char *first, ...)
+{
+	kith_profile *p = NULL;
+	va_list ap;
+	const char *field;
+
+	assert_int_equal(kith_profile_new(&p, "T1"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "10"), 0);
+	va_start(ap, first);
+	for (field = first; field; field = va_arg(ap, const char *)) {
+		const char *value = va_arg(ap, const char *);
+		if (kith_profile_set(p, field, value) != 0)
+			fail_msg("set %s=%s: %s", field, value, kith_profile_errmsg(p));
+	}
+	va_end(ap);
+	return p;
+}
+
+static kith_results *match(fixture *f, kith_profile *p)
+{
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	kith_results *r = NULL;
+
+	o.top = 100;
+	o.today = TODAY;
+	assert_int_equal(kith_matcher_run(f->m, p, &o, &r), 0);
+	return r;
+}
+
+static const kith_result *find(const kith_results *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < kith_results_count(r); i++)
+		if (strcmp(kith_results_get(r, i)->key, key) == 0)
+			return kith_results_get(r, i);
+	return NULL;
+}
+
+/* Whether key is recommended for the profile; frees the profile. */
+static int shown(fixture *f, kith_profile *p, const char *key)
+{
+	kith_results *r = match(f, p);
+	int found = find(r, key) != NULL;
+
+	kith_results_free(r);
+	kith_profile_free(p);
+	return found;
+}
+
+static int has_caution(const kith_result *r, const char *text)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->caution_count; i++)
+		if (strstr(r->cautions[i], text))
+			return 1;
+	return 0;
+}
+
+static void test_access(void **state)
+{
+	fixture *f = *state;
+	kith_results *r;
+	kith_profile *p;
+
+	assert_false(shown(f, profile("wheelchair", "yes", NULL), "testtown/no-wheelchair"));
+	assert_true(shown(f, profile(NULL, NULL), "testtown/no-wheelchair"));
+	assert_false(shown(f, profile("step-free", "yes", NULL), "testtown/no-wheelchair"));
+	/* unknown is not no: allowed, said, and ranked below a confirmed yes */
+	p = profile("wheelchair", "yes", NULL);
+	r = match(f, p);
+	assert_non_null(find(r, "testtown/unknown-access"));
+	assert_true(has_caution(find(r, "testtown/unknown-access"), "wheelchair access not confirmed"));
+	assert_false(has_caution(find(r, "testtown/near"), "wheelchair access"));
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
+static void test_eligibility(void **state)
+{
+	fixture *f = *state;
+
+	assert_false(shown(f, profile("age", "30", NULL), "testtown/over-55"));
+	assert_true(shown(f, profile("age", "60", NULL), "testtown/over-55"));
+	assert_false(shown(f, profile("age", "30", NULL), "testtown/under-25"));
+	assert_true(shown(f, profile("age", "19", NULL), "testtown/under-25"));
+	assert_true(shown(f, profile("gender", "female", NULL), "testtown/women"));
+	assert_false(shown(f, profile("gender", "male", NULL), "testtown/women"));
+	assert_true(shown(f, profile("circumstances", "carer", NULL), "testtown/carers"));
+	assert_false(shown(f, profile(NULL, NULL), "testtown/carers"));
+}
+
+static void test_reach(void **state)
+{
+	fixture *f = *state;
+
+	assert_false(shown(f, profile(NULL, NULL), "testtown/far"));
+	assert_false(shown(f, profile(NULL, NULL), "testtown/far-online"));
+	assert_true(shown(f, profile("online", "yes", NULL), "testtown/far-online"));
+	assert_true(shown(f, profile(NULL, NULL), "testtown/home"));
+	assert_false(shown(f, profile(NULL, NULL), "testtown/home-far"));
+	assert_true(shown(f, profile("max-km", "25", NULL), "testtown/far"));
+	/* housebound: only what comes to the home or can be joined from it */
+	assert_false(shown(f, profile("housebound", "yes", "online", "yes", NULL), "testtown/near"));
+	assert_true(shown(f, profile("housebound", "yes", "online", "yes", NULL), "testtown/far-online"));
+	assert_true(shown(f, profile("housebound", "yes", NULL), "testtown/home"));
+	assert_false(shown(f, profile("housebound", "yes", NULL), "testtown/far-online"));
+}
+
+static void test_reach_is_said(void **state)
+{
+	fixture *f = *state;
+	kith_profile *p = profile("online", "yes", NULL);
+	kith_results *r = match(f, p);
+
+	assert_string_equal(find(r, "testtown/home")->how, "home visits");
+	assert_string_equal(find(r, "testtown/far-online")->how, "online or by phone");
+	assert_string_equal(find(r, "testtown/near")->how, "in person");
+	assert_true(find(r, "testtown/near")->distance_km < 1.0);
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
+static void test_schedule(void **state)
+{
+	fixture *f = *state;
+
+	assert_true(shown(f, profile("when", "tue@10:00-12:00", NULL), "testtown/near"));
+	assert_false(shown(f, profile("when", "tue@10:00-12:00", NULL), "testtown/evening"));
+	assert_true(shown(f, profile("when", "mon@18:00-22:00", NULL), "testtown/evening"));
+	assert_false(shown(f, profile("when", "mon@18:00-22:00", NULL), "testtown/near"));
+	/* by appointment fits any availability */
+	assert_true(shown(f, profile("when", "sat@09:00-10:00", NULL), "testtown/appointment"));
+	/* 15 minutes of overlap is not enough; 30 is */
+	assert_false(shown(f, profile("when", "tue@10:00-12:00", NULL), "testtown/short-overlap"));
+	assert_true(shown(f, profile("when", "tue@10:00-12:15", NULL), "testtown/short-overlap"));
+	/* weeks="1 3" still meets on Tuesdays */
+	assert_true(shown(f, profile("when", "tue@10:00-11:00", NULL), "testtown/weeks"));
+}
+
+static void test_next_session_honours_weeks(void **state)
+{
+	fixture *f = *state;
+	kith_profile *p = profile(NULL, NULL);
+	kith_results *r = match(f, p);
+
+	/* 2026-11-23 is a Monday; the first Tuesday of December is the 1st */
+	assert_string_equal(find(r, "testtown/weeks")->next_session, "Tue 1 Dec 10:00-11:00");
+	assert_string_equal(find(r, "testtown/near")->next_session, "Tue 24 Nov 10:00-12:00");
+	assert_string_equal(find(r, "testtown/appointment")->next_session, "by appointment");
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
+static void test_cost(void **state)
+{
+	fixture *f = *state;
+
+	assert_false(shown(f, profile("free", "yes", NULL), "testtown/three-pounds"));
+	assert_true(shown(f, profile("budget", "5", NULL), "testtown/three-pounds"));
+	/* £30 a month is compared whole with a per-session budget */
+	assert_false(shown(f, profile("budget", "5", NULL), "testtown/monthly-fee"));
+	assert_true(shown(f, profile("budget", "30", NULL), "testtown/monthly-fee"));
+	assert_true(shown(f, profile(NULL, NULL), "testtown/monthly-fee"));
+}
+
+static void test_closed_and_ended(void **state)
+{
+	fixture *f = *state;
+	kith_profile *p = profile(NULL, NULL);
+	kith_results *r = match(f, p);
+
+	assert_null(find(r, "testtown/closed"));
+	assert_null(find(r, "testtown/ended"));
+	assert_non_null(find(r, "testtown/future"));
+	assert_true(has_caution(find(r, "testtown/future"), "starts on 2027-01-10"));
+	assert_true(has_caution(find(r, "testtown/waiting"), "waiting list"));
+	assert_true(has_caution(find(r, "testtown/stale"), "last checked on 2023-01-01"));
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
+static void test_language(void **state)
+{
+	fixture *f = *state;
+
+	assert_false(shown(f, profile(NULL, NULL), "testtown/polish"));
+	assert_true(shown(f, profile("languages", "pl", NULL), "testtown/polish"));
+	assert_false(shown(f, profile("languages", "pl", NULL), "testtown/near"));
+	assert_true(shown(f, profile("languages", "pl en", NULL), "testtown/near"));
+}
+
+static void test_explanations_add_up(void **state)
+{
+	fixture *f = *state;
+	kith_profile *p = profile("needs", "loneliness:high,purpose", "interests", "allotment, a natter and a cuppa",
+				  "wheelchair", "yes", "budget", "5", NULL);
+	kith_results *r = match(f, p);
+	size_t i, j;
+
+	assert_true(kith_results_count(r) > 5);
+	for (i = 0; i < kith_results_count(r); i++) {
+		const kith_result *x = kith_results_get(r, i);
+		double sum = 0;
+		assert_true(x->reason_count >= 10);
+		for (j = 0; j < x->reason_count; j++) {
+			sum += x->reasons[j].contribution;
+			assert_non_null(x->reasons[j].text);
+		}
+		assert_true(fabs(sum - x->score) < 1e-9);
+		if (i)
+			assert_true(x->score <= kith_results_get(r, i - 1)->score);
+	}
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
+static double part(const kith_result *r, const char *factor)
+{
+	size_t i;
+
+	for (i = 0; i < r->reason_count; i++)
+		if (strcmp(r->reasons[i].factor, factor) == 0)
+			return r->reasons[i].contribution;
+	return 0;
+}
+
+static const char *reason(const kith_result *r, const char *factor)
+{
+	size_t i;
+
+	for (i = 0; i < r->reason_count; i++)
+		if (strcmp(r->reasons[i].factor, factor) == 0)
+			return r->reasons[i].text;
+	return "";
+}
+
+static void test_factors(void **state)
+{
+	fixture *f = *state;
+	kith_profile *p = profile("needs", "loneliness", "interests", "used to have an allotment", "budget", "5", NULL);
+	kith_results *r = match(f, p);
+	const kith_result *near = find(r, "testtown/near"), *garden = find(r, "testtown/allotment");
+
+	/* interests: everyday words reach the vocabulary */
+	assert_true(part(garden, "interests") > part(near, "interests"));
+	assert_true(ks_contains(reason(garden, "interests"), "gardening"));
+	/* needs: tagged loneliness beats no tags */
+	assert_true(part(near, "needs") > part(garden, "needs"));
+	/* distance: nearer scores more */
+	assert_true(part(near, "distance") > part(garden, "distance"));
+	/* cost: free beats £3 */
+	assert_true(part(near, "cost") > part(find(r, "testtown/three-pounds"), "cost"));
+	/* capacity and freshness */
+	assert_true(part(find(r, "testtown/waiting"), "capacity") < part(near, "capacity"));
+	assert_true(part(find(r, "testtown/stale"), "freshness") < part(near, "freshness"));
+	/* unknown times score below known ones that fit */
+	assert_true(part(find(r, "testtown/near"), "availability") > 0);
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
+static void test_duplicates_shown_once(void **state)
+{
+	fixture *f = *state;
+	kith_profile *p = profile("needs", "purpose", "interests", "woodwork", NULL);
+	kith_results *r = match(f, p);
+	const kith_result *a = find(r, "testtown/dup-a"), *b = find(r, "othertown/shed");
+
+	assert_true((a != NULL) != (b != NULL));
+	assert_non_null((a ? a : b)->also_listed);
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
+static void test_why_not(void **state)
+{
+	fixture *f = *state;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	kith_profile *p = profile("max-km", "3", NULL);
+	char *text = NULL;
+
+	o.today = TODAY;
+	assert_int_equal(kith_matcher_why_not(f->m, p, &o, "testtown/far", &text), 0);
+	assert_true(ks_contains(text, "km away, beyond your 3 km; no online option"));
+	free(text);
+	assert_int_equal(kith_matcher_why_not(f->m, p, &o, "testtown/closed", &text), 0);
+	assert_true(ks_contains(text, "closed to new members"));
+	free(text);
+	assert_int_equal(kith_matcher_why_not(f->m, p, &o, "testtown/monthly-fee", &text), 0);
+	free(text);
+	assert_int_equal(kith_matcher_why_not(f->m, p, &o, "testtown/near", &text), 0);
+	assert_true(ks_contains(text, "is in the list, at #"));
+	free(text);
+	o.top = 1;
+	assert_int_equal(kith_matcher_why_not(f->m, p, &o, "testtown/unknown-access", &text), 0);
+	assert_true(ks_contains(text, "breaks no constraint but scored"));
+	free(text);
+	assert_int_equal(kith_matcher_why_not(f->m, p, &o, "testtown/nothing", &text), KITH_ENOTFOUND);
+	kith_profile_free(p);
+}
+
+static void test_deterministic(void **state)
+{
+	fixture *f = *state;
+	kith_profile *p = profile("needs", "loneliness", "interests", "a cuppa", NULL);
+	kith_results *a = match(f, p), *b = match(f, p);
+	size_t i;
+
+	assert_int_equal(kith_results_count(a), kith_results_count(b));
+	for (i = 0; i < kith_results_count(a); i++) {
+		assert_string_equal(kith_results_get(a, i)->key, kith_results_get(b, i)->key);
+		assert_true(kith_results_get(a, i)->score == kith_results_get(b, i)->score);
+	}
+	kith_results_free(a);
+	kith_results_free(b);
+	kith_profile_free(p);
+}
+
+static void test_baselines_ignore_constraints(void **state)
+{
+	fixture *f = *state;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	kith_profile *p = profile("needs", "loneliness", NULL);
+	kith_results *r = NULL;
+
+	o.today = TODAY;
+	o.top = 100;
+	o.mode = KITH_RANK_RANDOM;
+	assert_int_equal(kith_matcher_run(f->m, p, &o, &r), 0);
+	assert_non_null(find(r, "testtown/closed"));
+	kith_results_free(r);
+	o.mode = KITH_RANK_FILTERED_TEXT;
+	assert_int_equal(kith_matcher_run(f->m, p, &o, &r), 0);
+	assert_null(find(r, "testtown/closed"));
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
+static void test_bad_weights_and_rules(void **state)
+{
+	fixture *f = *state;
+	char *dir = ks_tmpdir(), *w = ks_write(dir, "w.conf", "needs 0.3\nnonsense 2\n");
+	char *rules = ks_write(dir, "r.rules", "activity:gardening = allot(ment\n");
+	kith_matcher *m = NULL;
+
+	assert_int_equal(kith_matcher_new(&m, f->idx, w, NULL), KITH_EINVALID);
+	assert_true(ks_contains(kith_matcher_errmsg(m), "w.conf:2: unknown factor 'nonsense'"));
+	kith_matcher_free(m);
+	assert_int_equal(kith_matcher_new(&m, f->idx, NULL, rules), KITH_EINVALID);
+	assert_true(ks_contains(kith_matcher_errmsg(m), "r.rules:1: bad pattern"));
+	kith_matcher_free(m);
+	ks_rmtree(dir);
+	free(dir);
+	free(w);
+	free(rules);
+}
+
+static void test_cli_quick_query(void **state)
+{
+	fixture *f = *state;
+	char *out = NULL, *err = NULL;
+
+	assert_int_equal(ks_kith(&out, &err,
+				 "match '%s' --postcode 'LA9 4AA' --max-km 10 --needs loneliness --interests 'a natter' "
+				 "--wheelchair --when 'tue@09:00-13:00' --date %s --format json --top 3",
+				 f->db, TODAY),
+			 0);
+	assert_true(ks_contains(out, "{\"patient\": \"query\", \"results\": ["));
+	assert_true(ks_contains(out, "\"rank\": 3"));
+	assert_false(ks_contains(out, "testtown/no-wheelchair"));
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "match '%s' --point %s --when 'tues@09:00-12:00'", f->db, HOME), 2);
+	assert_true(ks_contains(err, "--when: unknown day 'tues'"));
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "match '%s' --postcode 'ZZ9 9ZZ' --needs loneliness", f->db), 2);
+	assert_true(ks_contains(err, "ZZ9 9ZZ"));
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "match '%s' --point %s --format trec --run-name t1 --top 2 --date %s",
+				 f->db, HOME, TODAY),
+			 0);
+	assert_int_equal(ks_lines(out), 2);
+	assert_true(ks_contains(out, "query Q0 testtown/"));
+	assert_true(ks_contains(out, " 1 ") && ks_contains(out, " t1\n"));
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "match '%s' --point %s --why-not testtown/closed --date %s", f->db,
+				 HOME, TODAY),
+			 0);
+	assert_true(ks_contains(out, "closed to new members"));
+	free(out);
+	free(err);
+}
+
+static void test_cli_bad_profile(void **state)
+{
+	fixture *f = *state;
+	char *dir = ks_tmpdir(), *bad, *out = NULL, *err = NULL;
+
+	bad = ks_write(dir, "p.xml",
+		       "<patient xmlns=\"urn:kith:patient:1\" id=\"P1\">\n"
+		       "  <availability><window day=\"mon\" start=\"12:00\" end=\"10:00\"/></availability>\n"
+		       "</patient>\n");
+	assert_int_equal(ks_kith(&out, &err, "match '%s' '%s'", f->db, bad), 2);
+	assert_true(ks_contains(err, "p.xml:2:"));
+	assert_true(ks_contains(err, "profile rejected"));
+	free(out);
+	free(err);
+	free(bad);
+	ks_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_access),
+		cmocka_unit_test(test_eligibility),
+		cmocka_unit_test(test_reach),
+		cmocka_unit_test(test_reach_is_said),
+		cmocka_unit_test(test_schedule),
+		cmocka_unit_test(test_next_session_honours_weeks),
+		cmocka_unit_test(test_cost),
+		cmocka_unit_test(test_closed_and_ended),
+		cmocka_unit_test(test_language),
+		cmocka_unit_test(test_explanations_add_up),
+		cmocka_unit_test(test_factors),
+		cmocka_unit_test(test_duplicates_shown_once),
+		cmocka_unit_test(test_why_not),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_baselines_ignore_constraints),
+		cmocka_unit_test(test_bad_weights_and_rules),
+		cmocka_unit_test(test_cli_quick_query),
+		cmocka_unit_test(test_cli_bad_profile),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
