@@ -942,16 +942,17 @@ static double score_needs(const query *q, const kith_concepts *g, cand *c, expla
 		if (!hits) {
 			kith_buf_puts(&e->text[KITH_F_NEEDS], "does not say it helps with your needs");
 		} else {
+			const char *main_need = q->pt->need_count && q->pt->needs[0].priority == KITH_PRIORITY_HIGH
+							? q->pt->needs[0].id
+							: NULL;
 			kith_buf_puts(&e->text[KITH_F_NEEDS], "helps with ");
 			for (i = 0; i < hits; i++) {
 				const kith_vocab_term *t = kith_vocab_find(KITH_VOCAB_NEED, names[i]);
-				put_item(&e->text[KITH_F_NEEDS], i, hits, t ? t->covers : names[i]);
+				char item[96];
+				snprintf(item, sizeof(item), "%s%s", t ? t->covers : names[i],
+					 main_need && strcmp(names[i], main_need) == 0 ? " (your main need)" : "");
+				put_item(&e->text[KITH_F_NEEDS], i, hits, item);
 				shown++;
-			}
-			if (q->pt->need_count && q->pt->needs[0].priority == KITH_PRIORITY_HIGH) {
-				for (i = 0; i < hits; i++)
-					if (strcmp(names[i], q->pt->needs[0].id) == 0)
-						kith_buf_puts(&e->text[KITH_F_NEEDS], " (your main need)");
 			}
 		}
 	}
