@@ -96,6 +96,7 @@ static int on_group(void *ctx, const kith_group *g)
 			s->key.lat = g->venues[i].point.lat;
 			s->key.lon = g->venues[i].point.lon;
 			s->key.has_point = 1;
+			kith_dedup_place(&s->key, g->venues[i].address);
 			break;
 		}
 	}

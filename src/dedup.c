@@ -27,30 +27,63 @@ static int is_filler(const char *w, size_t n)
 	return 0;
 }
 
-void kith_dedup_name(kith_dedup_key *key, const char *name)
+/* Normalised distinctive words of text into out (size bytes). */
+static void words_of(char *out, size_t size, const char *text)
 {
 	char word[64];
 	size_t used = 0, n = 0;
-	const char *p = name ? name : "";
+	const char *p = text ? text : "";
 
-	key->words[0] = '\0';
+	out[0] = '\0';
 	for (;; p++) {
 		if (*p && (isalnum((unsigned char)*p) || ((unsigned char)*p & 0x80))) {
 			if (n + 1 < sizeof(word))
 				word[n++] = (char)tolower((unsigned char)*p);
 			continue;
 		}
-		if (n && !is_filler(word, n) && used + n + 2 < sizeof(key->words)) {
+		if (n && !is_filler(word, n) && used + n + 2 < size) {
 			if (used)
-				key->words[used++] = ' ';
-			memcpy(key->words + used, word, n);
+				out[used++] = ' ';
+			memcpy(out + used, word, n);
 			used += n;
-			key->words[used] = '\0';
+			out[used] = '\0';
 		}
 		n = 0;
 		if (!*p)
 			break;
 	}
+}
+
+void kith_dedup_name(kith_dedup_key *key, const char *name)
+{
+	words_of(key->words, sizeof(key->words), name);
+}
+
+void kith_dedup_place(kith_dedup_key *key, const char *address)
+{
+	const char *p = address ? address : "", *from = p;
+	int commas = 0;
+
+	/* the street and town: the building's own name ("The Shed, ...") can be the group's too */
+	for (p = address ? address + strlen(address) : p; p > from; p--) {
+		if (p[-1] == ',' && ++commas == 2)
+			break;
+	}
+	words_of(key->place, sizeof(key->place), p);
+}
+
+/* 1 when the n-byte word w is one of the space-separated words of list. */
+static int has_word(const char *list, const char *w, size_t n)
+{
+	while (*list) {
+		size_t m = strcspn(list, " ");
+		if (m == n && strncmp(list, w, n) == 0)
+			return 1;
+		list += m;
+		while (*list == ' ')
+			list++;
+	}
+	return 0;
 }
 
 void kith_dedup_contact(kith_dedup_key *key, const char *phone, const char *email, const char *web)
@@ -77,8 +110,9 @@ void kith_dedup_contact(kith_dedup_key *key, const char *phone, const char *emai
 }
 
 /* Shared words, where a word also matches a longer one it starts ("rhyme" ~ "rhymetime"). */
-static size_t shared_words(const char *a, const char *b, size_t *count_a, size_t *count_b)
+static size_t shared_words(const kith_dedup_key *ka, const kith_dedup_key *kb, size_t *count_a, size_t *count_b)
 {
+	const char *a = ka->words, *b = kb->words;
 	size_t shared = 0;
 	const char *p, *q;
 
@@ -99,6 +133,10 @@ static size_t shared_words(const char *a, const char *b, size_t *count_a, size_t
 		if (!*p)
 			break;
 		n = strcspn(p, " ");
+		if (has_word(ka->place, p, n) || has_word(kb->place, p, n)) {
+			p += n; /* a place name says where, not which group */
+			continue;
+		}
 		(*count_a)++;
 		for (q = b; *q && !found;) {
 			size_t m;
@@ -134,7 +172,7 @@ int kith_dedup_same(const kith_dedup_key *a, const kith_dedup_key *b)
 	/* two listings that both give times, and never the same one, are two groups */
 	if (a->session_count && b->session_count && !same_session)
 		return 0;
-	shared = shared_words(a->words, b->words, &na, &nb);
+	shared = shared_words(a, b, &na, &nb);
 	/* at one place, a shared session time and one shared name word, or half the words */
 	if (same_session && shared >= 1)
 		return 1;

@@ -15,6 +15,7 @@
 
 typedef struct kith_dedup_key {
 	char words[256];     /* the name's distinctive words, normalised, space-separated */
+	char place[256];     /* street and town words of its address: in a name they say where, not what */
 	double lat, lon;     /* first located venue */
 	int has_point;
 	char contact[128];   /* phone digits, else e-mail, else web host; may be empty */
@@ -24,6 +25,8 @@ typedef struct kith_dedup_key {
 
 /* Fills key->words from a group name. */
 void kith_dedup_name(kith_dedup_key *key, const char *name);
+/* Fills key->place from a venue address (NULL is fine). */
+void kith_dedup_place(kith_dedup_key *key, const char *address);
 /* Fills key->contact from the contact fields (any may be NULL). */
 void kith_dedup_contact(kith_dedup_key *key, const char *phone, const char *email, const char *web);
 /* 1 when a and b look like the same real-world group. */

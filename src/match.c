@@ -53,6 +53,7 @@ typedef struct cand {
 	const char *needs, *activities, *requires, *languages; /* space-separated */
 	const char *updated_text, *starts_text, *ends_text, *online_how;
 	const char *phone, *email, *web;
+	const char *address; /* of the first venue, or NULL */
 	double lat[MAX_POINTS], lon[MAX_POINTS];
 	size_t point_count;
 	int has_unlocated_venue;
@@ -141,7 +142,8 @@ static const char row_sql[] =
 	"home_lon, schedule_known, by_appointment, sessions_list, venue_list, wheelchair, step_free, "
 	"hearing_loop, accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, "
 	"cost_free, cost_amount, cost_per, capacity, phone, email, web, "
-	"(SELECT count(*) FROM venues v WHERE v.gid = groups.gid AND v.lat IS NULL) "
+	"(SELECT count(*) FROM venues v WHERE v.gid = groups.gid AND v.lat IS NULL), "
+	"(SELECT address FROM venues v WHERE v.gid = groups.gid ORDER BY vid LIMIT 1) "
 	"FROM groups WHERE gid = ?1";
 
 int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_path, const char *rules_path)
@@ -356,6 +358,7 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 	c->email = col_text(a, s, 37);
 	c->web = col_text(a, s, 38);
 	c->has_unlocated_venue = sqlite3_column_int(s, 39) > 0;
+	c->address = col_text(a, s, 40);
 	sqlite3_reset(s);
 	if (!c->key || !c->name)
 		return KITH_ENOMEM;
@@ -1422,6 +1425,7 @@ static void dedup_key(const cand *c, kith_dedup_key *k)
 	memset(k, 0, sizeof(*k));
 	kith_dedup_name(k, c->name);
 	kith_dedup_contact(k, c->phone, c->email, c->web);
+	kith_dedup_place(k, c->address);
 	if (c->point_count) {
 		k->lat = c->lat[0];
 		k->lon = c->lon[0];

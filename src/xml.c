@@ -581,6 +581,14 @@ int kith_xml_next(kith_xml *x)
 /* Offset of the start of line (1-based), or size when past the end. */
 static size_t line_offset(kith_xml *x, unsigned line)
 {
+	/* back a few lines from the cursor, not from the top: locate() looks back, and resetting made it quadratic */
+	while (line < x->cursor_line && x->cursor_offset > 0) {
+		size_t i = x->cursor_offset - 1; /* the newline ending the line before */
+		while (i > 0 && x->data[i - 1] != '\n')
+			i--;
+		x->cursor_offset = i;
+		x->cursor_line--;
+	}
 	if (line < x->cursor_line) {
 		x->cursor_line = 1;
 		x->cursor_offset = 0;
