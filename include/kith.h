@@ -6,6 +6,7 @@
 #define KITH_H
 
 #include "kith/common.h"
+#include "kith/bench.h"
 #include "kith/check.h"
 #include "kith/index.h"
 #include "kith/match.h"

@@ -19,7 +19,9 @@
 #include <time.h>
 
 #include "buf.h"
+#include "embedded.h"
 #include "feed.h"
+#include "rules.h"
 #include "schedule.h"
 #include "vocab.h"
 
@@ -57,9 +59,10 @@ static const char *const statements[S_COUNT] = {
 		"home_lon, schedule_known, by_appointment, starts, ends, wheelchair, step_free, hearing_loop, "
 		"accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, cost_free, "
 		"cost_amount, cost_per, capacity, languages, phone, email, web, needs_list, activities_list, "
-		"requires_list, sessions_list, venue_list) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"requires_list, sessions_list, venue_list, text_concepts, name_concepts) VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43)",
+		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, "
+		"?44, ?45)",
 	[S_FTS_INSERT] = "INSERT INTO group_fts(rowid, name, organisation, description, tag_words) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_FTS_DELETE] = "INSERT INTO group_fts(group_fts, rowid, name, organisation, description, tag_words) "
@@ -111,6 +114,9 @@ static const char schema_sql[] =
 	"  needs_list TEXT, activities_list TEXT, requires_list TEXT,"
 	"  sessions_list TEXT," /* 'day,start,end,weeks ...' */
 	"  venue_list TEXT,"    /* 'lat,lon ...' of located venues */
+	/* what the synonym rules read in the name and description, 'id=strength ...', worked
+	   out once here so that a match need not run every rule over every candidate */
+	"  text_concepts TEXT, name_concepts TEXT,"
 	"  UNIQUE(feed_id, local_id));"
 	"CREATE INDEX groups_remote ON groups(gid) WHERE online = 1 OR home_radius_km IS NOT NULL;"
 	"CREATE TABLE venues("
@@ -130,12 +136,14 @@ static const char schema_sql[] =
 	"CREATE INDEX group_requires_gid ON group_requires(gid);"
 	"CREATE TABLE group_languages(gid INTEGER NOT NULL, language TEXT NOT NULL);"
 	"CREATE INDEX group_languages_gid ON group_languages(gid);"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);" /* rules_hash: the rules behind text_concepts */
 	"CREATE VIRTUAL TABLE group_fts USING fts5(name, organisation, description, tag_words,"
 	"  content='groups', content_rowid='gid',"
 	"  tokenize='porter unicode61 remove_diacritics 2');";
 
 struct kith_index {
 	sqlite3 *db;                  /* owned */
+	kith_rules *rules;            /* owned; the built-in synonym rules, compiled on first load */
 	kith_error error;
 	sqlite3_stmt *stmt[S_COUNT];  /* owned; prepared on first use */
 };
@@ -303,6 +311,7 @@ void kith_index_free(kith_index *idx)
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(idx->stmt[i]);
 	sqlite3_close(idx->db);
+	kith_rules_free(idx->rules);
 	kith_error_release(&idx->error);
 	free(idx);
 }
@@ -338,9 +347,10 @@ static void put_list(kith_buf *b, const kith_strlist *l)
  * A 64-bit FNV-1a hash of every field in a fixed order.  It only tells
  * whether a listing changed between loads, so it need not be cryptographic.
  */
-static int64_t group_hash(kith_buf *b, const kith_group *g)
+static int64_t group_hash(kith_buf *b, const kith_group *g, const kith_rules *rules)
 {
-	uint64_t h = 1469598103934665603u;
+	/* the rules count too: new rules rewrite the concepts of every group on the next load */
+	uint64_t h = 1469598103934665603u ^ kith_rules_hash(rules);
 	size_t i;
 
 	kith_buf_clear(b);
@@ -415,6 +425,18 @@ static int insert_tags(kith_index *idx, int which, sqlite3_int64 gid, const kith
 	return 0;
 }
 
+/* "need:loneliness=0.85 activity:gardening=1" for what the rules find in the texts. */
+static void concept_text(kith_buf *b, const kith_rules *rules, const char *a, const char *c)
+{
+	kith_concepts set = {0};
+	size_t i;
+
+	kith_rules_scan(rules, a, &set);
+	kith_rules_scan(rules, c, &set);
+	for (i = 0; i < set.count; i++)
+		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set.items[i].id, set.items[i].strength);
+}
+
 static void join_list(kith_buf *b, const kith_strlist *l)
 {
 	size_t i;
@@ -454,6 +476,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	sqlite3_stmt *s = stmt(idx, S_INSERT_GROUP);
 	kith_buf key = KITH_BUF_INIT, langs = KITH_BUF_INIT, needs = KITH_BUF_INIT, activities = KITH_BUF_INIT;
 	kith_buf requires = KITH_BUF_INIT, sessions = KITH_BUF_INIT, venues = KITH_BUF_INIT;
+	kith_buf text_concepts = KITH_BUF_INIT, name_concepts = KITH_BUF_INIT;
 	size_t i;
 	int error = 0, k;
 
@@ -519,6 +542,10 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	bind_text(s, 41, requires.ptr);
 	bind_text(s, 42, sessions.ptr);
 	bind_text(s, 43, venues.ptr);
+	concept_text(&text_concepts, idx->rules, g->name, g->description);
+	concept_text(&name_concepts, idx->rules, g->name, NULL);
+	bind_text(s, 44, text_concepts.ptr);
+	bind_text(s, 45, name_concepts.ptr);
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 	gid = sqlite3_last_insert_rowid(idx->db);
@@ -614,6 +641,8 @@ cleanup:
 	kith_buf_release(&requires);
 	kith_buf_release(&sessions);
 	kith_buf_release(&venues);
+	kith_buf_release(&text_concepts);
+	kith_buf_release(&name_concepts);
 	return error;
 }
 
@@ -632,6 +661,15 @@ static int on_header(void *ctx, const kith_feed_info *info)
 		return KITH_ENOMEM;
 	memcpy(st->sha256, info->sha256, sizeof(st->sha256));
 	st->size = info->size;
+	if (!idx->rules) {
+		kith_buf err = KITH_BUF_INIT;
+		error = kith_rules_compile(&idx->rules, kith_default_synonyms, "synonyms.rules", &err);
+		if (error)
+			kith_error_set(&idx->error, error, "built-in rules: %s", err.ptr);
+		kith_buf_release(&err);
+		if (error)
+			return error;
+	}
 	if ((error = exec(idx, "BEGIN IMMEDIATE")) != 0)
 		return error;
 	st->in_transaction = 1;
@@ -658,7 +696,7 @@ static int on_group(void *ctx, const kith_group *g)
 	kith_index *idx = st->idx;
 	sqlite3_stmt *s = stmt(idx, S_FIND);
 	sqlite3_int64 gid = 0;
-	int64_t hash = group_hash(&st->scratch, g), old_hash = 0;
+	int64_t hash = group_hash(&st->scratch, g, idx->rules), old_hash = 0;
 	int rc, error;
 
 	if (!s)
@@ -758,6 +796,9 @@ cleanup:
 
 static int record_feed(load_state *st)
 {
+	char hash[32];
+	sqlite3_stmt *m = NULL;
+
 	kith_index *idx = st->idx;
 	sqlite3_stmt *s = NULL;
 	char now[32];
@@ -784,6 +825,14 @@ static int record_feed(load_state *st)
 	if (sqlite3_step(s) != SQLITE_DONE)
 		error = db_error(idx, "writing feeds");
 	sqlite3_finalize(s);
+	snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(idx->rules));
+	if (!error && sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)",
+					 -1, &m, NULL) == SQLITE_OK) {
+		bind_text(m, 1, hash);
+		if (sqlite3_step(m) != SQLITE_DONE)
+			error = db_error(idx, "writing meta");
+	}
+	sqlite3_finalize(m);
 	return error;
 }
 

@@ -44,6 +44,7 @@ struct kith_matcher {
 	kith_rules *rules;    /* owned */
 	sqlite3_stmt *by_gid; /* owned: one group's row */
 	sqlite3_stmt *by_key; /* owned: a key's gid */
+	int precomputed;      /* the index's concepts came from these same rules */
 };
 
 /* One group under consideration, read from its row. */
@@ -54,6 +55,7 @@ typedef struct cand {
 	const char *updated_text, *starts_text, *ends_text, *online_how;
 	const char *phone, *email, *web;
 	const char *address; /* of the first venue, or NULL */
+	const char *text_concepts, *name_concepts; /* worked out at load time: 'id=strength ...' */
 	double lat[MAX_POINTS], lon[MAX_POINTS];
 	size_t point_count;
 	int has_unlocated_venue;
@@ -143,7 +145,8 @@ static const char row_sql[] =
 	"hearing_loop, accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, "
 	"cost_free, cost_amount, cost_per, capacity, phone, email, web, "
 	"(SELECT count(*) FROM venues v WHERE v.gid = groups.gid AND v.lat IS NULL), "
-	"(SELECT address FROM venues v WHERE v.gid = groups.gid ORDER BY vid LIMIT 1) "
+	"(SELECT address FROM venues v WHERE v.gid = groups.gid ORDER BY vid LIMIT 1), "
+	"text_concepts, name_concepts "
 	"FROM groups WHERE gid = ?1";
 
 int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_path, const char *rules_path)
@@ -177,6 +180,15 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 	if ((error = kith_rules_compile(&m->rules, text, rules_path ? rules_path : "synonyms.rules", &err)) != 0) {
 		kith_error_set(&m->error, error, "%s", err.ptr);
 		goto cleanup;
+	}
+	{
+		sqlite3_stmt *s = NULL;
+		char hash[32];
+		snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(m->rules));
+		if (sqlite3_prepare_v2(m->db, "SELECT value FROM meta WHERE key = 'rules_hash'", -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+			m->precomputed = strcmp((const char *)sqlite3_column_text(s, 0), hash) == 0;
+		sqlite3_finalize(s);
 	}
 	if (sqlite3_prepare_v3(m->db, row_sql, -1, SQLITE_PREPARE_PERSISTENT, &m->by_gid, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(m->db, "SELECT gid FROM groups WHERE key = ?1", -1, SQLITE_PREPARE_PERSISTENT,
@@ -359,6 +371,8 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 	c->web = col_text(a, s, 38);
 	c->has_unlocated_venue = sqlite3_column_int(s, 39) > 0;
 	c->address = col_text(a, s, 40);
+	c->text_concepts = col_text(a, s, 41);
+	c->name_concepts = col_text(a, s, 42);
 	sqlite3_reset(s);
 	if (!c->key || !c->name)
 		return KITH_ENOMEM;
@@ -761,7 +775,7 @@ static int breaks(const query *q, cand *c, kith_buf *why, int all)
 			if (!has) {
 				const kith_vocab_term *t = kith_vocab_find(KITH_VOCAB_CIRCUMSTANCE, id);
 				SEPARATE();
-		kith_buf_printf(why, "it is only for people with %s ('%s')", t ? t->covers : id, id);
+				kith_buf_printf(why, "it is only for %s ('%s')", t ? t->covers : id, id);
 				BROKE(2);
 			}
 		}
@@ -857,6 +871,28 @@ static int breaks(const query *q, cand *c, kith_buf *why, int all)
 
 /* ---- scoring ------------------------------------------------------------ */
 
+/* Reads 'id=strength ...' as the index stored it. */
+static void parse_concepts(const char *p, kith_concepts *set)
+{
+	while (p && *p) {
+		char id[64];
+		size_t n = strcspn(p, "= ");
+		if (p[n] == '=' && n < sizeof(id)) {
+			char *end;
+			double strength;
+			memcpy(id, p, n);
+			id[n] = '\0';
+			strength = strtod(p + n + 1, &end);
+			kith_concepts_add(set, id, strength, "");
+			p = end;
+		} else {
+			p += n;
+		}
+		while (*p == ' ')
+			p++;
+	}
+}
+
 /* What a group is about: its tags, what its words say, and what those imply. */
 static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *set, kith_concepts *named)
 {
@@ -880,10 +916,15 @@ static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *
 		}
 	}
 	named->count = 0;
-	kith_rules_scan(m->rules, c->name, named);
-	for (i = 0; i < named->count; i++)
-		kith_concepts_add(&text, named->items[i].id, named->items[i].strength, named->items[i].evidence);
-	kith_rules_scan(m->rules, c->description, &text);
+	if (m->precomputed) {
+		parse_concepts(c->name_concepts, named);
+		parse_concepts(c->text_concepts, &text);
+	} else {
+		kith_rules_scan(m->rules, c->name, named);
+		for (i = 0; i < named->count; i++)
+			kith_concepts_add(&text, named->items[i].id, named->items[i].strength, named->items[i].evidence);
+		kith_rules_scan(m->rules, c->description, &text);
+	}
 	/* words in a listing are weaker evidence than the publisher's own tags */
 	for (i = 0; i < text.count; i++)
 		kith_concepts_add(set, text.items[i].id, 0.85 * text.items[i].strength, text.items[i].evidence);
@@ -1288,7 +1329,7 @@ static double score_targeted(const query *q, const cand *c, const kith_concepts 
 		t = kith_vocab_find(KITH_VOCAB_CIRCUMSTANCE, id);
 		s = 1.0;
 		if (b)
-			kith_buf_printf(b, "made for people with %s, as you are", t ? t->covers : id);
+			kith_buf_printf(b, "made for %s, which fits you", t ? t->covers : id);
 	} else if (c->max_age >= 0 && c->max_age <= 30 && pt->age >= 0) {
 		s = 0.7;
 		if (b)

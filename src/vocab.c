@@ -51,19 +51,19 @@ static const kith_vocab_term activities[] = {
 #undef A
 
 static const kith_vocab_term circumstances[] = {
-	{"carer", "an unpaid carer"},
-	{"veteran", "a veteran"},
-	{"dementia", "a dementia diagnosis"},
-	{"learning-disability", "a learning disability"},
-	{"autism", "autism"},
-	{"sight-loss", "sight loss"},
-	{"hearing-loss", "hearing loss"},
-	{"new-parent", "a baby under one"},
-	{"pregnant", "pregnancy"},
-	{"refugee", "refugee or asylum status"},
-	{"unemployed", "being out of work"},
-	{"long-term-condition", "a long-term condition"},
-	{"bereaved", "a recent bereavement"},
+	{"carer", "unpaid carers"},
+	{"veteran", "veterans"},
+	{"dementia", "people with dementia"},
+	{"learning-disability", "people with a learning disability"},
+	{"autism", "autistic people"},
+	{"sight-loss", "people with sight loss"},
+	{"hearing-loss", "people with hearing loss"},
+	{"new-parent", "parents of a baby under one"},
+	{"pregnant", "pregnant women"},
+	{"refugee", "refugees and asylum seekers"},
+	{"unemployed", "people out of work"},
+	{"long-term-condition", "people with a long-term condition"},
+	{"bereaved", "people recently bereaved"},
 };
 
 const kith_vocab_term *kith_vocab_terms(kith_vocab_kind kind, size_t *count)

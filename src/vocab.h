@@ -10,7 +10,7 @@ typedef enum { KITH_VOCAB_NEED, KITH_VOCAB_ACTIVITY, KITH_VOCAB_CIRCUMSTANCE } k
 
 typedef struct kith_vocab_term {
 	const char *id;     /* "low-mood" */
-	const char *covers; /* plain words for explanations: "low mood or feeling down" */
+	const char *covers; /* plain words for explanations: "low mood"; for circumstances, who: "unpaid carers" */
 } kith_vocab_term;
 
 /* The terms of one kind, in VOCABULARY.md order; count in *count. */

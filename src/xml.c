@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,6 +42,9 @@ struct kith_xml {
 	xmlGenericErrorFunc saved_error;
 	void *saved_error_ctx;
 };
+
+/* How far locating a tag looks through the bytes: well over any one tag. */
+#define LOCATE_WINDOW ((size_t)64 * 1024)
 
 static const char *namespaces[] = {"{urn:kith:feed:1}", "{urn:kith:patient:1}"};
 
@@ -233,7 +237,7 @@ static size_t attr_in_tag(const kith_xml *x, size_t tag, const char *attr)
 static int locate_back(kith_xml *x, size_t off, unsigned line_at, const char *name, const char *attr,
 		       unsigned *line, unsigned *column)
 {
-	const size_t window = (size_t)1 << 20; /* more than any group's text can be */
+	const size_t window = LOCATE_WINDOW;
 	size_t nlen = strlen(name), i = off < x->size ? off : x->size, start, at;
 	unsigned newlines = 0;
 
@@ -352,7 +356,7 @@ static const char *find(const char *p, const char *end, const char *needle)
  * (a billion laughs in an attribute, say) would be expanded before the
  * DOCTYPE node ever came up.  p points after any BOM and white space.
  */
-static int refuse_doctype(kith_xml *x, const char *p)
+static int refuse_doctype(kith_xml *x, const char *p, const char *what)
 {
 	const char *end = x->data + x->size, *close;
 	unsigned line, column;
@@ -373,6 +377,9 @@ static int refuse_doctype(kith_xml *x, const char *p)
 	if (end - p < 9 || memcmp(p, "<!DOCTYPE", 9) != 0)
 		return 0;
 	position_of(x, 0, 1, (size_t)(p - x->data), &line, &column);
+	if (end - p >= 14 && is_space(p[9]) && strncasecmp(p + 10, "html", 4) == 0 &&
+	    (end - p == 14 || is_space(p[14]) || p[14] == '>'))
+		return refuse(x, KITH_EINVALID, line, column, "this looks like HTML, not XML: expected a %s", what);
 	return refuse(x, KITH_EINVALID, line, column,
 		      "document type declarations (<!DOCTYPE>) are not allowed: kith files use no DTD and "
 		      "no entities");
@@ -394,7 +401,7 @@ static int precheck(kith_xml *x, const char *what)
 	if (*p != '<')
 		return refuse(x, KITH_EINVALID, 1, 1, "not an XML file: expected '<' at the start of a %s",
 			      what);
-	return refuse_doctype(x, p);
+	return refuse_doctype(x, p, what);
 }
 
 int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text,
@@ -404,7 +411,8 @@ int kith_xml_open(kith_xml **out, const char *path, const char *what, const char
 	xmlSchemaParserCtxtPtr sctx = NULL;
 	struct stat st;
 	int fd = -1, error = 0;
-	const int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+	/* not XML_PARSE_NOCDATA: with a schema attached, libxml2 (2.9) then drops CDATA text */
+	const int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
 
 	*out = NULL;
 	if ((x = calloc(1, sizeof(*x))) == NULL)
@@ -581,24 +589,22 @@ int kith_xml_next(kith_xml *x)
 /* Offset of the start of line (1-based), or size when past the end. */
 static size_t line_offset(kith_xml *x, unsigned line)
 {
-	/* back a few lines from the cursor, not from the top: locate() looks back, and resetting made it quadratic */
-	while (line < x->cursor_line && x->cursor_offset > 0) {
-		size_t i = x->cursor_offset - 1; /* the newline ending the line before */
+	if (line < x->cursor_line / 2) {
+		x->cursor_line = 1;
+		x->cursor_offset = 0;
+	}
+	/* locate() looks a few lines back: step back from the cursor rather than rescan from the top */
+	while (line < x->cursor_line && x->cursor_line > 1) {
+		size_t i = x->cursor_offset - 1; /* the newline that ends the line before */
 		while (i > 0 && x->data[i - 1] != '\n')
 			i--;
 		x->cursor_offset = i;
 		x->cursor_line--;
 	}
-	if (line < x->cursor_line) {
-		x->cursor_line = 1;
-		x->cursor_offset = 0;
-	}
-	while (x->cursor_line < line && x->cursor_offset < x->size) {
+	while (x->cursor_line < line) {
 		const char *nl = memchr(x->data + x->cursor_offset, '\n', x->size - x->cursor_offset);
-		if (!nl) {
-			x->cursor_offset = x->size;
-			break;
-		}
+		if (!nl)
+			return x->size; /* past the last line; the cursor stays on it */
 		x->cursor_offset = (size_t)(nl - x->data) + 1;
 		x->cursor_line++;
 	}
@@ -640,27 +646,15 @@ void kith_xml_locate(kith_xml *x, unsigned *line, unsigned *column, const char *
 		return;
 	from = line_offset(x, first);
 	to = line_offset(x, *line + 1);
+	if (to - from > LOCATE_WINDOW)
+		return; /* very long lines (a minified feed): the last `<name` would be a guess, and slow */
 	/* the last `<name` that starts before the end of the node's line */
-	for (i = from; i + nlen + 1 < to; i++) {
-		if (x->data[i] != '<')
-			continue;
-		if (memcmp(x->data + i + 1, name, nlen) == 0 && is_name_end(x->data[i + 1 + nlen]))
+	for (i = from; i + nlen + 1 < to; i++)
+		if (tag_at(x, i, name, nlen))
 			tag = i;
-	}
 	if (tag == (size_t)-1)
 		return;
-	if (attr) {
-		size_t alen = strlen(attr);
-		for (i = tag; i + alen < x->size && x->data[i] != '>'; i++) {
-			if ((x->data[i] == ' ' || x->data[i] == '\t' || x->data[i] == '\n') &&
-			    memcmp(x->data + i + 1, attr, alen) == 0 &&
-			    (x->data[i + 1 + alen] == '=' || x->data[i + 1 + alen] == ' ')) {
-				tag = i + 1;
-				break;
-			}
-		}
-	}
-	position_of(x, from, first, tag, line, column);
+	position_of(x, from, first, attr ? attr_in_tag(x, tag, attr) : tag, line, column);
 }
 
 void kith_xml_report(kith_xml *x, kith_severity severity, const xmlNode *node, const char *attr,
