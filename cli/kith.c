@@ -16,6 +16,8 @@ static const struct command {
 	{"check", cli_check, "validate feeds without touching a database"},
 	{"stats", cli_stats, "what an index holds: feeds, freshness, gaps, tags"},
 	{"match", cli_match, "ranked, explained suggestions for one person"},
+	{"bench", cli_bench, "match quality on judged sets, against baselines"},
+	{"tune", cli_tune, "tune the scoring weights on judged sets"},
 };
 
 static void usage(FILE *f)

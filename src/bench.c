@@ -196,6 +196,10 @@ static int load_feeds(kith_bench *b, const char *dir, kith_diag_list *diags)
 			kith_error_set(&b->error, error, "%s", kith_index_errmsg(b->idx));
 			goto cleanup;
 		}
+		if (report.skipped && diags)
+			kith_diag_add(diags, KITH_DIAG_WARNING, feeds[i], 0, 0,
+				      "%zu bad group%s left out of the benchmark (`kith check` says why)", report.skipped,
+				      report.skipped == 1 ? "" : "s");
 		kith_diag_list_free(scratch);
 		scratch = NULL;
 		if ((error = kith_diag_list_new(&scratch)) != 0) {

@@ -500,7 +500,7 @@ static void read_languages(feed_reader *fr, const xmlNode *n, kith_group *g)
 static int read_group(feed_reader *fr, const xmlNode *n, int located)
 {
 	kith_group *g = &fr->group;
-	const xmlNode *c;
+	const xmlNode *c, *name_node = NULL;
 	size_t venues = 0, first_line;
 	int added;
 
@@ -535,7 +535,7 @@ static int read_group(feed_reader *fr, const xmlNode *n, int located)
 			continue; /* extensions from other namespaces */
 		name = (const char *)c->name;
 		if (strcmp(name, "name") == 0)
-			g->name = text_of(&fr->arena, c);
+			g->name = text_of(&fr->arena, c), name_node = c;
 		else if (strcmp(name, "organisation") == 0)
 			g->organisation = text_of(&fr->arena, c);
 		else if (strcmp(name, "description") == 0)
@@ -578,6 +578,8 @@ static int read_group(feed_reader *fr, const xmlNode *n, int located)
 			g->web = dup_attr(&fr->arena, c, "web");
 		}
 	}
+	if (name_node && !g->name) /* the schema counts white space as a name */
+		fail(fr, name_node, NULL, "group '%s' has a blank name", g->id ? g->id : "?");
 	if (g->home_visits && !g->home_point.known) {
 		/* a home-visit service with no centre reaches from its venue */
 		size_t i;
