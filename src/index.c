@@ -882,8 +882,11 @@ int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opt
 	if (!error)
 		st.in_transaction = 0;
 	if (error && idx->error.code == 0)
-		kith_error_set(&idx->error, error, "%s: %s", path,
-			       error == KITH_EINVALID ? "feed not loaded: it is not valid" : kith_strerror(error));
+		kith_error_set(&idx->error, error, "%s: feed not loaded: %s", path,
+			       error == KITH_EINVALID	 ? "it is not valid"
+			       : error == KITH_ETOOLARGE ? "it is over a size or nesting limit"
+			       : error == KITH_EIO	 ? "it cannot be read"
+							 : kith_strerror(error));
 
 cleanup:
 	if (st.in_transaction)

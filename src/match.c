@@ -35,6 +35,8 @@
 #define DEFAULT_LIMIT_KM 8.0 /* the distance scale when a person gives no limit */
 #define MIN_OVERLAP 30       /* minutes a session must overlap availability (FORMATS.md) */
 #define STALE_DAYS 365
+#define KITH_DISTANCE_STEEPNESS 4.0
+#define KITH_TEXT_SHARE 0.6 /* of the interests factor that comes from BM25 rather than the rules */
 
 struct kith_matcher {
 	kith_index *idx;      /* borrowed */
@@ -86,6 +88,7 @@ typedef struct cand {
 	int broken;                /* breaks a hard constraint */
 	double variety;            /* penalty for repeating what the list shows, rounded */
 	double final;              /* base - variety */
+	int off_target;            /* named for a condition the person did not mention */
 	int dup_of;                /* index of the listing of the same group shown instead, or -1 */
 	int also;                  /* index of a duplicate listing left out, or -1 */
 } cand;
@@ -1055,17 +1058,20 @@ static double score_interests(const query *q, const kith_concepts *g, double tex
 			kith_buf_puts(b, "no link to your interests found");
 		}
 	}
-	return clamp01(0.75 * concept + 0.25 * text);
+	/* the rules know meanings; BM25 knows the words the rules lack */
+	return clamp01((1.0 - KITH_TEXT_SHARE) * concept + KITH_TEXT_SHARE * text);
 }
 
 static double score_distance(const query *q, const cand *c, explain *e)
 {
-	double s = 0, remote = q->pt->housebound ? 0.95 : 0.55;
+	/* for someone who can get out, meeting people in person is the point; at home, it is all there is */
+	double s = 0, remote = q->pt->housebound ? 0.9 : 0.45;
 	kith_buf *b = e ? &e->text[KITH_F_DISTANCE] : NULL;
 
 	if (c->in_person && c->distance >= 0) {
-		double x = c->distance / ((q->no_car ? 0.25 : 0.5) * q->limit);
-		s = 1.0 / (1.0 + x * x);
+		/* anything within reach is feasible; nearer is better, and matters more without a car */
+		double x = c->distance / (q->no_car ? 0.5 * q->limit : q->limit);
+		s = 1.0 / (1.0 + KITH_DISTANCE_STEEPNESS * x * x);
 		if (b)
 			kith_buf_printf(b, "%.1f km away%s", c->distance,
 					q->has_limit ? (c->distance <= 0.5 * q->limit ? ", well within your limit"
@@ -1078,8 +1084,8 @@ static double score_distance(const query *q, const cand *c, explain *e)
 		caution(e, q->pt->home.known ? "venue location not given: check how far it is"
 					     : "no home location given: check how far it is");
 	}
-	if (c->by_home && 0.9 > s) {
-		s = q->pt->housebound ? 1.0 : 0.85;
+	if (c->by_home && (q->pt->housebound ? 1.0 : 0.5) > s) {
+		s = q->pt->housebound ? 1.0 : 0.5;
 		if (b) {
 			kith_buf_clear(b);
 			kith_buf_puts(b, "comes to you: home visits reach your home");
@@ -1283,6 +1289,27 @@ static double score_access(const query *q, const cand *c, explain *e)
 	return total / (double)needed;
 }
 
+static const char *const condition_labels[][2] = {
+	{"parkinsons", "Parkinson's"}, {"ms", "MS"}, {"dementia", "dementia"}, {"lung", "lung conditions"},
+	{"diabetes", "diabetes"}, {"heart", "heart conditions"}, {"stroke", "stroke"}, {"cancer", "cancer"},
+	{"sight-loss", "sight loss"}, {"hearing-loss", "hearing loss"}, {"autism", "autism"},
+	{"learning-disability", "a learning disability"}, {"arthritis", "arthritis"},
+	{"mental-health", "mental health conditions"}, {"pregnancy", "pregnancy and new babies"},
+	{"alcohol", "alcohol problems"}, {"physical-disability", "a physical disability"},
+};
+
+/* "MS" for "condition:ms". */
+static const char *condition_label(const char *id)
+{
+	size_t i;
+
+	id += strlen("condition:");
+	for (i = 0; i < sizeof(condition_labels) / sizeof(condition_labels[0]); i++)
+		if (strcmp(condition_labels[i][0], id) == 0)
+			return condition_labels[i][1];
+	return id;
+}
+
 /* The first condition concept of a set, or NULL. */
 static const kith_concept *first_condition(const kith_concepts *set)
 {
@@ -1294,7 +1321,7 @@ static const kith_concept *first_condition(const kith_concepts *set)
 	return NULL;
 }
 
-static double score_targeted(const query *q, const cand *c, const kith_concepts *g, const kith_concepts *named,
+static double score_targeted(const query *q, cand *c, const kith_concepts *g, const kith_concepts *named,
 			     explain *e)
 {
 	const kith_patient *pt = q->pt;
@@ -1310,14 +1337,16 @@ static double score_targeted(const query *q, const cand *c, const kith_concepts 
 	}
 	if (own) {
 		if (b)
-			kith_buf_printf(b, "made for people with %s, as you said ('%s')", own->id + 10, own->evidence);
+			kith_buf_printf(b, "made for people with %s, as you said ('%s')", condition_label(own->id),
+					own->evidence);
 		return 1.0;
 	}
 	if (theirs) {
 		/* a group named for one condition suits few others */
+		c->off_target = 1;
 		if (b)
-			kith_buf_printf(b, "made for people with %s ('%s'), which you did not mention", theirs->id + 10,
-					theirs->evidence);
+			kith_buf_printf(b, "made for people with %s, which you did not mention",
+					condition_label(theirs->id));
 		caution(e, "made for people with one condition: check it fits");
 		return 0.0;
 	}
@@ -1377,6 +1406,11 @@ static void score(const kith_matcher *m, const query *q, cand *c, double text_no
 	c->factor[KITH_F_LANGUAGE] = score_language(q, c, e);
 	c->factor[KITH_F_ACCESS] = score_access(q, c, e);
 	c->factor[KITH_F_TARGETED] = score_targeted(q, c, &g, &named, e);
+	if (c->off_target) {
+		/* a group named for a condition the person does not have serves them little */
+		c->factor[KITH_F_NEEDS] *= 0.4;
+		c->factor[KITH_F_INTERESTS] *= 0.4;
+	}
 	c->base = 0;
 	for (f = 0; f < KITH_F_COUNT; f++) {
 		c->part[f] = round3(m->weights.w[f] * c->factor[f]);
