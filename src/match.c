@@ -501,12 +501,24 @@ static int prepare_query(kith_matcher *m, const kith_patient *pt, long today, qu
 	}
 	if (pt->needs_access[KITH_ACCESS_WHEELCHAIR])
 		kith_concepts_add(&q->conditions, "condition:physical-disability", 1.0, "wheelchair");
+	/* needs that are what a condition-specific group is for */
+	for (i = 0; i < pt->need_count; i++) {
+		static const char *const as_condition[][2] = {
+			{"substance-use", "condition:alcohol"}, {"memory", "condition:dementia"},
+			{"parenting", "condition:pregnancy"},
+		};
+		size_t k;
+		for (k = 0; k < sizeof(as_condition) / sizeof(as_condition[0]); k++)
+			if (strcmp(pt->needs[i].id, as_condition[k][0]) == 0)
+				kith_concepts_add(&q->conditions, as_condition[k][1], 1.0, pt->needs[i].id);
+	}
 	/* circumstances that are conditions too */
 	for (i = 0; i < pt->circumstances.count; i++) {
 		static const char *const as_condition[][2] = {
 			{"dementia", "condition:dementia"}, {"sight-loss", "condition:sight-loss"},
 			{"hearing-loss", "condition:hearing-loss"}, {"autism", "condition:autism"},
 			{"learning-disability", "condition:learning-disability"}, {"pregnant", "condition:pregnancy"},
+			{"new-parent", "condition:pregnancy"},
 		};
 		size_t k;
 		for (k = 0; k < sizeof(as_condition) / sizeof(as_condition[0]); k++)
