@@ -295,7 +295,14 @@ static void test_factors(void **state)
 {
 	fixture *f = *state;
 	kith_profile *p = profile("needs", "loneliness", "interests", "used to have an allotment", "budget", "5", NULL);
-	kith_results *r = match(f, p);
+	const char *const *names = kith_matcher_factors();
+	kith_results *r;
+	size_t i;
+
+	/* every factor counts here, whatever the tuned defaults say */
+	for (i = 0; names[i]; i++)
+		assert_int_equal(kith_matcher_set_weight(f->m, names[i], strcmp(names[i], "variety") ? 0.1 : 0.0), 0);
+	r = match(f, p);
 	const kith_result *near = find(r, "testtown/near"), *garden = find(r, "testtown/allotment");
 
 	/* interests: everyday words reach the vocabulary */
@@ -314,6 +321,8 @@ static void test_factors(void **state)
 	assert_true(part(find(r, "testtown/near"), "availability") > 0);
 	kith_results_free(r);
 	kith_profile_free(p);
+	kith_matcher_free(f->m);
+	assert_int_equal(kith_matcher_new(&f->m, f->idx, NULL, NULL), 0);
 }
 
 static void test_duplicates_shown_once(void **state)
