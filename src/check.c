@@ -29,7 +29,7 @@ typedef struct check_state {
 	kith_diag_list *diags;
 	long today;
 	int stale_months;
-	const char *feed_id;
+	char feed_id[128];  /* of the feed being read */
 	seen_group *groups; /* owned */
 	size_t count, alloc;
 	int failed;         /* growing the list failed */
@@ -39,8 +39,7 @@ static int on_header(void *ctx, const kith_feed_info *info)
 {
 	check_state *st = ctx;
 
-	st->feed_id = NULL;
-	(void)info;
+	snprintf(st->feed_id, sizeof(st->feed_id), "%s", info->id);
 	return 0;
 }
 
@@ -106,6 +105,7 @@ static int on_group(void *ctx, const kith_group *g)
 	s->line = g->line;
 	s->column = g->column;
 	snprintf(s->id, sizeof(s->id), "%s", g->id);
+	snprintf(s->feed, sizeof(s->feed), "%s", st->feed_id);
 	return 0;
 }
 
@@ -123,12 +123,16 @@ static void report_duplicates(check_state *st, const char *const *paths)
 {
 	size_t i, j;
 
+	if (st->count < 2)
+		return; /* and qsort() must not see the NULL of an empty list */
 	qsort(st->groups, st->count, sizeof(*st->groups), by_latitude);
 	for (i = 0; i < st->count && st->groups[i].key.has_point; i++) {
 		for (j = i + 1; j < st->count && st->groups[j].key.has_point &&
 				st->groups[j].key.lat - st->groups[i].key.lat < 0.003;
 		     j++) {
 			const seen_group *a = &st->groups[i], *b = &st->groups[j];
+			if (strcmp(a->feed, b->feed) == 0 && strcmp(a->id, b->id) == 0)
+				continue; /* one listing in two versions of its feed, not a duplicate */
 			if (!kith_dedup_same(&a->key, &b->key))
 				continue;
 			if (a->file > b->file || (a->file == b->file && a->line > b->line)) {

@@ -25,6 +25,7 @@
 #include "xml.h"
 
 #define FEED_NS "urn:kith:feed:1"
+#define KITH_FEED_MAX_GROUP (2u << 20) /* bytes in one group, from its start tag to its end tag */
 
 const char *const kith_access_names[KITH_ACCESS_COUNT] = {
 	"wheelchair", "step-free", "hearing-loop", "accessible-toilet", "parking", "public-transport",
@@ -192,7 +193,7 @@ static void scan_init(span_scanner *sc, const char *data, size_t size)
  * reader stands on), setting where it starts and ends.  Returns 0 when the
  * scanner lost its way; it then stays lost.
  */
-static int scan_group(span_scanner *sc, unsigned line, text_pos *start, text_pos *end)
+static int scan_group(span_scanner *sc, unsigned line, text_pos *start, text_pos *end, size_t *bytes)
 {
 	size_t from = 0, to = 0;
 	int kind;
@@ -208,6 +209,7 @@ static int scan_group(span_scanner *sc, unsigned line, text_pos *start, text_pos
 	*start = sc->pos;
 	scan_to(sc, to);
 	*end = sc->pos;
+	*bytes = to - from;
 	if (start->line != line)
 		sc->ok = 0; /* not the element the reader is on */
 	return sc->ok;
@@ -217,8 +219,9 @@ static int scan_group(span_scanner *sc, unsigned line, text_pos *start, text_pos
 static void scan_skip(span_scanner *sc, unsigned line)
 {
 	text_pos start, end;
+	size_t bytes;
 
-	scan_group(sc, line, &start, &end);
+	scan_group(sc, line, &start, &end, &bytes);
 }
 
 static int pos_before(unsigned line, unsigned column, text_pos p)
@@ -715,17 +718,25 @@ static size_t settle_group(feed_reader *fr, kith_diag_list *diags, size_t own_fr
 /* Handles one <group> from its start tag to its end tag. */
 static int handle_group(feed_reader *fr, xmlTextReaderPtr r, kith_diag_list *diags)
 {
-	size_t mark = kith_diag_list_count(diags), own_from, own_to, bad;
-	xmlNodePtr n = xmlTextReaderExpand(r);
+	size_t mark = kith_diag_list_count(diags), own_from, own_to, bad, bytes = 0;
+	xmlNodePtr n = xmlTextReaderCurrentNode(r);
 	unsigned line = n ? kith_xml_line(n) : 0;
 	int error, empty = xmlTextReaderIsEmptyElement(r), located;
 
-	if (!n) {
+	located = scan_group(&fr->scan, line, &fr->group_start, &fr->group_end, &bytes);
+	if (located && bytes > KITH_FEED_MAX_GROUP) {
+		/* expanding it would hold it all in memory, many times its size; reading stops here */
+		const char *id = n ? attr(n, "id") : NULL;
+		kith_diag_add(diags, KITH_DIAG_ERROR, kith_xml_path(fr->xml), fr->group_start.line,
+			      fr->group_start.column, "group '%s' is over %u MiB: no listing is that long",
+			      id ? id : "?", KITH_FEED_MAX_GROUP >> 20);
+		return KITH_ETOOLARGE;
+	}
+	if ((n = xmlTextReaderExpand(r)) == NULL) {
 		/* the parser said why; reading on gives its code (a limit is KITH_ETOOLARGE) */
 		error = kith_xml_next(fr->xml);
 		return error < 0 ? error : KITH_EINVALID;
 	}
-	located = scan_group(&fr->scan, line, &fr->group_start, &fr->group_end);
 	own_from = kith_diag_list_count(diags);
 	if ((error = read_group(fr, n, located)) != 0)
 		return error;

@@ -336,9 +336,6 @@ static int refuse(kith_xml *x, int code, unsigned line, unsigned column, const c
 	return code;
 }
 
-static void position_of(kith_xml *x, size_t line_start, unsigned line, size_t offset, unsigned *out_line,
-			unsigned *out_col);
-
 /* The first needle in [p, end), or NULL (the mapping holds no terminating NUL). */
 static const char *find(const char *p, const char *end, const char *needle)
 {
