@@ -57,6 +57,45 @@ size_t kith_diag_list_demote(kith_diag_list *list, size_t n)
 	return demoted;
 }
 
+typedef struct ordered {
+	kith_diag diag;
+	size_t index; /* original position, so equal places keep their order */
+} ordered;
+
+static int by_place(const void *a, const void *b)
+{
+	const ordered *x = a, *y = b;
+	int c = strcmp(x->diag.file, y->diag.file);
+
+	if (c)
+		return c;
+	if (x->diag.line != y->diag.line)
+		return x->diag.line < y->diag.line ? -1 : 1;
+	if (x->diag.column != y->diag.column)
+		return x->diag.column < y->diag.column ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void kith_diag_list_sort(kith_diag_list *list, size_t n)
+{
+	ordered *tmp;
+	size_t i, count;
+
+	if (!list || n >= list->count)
+		return;
+	count = list->count - n;
+	if ((tmp = malloc(count * sizeof(*tmp))) == NULL)
+		return; /* unsorted is still correct */
+	for (i = 0; i < count; i++) {
+		tmp[i].diag = list->items[n + i];
+		tmp[i].index = i;
+	}
+	qsort(tmp, count, sizeof(*tmp), by_place);
+	for (i = 0; i < count; i++)
+		list->items[n + i] = tmp[i].diag;
+	free(tmp);
+}
+
 void kith_diag_list_free(kith_diag_list *list)
 {
 	if (!list)

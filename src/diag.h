@@ -16,6 +16,8 @@ int kith_diag_vadd(kith_diag_list *list, kith_severity severity, const char *fil
 		   unsigned column, const char *fmt, va_list ap);
 /* Turns every error after the first n into a warning; returns how many. */
 size_t kith_diag_list_demote(kith_diag_list *list, size_t n);
+/* Sorts the diagnostics after the first n by file, line and column, keeping the order of equals. */
+void kith_diag_list_sort(kith_diag_list *list, size_t n);
 /* Removes every diagnostic after the first n. */
 void kith_diag_list_truncate(kith_diag_list *list, size_t n);
 

@@ -753,8 +753,8 @@ static int handle_group(feed_reader *fr, xmlTextReaderPtr r, kith_diag_list *dia
 			return 0; /* keep reading to report every problem; the feed fails */
 		kith_xml_forgive(fr->xml, bad);
 		kith_diag_add(diags, KITH_DIAG_WARNING, kith_xml_path(fr->xml), fr->group.line, fr->group.column,
-			      "group '%s' skipped because of the problems above",
-			      fr->group.id ? fr->group.id : "?");
+			      "group '%s' skipped: %zu problem%s in it", fr->group.id ? fr->group.id : "?", bad,
+			      bad == 1 ? "" : "s");
 		fr->result.skipped++;
 		return 0;
 	}
@@ -839,6 +839,8 @@ int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_
 		error = KITH_EINVALID;
 
 cleanup:
+	/* libxml2 reads ahead, so its messages can arrive before ours about earlier lines */
+	kith_diag_list_sort(diags, diag_start);
 	fr.result.errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR) - errors_before;
 	fr.result.warnings = kith_diag_list_count_of(diags, KITH_DIAG_WARNING) - warnings_before;
 	if (result)

@@ -82,6 +82,15 @@ static void tidy_message(kith_buf *out, const char *msg)
 	if (out->size && out->ptr[0] >= 'A' && out->ptr[0] <= 'Z' &&
 	    !(out->size > 1 && out->ptr[1] >= 'A' && out->ptr[1] <= 'Z'))
 		out->ptr[0] = (char)(out->ptr[0] - 'A' + 'a');
+	/* "attribute 'day': The value ..." reads better as one lower-case sentence */
+	{
+		char *p = out->ptr;
+		while ((p = strstr(p, ": ")) != NULL) {
+			p += 2;
+			if (p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'a' && p[1] <= 'z')
+				p[0] = (char)(p[0] - 'A' + 'a');
+		}
+	}
 }
 
 /* The quoted name after `word '` in msg ("attribute 'day'"), copied into out. */

@@ -157,11 +157,11 @@ static void test_skip_bad_groups(void **state)
 	assert_has(err, "skip-bad.xml: not loaded, nothing changed (3 errors)\n");
 	free(err);
 	assert_int_equal(index_feeds(f, "--skip-bad-groups", &err, "skip-bad.xml", NULL), 0);
-	assert_has(err, "skip-bad.xml:5:62: warning: element 'session', attribute 'day': The value 'tues' is not an "
+	assert_has(err, "skip-bad.xml:5:62: warning: element 'session', attribute 'day': the value 'tues' is not an "
 			"element of the set");
-	assert_has(err, "skip-bad.xml:5:3: warning: group 'bad-day' skipped because of the problems above\n");
-	assert_has(err, "skip-bad.xml:6:3: warning: group 'bad-time' skipped because of the problems above\n");
-	assert_has(err, "skip-bad.xml:7:3: warning: group 'no-name' skipped because of the problems above\n");
+	assert_has(err, "skip-bad.xml:5:3: warning: group 'bad-day' skipped: 1 problem in it\n");
+	assert_has(err, "skip-bad.xml:6:3: warning: group 'bad-time' skipped: 1 problem in it\n");
+	assert_has(err, "skip-bad.xml:7:3: warning: group 'no-name' skipped: 1 problem in it\n");
 	assert_has(err, "skip-bad.xml: skippy: 2 added, 0 updated, 0 removed, 0 unchanged, 3 skipped, 6 warnings\n");
 	free(err);
 }
