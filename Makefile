@@ -35,7 +35,7 @@ BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIBKITH  := $(BUILD)/libkith.a
 KITH     := $(BUILD)/kith
 
-.PHONY: all deps demo test check san bench-quality bench-perf install uninstall \
+.PHONY: all deps demo test check san valgrind bench-quality bench-perf install uninstall \
         format lint clean
 all: $(LIBKITH) $(KITH) $(BENCH_BIN)
 
@@ -72,11 +72,21 @@ $(BUILD)/tests/support.o: tests/support.c
 	$(CC) $(KCFLAGS) $(DEPCFLAGS) $(CFLAGS) -c $< -o $@
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBKITH)
 	$(CC) $(CFLAGS) $(LDSAN) -o $@ $< $(LIBKITH) $(DEPLIBS)
+# The PostgreSQL peer needs libpq, which only bench/perf.sh installs: without
+# it the peer is skipped here and perf.sh builds it after installing libpq-dev.
+$(BUILD)/bench/peer_pg: bench/peer_pg.c $(LIBKITH)
+	@mkdir -p $(@D)
+	@if $(PKG_CONFIG) --exists libpq; then \
+	  echo "$(CC) ... -o $@ $< ... -lpq"; \
+	  $(CC) $(KCFLAGS) $(DEPCFLAGS) $$($(PKG_CONFIG) --cflags libpq) $(CFLAGS) $(LDSAN) -o $@ $< \
+	    $(LIBKITH) $(DEPLIBS) $$($(PKG_CONFIG) --libs libpq); \
+	else echo "note: no libpq-dev, $@ not built (make bench-perf installs it)"; fi
 
-# The tests run twice: a plain build, then AddressSanitizer and
-# UndefinedBehaviorSanitizer.  Neither build is ever timed.
+# The tests run three times: a plain build, the same under valgrind, then an
+# AddressSanitizer and UndefinedBehaviorSanitizer build.  None is ever timed.
 test: deps
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory valgrind
 	$(MAKE) --no-print-directory san
 
 check: $(KITH) $(TEST_BIN)
@@ -84,6 +94,15 @@ check: $(KITH) $(TEST_BIN)
 
 san:
 	$(MAKE) --no-print-directory BUILD=build/san SANITIZE=address,undefined CFLAGS="-O1 -g" check
+
+# Every test program under valgrind (slow; not part of `make test`).
+valgrind: $(KITH) $(TEST_BIN)
+	@for t in $(TEST_BIN); do \
+	  echo "valgrind $$t"; \
+	  KITH_NO_JIT=1 KITH_BIN=$(KITH) KITH_SRCDIR=$$(pwd) valgrind -q --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=9 $$t >/dev/null 2>&1 || \
+	    { echo "valgrind found errors or leaks in $$t"; exit 1; }; \
+	done; echo "valgrind: no errors, no leaks"
 
 demo: deps all
 	@sh scripts/demo.sh $(BUILD)

@@ -95,7 +95,9 @@ static int add_pattern(kith_rules *r, const char *target, const char *pattern, s
 		kith_buf_printf(err, "%s:%zu: bad pattern: %s", name, lineno, (const char *)msg);
 		return KITH_EINVALID;
 	}
-	pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE); /* without JIT it still works, slower */
+	/* without JIT it still works, slower; KITH_NO_JIT turns it off for valgrind, which cannot see into JIT code */
+	if (!getenv("KITH_NO_JIT"))
+		pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	r->pattern_count++;
 	return 0;
 }
