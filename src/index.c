@@ -59,14 +59,16 @@ static const char *const statements[S_COUNT] = {
 		"home_lon, schedule_known, by_appointment, starts, ends, wheelchair, step_free, hearing_loop, "
 		"accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, cost_free, "
 		"cost_amount, cost_per, capacity, languages, phone, email, web, needs_list, activities_list, "
-		"requires_list, sessions_list, venue_list, text_concepts, name_concepts) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"requires_list, sessions_list, venue_list, text_concepts, name_concepts, concept_words) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
 		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, "
-		"?44, ?45)",
-	[S_FTS_INSERT] = "INSERT INTO group_fts(rowid, name, organisation, description, tag_words) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_FTS_DELETE] = "INSERT INTO group_fts(group_fts, rowid, name, organisation, description, tag_words) "
-			 "SELECT 'delete', gid, name, organisation, description, tag_words FROM groups "
+		"?44, ?45, ?46)",
+	[S_FTS_INSERT] = "INSERT INTO group_fts(rowid, name, organisation, description, tag_words, concept_words) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_FTS_DELETE] = "INSERT INTO group_fts(group_fts, rowid, name, organisation, description, tag_words, "
+			 "concept_words) SELECT 'delete', gid, name, organisation, description, tag_words, "
+			 "concept_words FROM groups "
 			 "WHERE gid = ?1",
 	[S_DEL_VENUE_RTREE] = "DELETE FROM venue_rtree WHERE id IN (SELECT vid FROM venues WHERE gid = ?1)",
 	[S_DEL_VENUES] = "DELETE FROM venues WHERE gid = ?1",
@@ -117,6 +119,8 @@ static const char schema_sql[] =
 	/* what the synonym rules read in the name and description, 'id=strength ...', worked
 	   out once here so that a match need not run every rule over every candidate */
 	"  text_concepts TEXT, name_concepts TEXT,"
+	/* every concept it has, tagged, read or implied, as words: what a match narrows candidates by */
+	"  concept_words TEXT,"
 	"  UNIQUE(feed_id, local_id));"
 	"CREATE INDEX groups_remote ON groups(gid) WHERE online = 1 OR home_radius_km IS NOT NULL;"
 	"CREATE TABLE venues("
@@ -137,7 +141,7 @@ static const char schema_sql[] =
 	"CREATE TABLE group_languages(gid INTEGER NOT NULL, language TEXT NOT NULL);"
 	"CREATE INDEX group_languages_gid ON group_languages(gid);"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);" /* rules_hash: the rules behind text_concepts */
-	"CREATE VIRTUAL TABLE group_fts USING fts5(name, organisation, description, tag_words,"
+	"CREATE VIRTUAL TABLE group_fts USING fts5(name, organisation, description, tag_words, concept_words,"
 	"  content='groups', content_rowid='gid',"
 	"  tokenize='porter unicode61 remove_diacritics 2');";
 
@@ -275,6 +279,8 @@ int kith_index_open(kith_index **out, const char *path, int flags)
 		return kith_error_set(&idx->error, KITH_EIO, "%s: cannot open: %s", path,
 				      idx->db ? sqlite3_errmsg(idx->db) : "out of memory");
 	sqlite3_busy_timeout(idx->db, 5000);
+	/* map the file: a match touches scattered pages, and mapping saves a copy of each */
+	sqlite3_exec(idx->db, "PRAGMA mmap_size=4294967296", NULL, NULL, NULL);
 	if (user_version(idx, &version) != 0 || count_tables(idx, &tables) != 0)
 		return kith_error_set(&idx->error, KITH_EIO, "%s: not a kith index (%s)", path,
 				      sqlite3_errmsg(idx->db));
@@ -425,14 +431,54 @@ static int insert_tags(kith_index *idx, int which, sqlite3_int64 gid, const kith
 	return 0;
 }
 
-/* "need:loneliness=0.85 activity:gardening=1" for what the rules find in the texts. */
-static void concept_text(kith_buf *b, const kith_rules *rules, const char *a, const char *c)
+/*
+ * What the rules read in a group's name and description, as
+ * "need:loneliness=0.85 activity:gardening=1", and, into words when not
+ * NULL, every concept it has: tagged,
+ * read or implied, strong enough to count, as plain words ("loneliness
+ * walking football").
+ */
+static void concept_text(kith_buf *b, kith_buf *words, const kith_rules *rules, const kith_group *g)
+{
+	kith_concepts set = {0}, all = {0};
+	const kith_strlist *lists[2];
+	const char *kinds[2] = {"need:", "activity:"};
+	size_t i, j;
+
+	kith_rules_scan(rules, g->name, &set);
+	kith_rules_scan(rules, g->description, &set);
+	for (i = 0; i < set.count; i++)
+		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set.items[i].id, set.items[i].strength);
+	if (!words)
+		return;
+	lists[0] = &g->needs;
+	lists[1] = &g->activities;
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < lists[i]->count; j++) {
+			char id[96];
+			snprintf(id, sizeof(id), "%s%s", kinds[i], lists[i]->items[j]);
+			kith_concepts_add(&all, id, 1.0, "");
+		}
+	}
+	for (i = 0; i < set.count; i++)
+		kith_concepts_add(&all, set.items[i].id, set.items[i].strength, "");
+	kith_rules_imply(rules, &all);
+	for (i = 0; i < all.count; i++) {
+		char w[64];
+		if (all.items[i].strength < 0.5)
+			continue;
+		kith_tag_words(w, sizeof(w), strchr(all.items[i].id, ':') + 1);
+		kith_buf_printf(words, "%s%s", words->size ? " " : "", w);
+	}
+}
+
+/* The same for the name alone, which says who a group is for. */
+static void name_concept_text(kith_buf *b, const kith_rules *rules, const char *name)
 {
 	kith_concepts set = {0};
 	size_t i;
 
-	kith_rules_scan(rules, a, &set);
-	kith_rules_scan(rules, c, &set);
+	kith_rules_scan(rules, name, &set);
 	for (i = 0; i < set.count; i++)
 		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set.items[i].id, set.items[i].strength);
 }
@@ -476,7 +522,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	sqlite3_stmt *s = stmt(idx, S_INSERT_GROUP);
 	kith_buf key = KITH_BUF_INIT, langs = KITH_BUF_INIT, needs = KITH_BUF_INIT, activities = KITH_BUF_INIT;
 	kith_buf requires = KITH_BUF_INIT, sessions = KITH_BUF_INIT, venues = KITH_BUF_INIT;
-	kith_buf text_concepts = KITH_BUF_INIT, name_concepts = KITH_BUF_INIT;
+	kith_buf text_concepts = KITH_BUF_INIT, name_concepts = KITH_BUF_INIT, concept_words = KITH_BUF_INIT;
 	size_t i;
 	int error = 0, k;
 
@@ -542,10 +588,11 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	bind_text(s, 41, requires.ptr);
 	bind_text(s, 42, sessions.ptr);
 	bind_text(s, 43, venues.ptr);
-	concept_text(&text_concepts, idx->rules, g->name, g->description);
-	concept_text(&name_concepts, idx->rules, g->name, NULL);
+	concept_text(&text_concepts, &concept_words, idx->rules, g);
+	name_concept_text(&name_concepts, idx->rules, g->name);
 	bind_text(s, 44, text_concepts.ptr);
 	bind_text(s, 45, name_concepts.ptr);
+	bind_text(s, 46, concept_words.ptr);
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 	gid = sqlite3_last_insert_rowid(idx->db);
@@ -559,6 +606,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	bind_text(s, 3, g->organisation);
 	bind_text(s, 4, g->description);
 	bind_text(s, 5, st->scratch.size ? st->scratch.ptr : NULL);
+	bind_text(s, 6, concept_words.ptr);
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 
@@ -643,6 +691,7 @@ cleanup:
 	kith_buf_release(&venues);
 	kith_buf_release(&text_concepts);
 	kith_buf_release(&name_concepts);
+	kith_buf_release(&concept_words);
 	return error;
 }
 

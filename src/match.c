@@ -574,23 +574,32 @@ static int collect(kith_matcher *m, const char *sql, const double *box, gid_list
 	return error;
 }
 
+/* Sorts a list and drops repeats. */
+static void gid_unique(gid_list *l)
+{
+	size_t i, j;
+
+	qsort(l->items, l->count, sizeof(*l->items), gid_cmp);
+	for (i = j = 0; i < l->count; i++)
+		if (j == 0 || l->items[j - 1] != l->items[i])
+			l->items[j++] = l->items[i];
+	l->count = j;
+}
+
 /*
- * The groups that might be reachable: venues in the box around home,
- * remote ones, and those with no located venue.  Every group when the
- * person gave no home or no limit, or for a baseline that ignores reach.
+ * The groups that might be reachable within radius km: venues in the box
+ * around home, remote ones the person can use, and those with no located
+ * venue.
  */
-static int candidates(kith_matcher *m, const query *q, int everything, gid_list *out)
+static int reachable(kith_matcher *m, const query *q, double radius, gid_list *out)
 {
 	const kith_patient *pt = q->pt;
-	size_t i, j;
 	int error;
 
-	if (everything || !pt->home.known || !q->has_limit)
-		return collect(m, "SELECT gid FROM groups ORDER BY gid", NULL, out);
 	if (!pt->housebound) {
-		double dlat = q->limit / 110.0 + 0.001;
+		double dlat = radius / 110.0 + 0.001;
 		double coslat = cos(pt->home.lat * 3.14159265358979323846 / 180.0);
-		double dlon = q->limit / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
+		double dlon = radius / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
 		double box[4] = {pt->home.lat - dlat, pt->home.lat + dlat, pt->home.lon - dlon, pt->home.lon + dlon};
 		if ((error = collect(m,
 				     "SELECT DISTINCT v.gid FROM venue_rtree r JOIN venues v ON v.vid = r.id "
@@ -615,12 +624,122 @@ static int candidates(kith_matcher *m, const query *q, int everything, gid_list 
 			     "(SELECT 1 FROM venues v WHERE v.gid = g.gid)",
 			     NULL, out)) != 0)
 		return error;
-	qsort(out->items, out->count, sizeof(*out->items), gid_cmp);
-	for (i = j = 0; i < out->count; i++)
-		if (j == 0 || out->items[j - 1] != out->items[i])
-			out->items[j++] = out->items[i];
-	out->count = j;
+	gid_unique(out);
 	return 0;
+}
+
+/* The person's concepts as an FTS5 query on the groups' concept words; "" when they have none. */
+static void concept_query(const query *q, char *out, size_t size)
+{
+	const kith_concepts *sets[2] = {&q->interests, &q->conditions};
+	size_t used = 0, i, k;
+	char w[64];
+
+	out[0] = '\0';
+	for (i = 0; i < q->need_count; i++) {
+		kith_tag_words(w, sizeof(w), q->need_id[i]);
+		if (used + strlen(w) + 8 < size)
+			used += (size_t)snprintf(out + used, size - used, "%s\"%s\"", used ? " OR " : "", w);
+	}
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < sets[k]->count; i++) {
+			const kith_concept *c = &sets[k]->items[i];
+			if (c->strength < 0.5)
+				continue;
+			kith_tag_words(w, sizeof(w), strchr(c->id, ':') + 1);
+			if (used + strlen(w) + 8 < size)
+				used += (size_t)snprintf(out + used, size - used, "%s\"%s\"", used ? " OR " : "", w);
+		}
+	}
+}
+
+/* Keeps in l only the gids the FTS5 query on concept words finds. */
+static int keep_relevant(kith_matcher *m, const char *concepts, gid_list *l)
+{
+	sqlite3_stmt *s = NULL;
+	kith_buf match = KITH_BUF_INIT;
+	unsigned char *hit = NULL;
+	size_t i, j;
+	int rc, error = 0;
+
+	if (!l->count)
+		return 0;
+	if ((hit = calloc(l->count, 1)) == NULL)
+		return KITH_ENOMEM;
+	kith_buf_printf(&match, "concept_words : (%s)", concepts);
+	if (sqlite3_prepare_v2(m->db, "SELECT rowid FROM group_fts WHERE group_fts MATCH ?1", -1, &s, NULL) != SQLITE_OK) {
+		error = kith_error_set(&m->error, KITH_EIO, "searching the index: %s", sqlite3_errmsg(m->db));
+		goto cleanup;
+	}
+	sqlite3_bind_text(s, 1, match.ptr, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_int64 gid = sqlite3_column_int64(s, 0);
+		sqlite3_int64 *at = bsearch(&gid, l->items, l->count, sizeof(*l->items), gid_cmp);
+		if (at)
+			hit[at - l->items] = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		error = kith_error_set(&m->error, KITH_EIO, "searching the index: %s", sqlite3_errmsg(m->db));
+		goto cleanup;
+	}
+	for (i = j = 0; i < l->count; i++)
+		if (hit[i])
+			l->items[j++] = l->items[i];
+	l->count = j;
+
+cleanup:
+	sqlite3_finalize(s);
+	kith_buf_release(&match);
+	free(hit);
+	return error;
+}
+
+/*
+ * The candidates: reachable groups that share at least one concept with
+ * what the person needs, likes or lives with.  A group sharing none scores
+ * nothing on needs or interests and cannot beat one that does, so this
+ * loses no good result while there are enough of those; when there are
+ * not, every reachable group is a candidate.  Without a travel limit the
+ * search widens from 25 km until there are enough.  A baseline, or a
+ * person with no home, sees every group.
+ */
+static int candidates(kith_matcher *m, const query *q, int everything, size_t top, gid_list *out)
+{
+	size_t enough = top * 5 + 20;
+	double radius = q->has_limit ? q->limit : 25.0;
+	char concepts[2048];
+	int error;
+
+	concept_query(q, concepts, sizeof(concepts));
+	for (;;) {
+		gid_list filtered = {0};
+		out->count = 0;
+		if (everything || !q->pt->home.known)
+			error = collect(m, "SELECT gid FROM groups ORDER BY gid", NULL, out);
+		else
+			error = reachable(m, q, radius, out);
+		if (error || everything)
+			return error;
+		if (concepts[0]) {
+			if ((filtered.items = malloc((out->count ? out->count : 1) * sizeof(*filtered.items))) == NULL)
+				return KITH_ENOMEM;
+			memcpy(filtered.items, out->items, out->count * sizeof(*out->items));
+			filtered.count = filtered.alloc = out->count;
+			if ((error = keep_relevant(m, concepts, &filtered)) != 0) {
+				free(filtered.items);
+				return error;
+			}
+			if (filtered.count >= enough) {
+				free(out->items);
+				*out = filtered;
+				return 0;
+			}
+			free(filtered.items);
+		}
+		if (q->has_limit || !q->pt->home.known || out->count >= enough || radius > 400)
+			return 0;
+		radius *= 4;
+	}
 }
 
 /* ---- hard constraints -------------------------------------------------- */
@@ -1458,7 +1577,7 @@ static int text_scores(kith_matcher *m, run *r)
 	if (!r->q.fts[0])
 		return 0;
 	if (sqlite3_prepare_v2(m->db,
-			       "SELECT rowid, -bm25(group_fts, 4.0, 1.0, 1.0, 2.0) FROM group_fts "
+			       "SELECT rowid, -bm25(group_fts, 4.0, 1.0, 1.0, 2.0, 0.0) FROM group_fts "
 			       "WHERE group_fts MATCH ?1",
 			       -1, &s, NULL) != SQLITE_OK)
 		return kith_error_set(&m->error, KITH_EIO, "searching the text index: %s", sqlite3_errmsg(m->db));
@@ -1685,7 +1804,7 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	}
 	if ((error = prepare_query(m, pt, today, &r->q)) != 0)
 		goto cleanup;
-	if ((error = candidates(m, &r->q, baseline, &gids)) != 0)
+	if ((error = candidates(m, &r->q, baseline, opts->top ? opts->top : 10, &gids)) != 0)
 		goto cleanup;
 	if ((r->cands = calloc(gids.count ? gids.count : 1, sizeof(*r->cands))) == NULL) {
 		error = KITH_ENOMEM;
