@@ -22,6 +22,7 @@
 #include "embedded.h"
 #include "feed.h"
 #include "rules.h"
+#include "stem.h"
 #include "schedule.h"
 #include "vocab.h"
 
@@ -47,6 +48,8 @@ enum {
 	S_INS_REQUIRES,
 	S_INS_LANGUAGE,
 	S_INS_HOME_RTREE,
+	S_INS_ONLINE,
+	S_DEL_ONLINE,
 	S_SEEN,
 	S_COUNT
 };
@@ -59,11 +62,12 @@ static const char *const statements[S_COUNT] = {
 		"home_lon, schedule_known, by_appointment, starts, ends, wheelchair, step_free, hearing_loop, "
 		"accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, cost_free, "
 		"cost_amount, cost_per, capacity, languages, phone, email, web, needs_list, activities_list, "
-		"requires_list, sessions_list, venue_list, text_concepts, name_concepts, concept_words) "
+		"requires_list, sessions_list, venue_list, text_concepts, name_concepts, concept_words, concept_mask, "
+		"stems, token_count) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
 		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, "
-		"?44, ?45, ?46)",
+		"?44, ?45, ?46, ?47, ?48, ?49)",
 	[S_FTS_INSERT] = "INSERT INTO group_fts(rowid, name, organisation, description, tag_words, concept_words) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_FTS_DELETE] = "INSERT INTO group_fts(group_fts, rowid, name, organisation, description, tag_words, "
@@ -81,15 +85,17 @@ static const char *const statements[S_COUNT] = {
 	[S_DEL_GROUP] = "DELETE FROM groups WHERE gid = ?1",
 	[S_INS_VENUE] = "INSERT INTO venues(gid, address, postcode, lat, lon, placed_by) "
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_INS_VENUE_RTREE] = "INSERT INTO venue_rtree(id, min_lat, max_lat, min_lon, max_lon) "
-			      "VALUES (?1, ?2, ?2, ?3, ?3)",
+	[S_INS_VENUE_RTREE] = "INSERT INTO venue_rtree(id, min_lat, max_lat, min_lon, max_lon, gid, mask) "
+			      "VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?5)",
 	[S_INS_SESSION] = "INSERT INTO sessions(gid, day, start_min, end_min, weeks) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_INS_NEED] = "INSERT INTO group_needs(gid, need) VALUES (?1, ?2)",
 	[S_INS_ACTIVITY] = "INSERT INTO group_activities(gid, activity) VALUES (?1, ?2)",
 	[S_INS_REQUIRES] = "INSERT INTO group_requires(gid, circumstance) VALUES (?1, ?2)",
 	[S_INS_LANGUAGE] = "INSERT INTO group_languages(gid, language) VALUES (?1, ?2)",
-	[S_INS_HOME_RTREE] = "INSERT INTO home_visit_rtree(id, min_lat, max_lat, min_lon, max_lon) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_INS_HOME_RTREE] = "INSERT INTO home_visit_rtree(id, min_lat, max_lat, min_lon, max_lon, mask) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_INS_ONLINE] = "INSERT INTO online_groups(gid, mask) VALUES (?1, ?2)",
+	[S_DEL_ONLINE] = "DELETE FROM online_groups WHERE gid = ?1",
 	[S_SEEN] = "INSERT OR IGNORE INTO temp.seen(gid) VALUES (?1)",
 };
 
@@ -120,15 +126,20 @@ static const char schema_sql[] =
 	   out once here so that a match need not run every rule over every candidate */
 	"  text_concepts TEXT, name_concepts TEXT,"
 	/* every concept it has, tagged, read or implied, as words: what a match narrows candidates by */
-	"  concept_words TEXT,"
+	"  concept_words TEXT, concept_mask INTEGER,"
+	/* the FTS5 tokens of name|organisation|description|tag words, and how many, so that a
+	   match scores BM25 over its few candidates in C rather than over every row in FTS5 */
+	"  stems TEXT, token_count INTEGER,"
 	"  UNIQUE(feed_id, local_id));"
-	"CREATE INDEX groups_remote ON groups(gid) WHERE online = 1 OR home_radius_km IS NOT NULL;"
+	"CREATE INDEX groups_unlocated ON groups(gid) WHERE venue_list IS NULL;"
 	"CREATE TABLE venues("
 	"  vid INTEGER PRIMARY KEY, gid INTEGER NOT NULL, address TEXT, postcode TEXT,"
 	"  lat REAL, lon REAL, placed_by TEXT);" /* placed_by: 'point', 'postcode' or NULL */
 	"CREATE INDEX venues_gid ON venues(gid);"
-	"CREATE VIRTUAL TABLE venue_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);"
-	"CREATE VIRTUAL TABLE home_visit_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);"
+	/* the group and its concept mask ride along, so a match narrows candidates in the tree alone */
+	"CREATE VIRTUAL TABLE venue_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +gid, +mask);"
+	"CREATE VIRTUAL TABLE home_visit_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +mask);"
+	"CREATE TABLE online_groups(gid INTEGER PRIMARY KEY, mask INTEGER NOT NULL);"
 	"CREATE TABLE sessions(gid INTEGER NOT NULL, day INTEGER NOT NULL, start_min INTEGER NOT NULL,"
 	"  end_min INTEGER NOT NULL, weeks INTEGER NOT NULL);"
 	"CREATE INDEX sessions_gid ON sessions(gid);"
@@ -148,6 +159,7 @@ static const char schema_sql[] =
 struct kith_index {
 	sqlite3 *db;                  /* owned */
 	kith_rules *rules;            /* owned; the built-in synonym rules, compiled on first load */
+	kith_stemmer *stemmer;        /* owned; FTS5's tokenizer, made on first load */
 	kith_error error;
 	sqlite3_stmt *stmt[S_COUNT];  /* owned; prepared on first use */
 };
@@ -318,6 +330,7 @@ void kith_index_free(kith_index *idx)
 		sqlite3_finalize(idx->stmt[i]);
 	sqlite3_close(idx->db);
 	kith_rules_free(idx->rules);
+	kith_stemmer_free(idx->stemmer);
 	kith_error_release(&idx->error);
 	free(idx);
 }
@@ -399,7 +412,7 @@ static int delete_group(kith_index *idx, sqlite3_int64 gid)
 {
 	static const int order[] = {S_FTS_DELETE, S_DEL_VENUE_RTREE, S_DEL_VENUES, S_DEL_SESSIONS,
 				    S_DEL_NEEDS,  S_DEL_ACTIVITIES,  S_DEL_REQUIRES, S_DEL_LANGUAGES,
-				    S_DEL_HOME_RTREE, S_DEL_GROUP};
+				    S_DEL_HOME_RTREE, S_DEL_ONLINE, S_DEL_GROUP};
 	size_t i;
 	int error;
 
@@ -433,12 +446,13 @@ static int insert_tags(kith_index *idx, int which, sqlite3_int64 gid, const kith
 
 /*
  * What the rules read in a group's name and description, as
- * "need:loneliness=0.85 activity:gardening=1", and, into words when not
- * NULL, every concept it has: tagged,
+ * "need:loneliness=0.85 activity:gardening=1", and, into words and mask,
+ * every concept it has: tagged,
  * read or implied, strong enough to count, as plain words ("loneliness
  * walking football").
  */
-static void concept_text(kith_buf *b, kith_buf *words, const kith_rules *rules, const kith_group *g)
+static void concept_text(kith_buf *b, kith_buf *words, uint64_t *mask, const kith_rules *rules,
+			 const kith_group *g)
 {
 	kith_concepts set = {0}, all = {0};
 	const kith_strlist *lists[2];
@@ -449,8 +463,6 @@ static void concept_text(kith_buf *b, kith_buf *words, const kith_rules *rules, 
 	kith_rules_scan(rules, g->description, &set);
 	for (i = 0; i < set.count; i++)
 		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set.items[i].id, set.items[i].strength);
-	if (!words)
-		return;
 	lists[0] = &g->needs;
 	lists[1] = &g->activities;
 	for (i = 0; i < 2; i++) {
@@ -463,10 +475,12 @@ static void concept_text(kith_buf *b, kith_buf *words, const kith_rules *rules, 
 	for (i = 0; i < set.count; i++)
 		kith_concepts_add(&all, set.items[i].id, set.items[i].strength, "");
 	kith_rules_imply(rules, &all);
+	*mask = 0;
 	for (i = 0; i < all.count; i++) {
 		char w[64];
 		if (all.items[i].strength < 0.5)
 			continue;
+		*mask |= kith_vocab_concept_bit(all.items[i].id);
 		kith_tag_words(w, sizeof(w), strchr(all.items[i].id, ':') + 1);
 		kith_buf_printf(words, "%s%s", words->size ? " " : "", w);
 	}
@@ -481,6 +495,30 @@ static void name_concept_text(kith_buf *b, const kith_rules *rules, const char *
 	kith_rules_scan(rules, name, &set);
 	for (i = 0; i < set.count; i++)
 		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set.items[i].id, set.items[i].strength);
+}
+
+/* Appends one token, space-separated within a column. */
+static int put_stem(void *ctx, const char *token, size_t n)
+{
+	kith_buf *b = ctx;
+
+	if (b->size && b->ptr[b->size - 1] != '|')
+		kith_buf_putc(b, ' ');
+	return kith_buf_put(b, token, n) != 0;
+}
+
+/* Tokens in a stems string: runs of characters other than space and '|'. */
+static size_t count_tokens(const char *p)
+{
+	size_t n = 0;
+	int in = 0;
+
+	for (; *p; p++) {
+		int sep = *p == ' ' || *p == '|';
+		n += !sep && !in;
+		in = !sep;
+	}
+	return n;
 }
 
 static void join_list(kith_buf *b, const kith_strlist *l)
@@ -523,6 +561,8 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	kith_buf key = KITH_BUF_INIT, langs = KITH_BUF_INIT, needs = KITH_BUF_INIT, activities = KITH_BUF_INIT;
 	kith_buf requires = KITH_BUF_INIT, sessions = KITH_BUF_INIT, venues = KITH_BUF_INIT;
 	kith_buf text_concepts = KITH_BUF_INIT, name_concepts = KITH_BUF_INIT, concept_words = KITH_BUF_INIT;
+	uint64_t mask = 0;
+	kith_buf stems = KITH_BUF_INIT;
 	size_t i;
 	int error = 0, k;
 
@@ -588,11 +628,26 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	bind_text(s, 41, requires.ptr);
 	bind_text(s, 42, sessions.ptr);
 	bind_text(s, 43, venues.ptr);
-	concept_text(&text_concepts, &concept_words, idx->rules, g);
+	concept_text(&text_concepts, &concept_words, &mask, idx->rules, g);
 	name_concept_text(&name_concepts, idx->rules, g->name);
 	bind_text(s, 44, text_concepts.ptr);
 	bind_text(s, 45, name_concepts.ptr);
 	bind_text(s, 46, concept_words.ptr);
+	sqlite3_bind_int64(s, 47, (sqlite3_int64)mask);
+	{
+		const char *cols[4] = {g->name, g->organisation, g->description, st->scratch.ptr};
+		size_t c;
+		for (c = 0; c < 4; c++) {
+			if (c)
+				kith_buf_putc(&stems, '|');
+			if (cols[c] && kith_stemmer_tokens(idx->stemmer, cols[c], strlen(cols[c]), put_stem, &stems) != 0) {
+				error = kith_error_set(&idx->error, KITH_ERROR, "tokenizing group '%s'", g->id);
+				goto cleanup;
+			}
+		}
+		bind_text(s, 48, stems.ptr);
+		sqlite3_bind_int64(s, 49, (sqlite3_int64)count_tokens(stems.ptr));
+	}
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 	gid = sqlite3_last_insert_rowid(idx->db);
@@ -635,6 +690,8 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 			sqlite3_bind_int64(s, 1, vid);
 			sqlite3_bind_double(s, 2, v->point.lat);
 			sqlite3_bind_double(s, 3, v->point.lon);
+			sqlite3_bind_int64(s, 4, gid);
+			sqlite3_bind_int64(s, 5, (sqlite3_int64)mask);
 			if ((error = step_done(idx, s)) != 0)
 				goto cleanup;
 		}
@@ -671,6 +728,17 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 		sqlite3_bind_double(s, 3, g->home_point.lat + dlat);
 		sqlite3_bind_double(s, 4, g->home_point.lon - dlon);
 		sqlite3_bind_double(s, 5, g->home_point.lon + dlon);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)mask);
+		if ((error = step_done(idx, s)) != 0)
+			goto cleanup;
+	}
+	if (g->online) {
+		if ((s = stmt(idx, S_INS_ONLINE)) == NULL) {
+			error = KITH_EIO;
+			goto cleanup;
+		}
+		sqlite3_bind_int64(s, 1, gid);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)mask);
 		if ((error = step_done(idx, s)) != 0)
 			goto cleanup;
 	}
@@ -692,6 +760,7 @@ cleanup:
 	kith_buf_release(&text_concepts);
 	kith_buf_release(&name_concepts);
 	kith_buf_release(&concept_words);
+	kith_buf_release(&stems);
 	return error;
 }
 
@@ -719,6 +788,8 @@ static int on_header(void *ctx, const kith_feed_info *info)
 		if (error)
 			return error;
 	}
+	if (!idx->stemmer && (error = kith_stemmer_new(&idx->stemmer, idx->db)) != 0)
+		return kith_error_set(&idx->error, error, "this SQLite has no FTS5 porter tokenizer");
 	if ((error = exec(idx, "BEGIN IMMEDIATE")) != 0)
 		return error;
 	st->in_transaction = 1;
@@ -874,6 +945,9 @@ static int record_feed(load_state *st)
 	if (sqlite3_step(s) != SQLITE_DONE)
 		error = db_error(idx, "writing feeds");
 	sqlite3_finalize(s);
+	if (!error)
+		error = exec(idx, "INSERT OR REPLACE INTO meta(key, value) "
+				  "SELECT 'avg_tokens', coalesce(avg(token_count), 0) FROM groups");
 	snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(idx->rules));
 	if (!error && sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)",
 					 -1, &m, NULL) == SQLITE_OK) {

@@ -13,6 +13,7 @@
 #include "kith/match.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "patient.h"
 #include "rules.h"
 #include "schedule.h"
+#include "stem.h"
 #include "vocab.h"
 #include "weights.h"
 
@@ -47,6 +49,10 @@ struct kith_matcher {
 	sqlite3_stmt *by_gid; /* owned: one group's row */
 	sqlite3_stmt *by_key; /* owned: a key's gid */
 	int precomputed;      /* the index's concepts came from these same rules */
+	kith_stemmer *stemmer; /* owned: FTS5's tokenizer, for BM25 in C */
+	sqlite3_stmt *term_docs; /* owned: how many groups have a term */
+	double rows;          /* groups in the index */
+	double avg_tokens;    /* tokens per group, on average */
 };
 
 /* One group under consideration, read from its row. */
@@ -58,6 +64,8 @@ typedef struct cand {
 	const char *phone, *email, *web;
 	const char *address; /* of the first venue, or NULL */
 	const char *text_concepts, *name_concepts; /* worked out at load time: 'id=strength ...' */
+	const char *stems;   /* FTS5 tokens of name|organisation|description|tag words */
+	int tokens;          /* how many */
 	double lat[MAX_POINTS], lon[MAX_POINTS];
 	size_t point_count;
 	int has_unlocated_venue;
@@ -105,7 +113,8 @@ typedef struct query {
 	kith_concepts interests; /* what the person's words and tags mean */
 	kith_concepts conditions; /* health conditions and situations they mention */
 	int no_car;               /* they say they have no car: nearness counts double */
-	char fts[2048];          /* FTS5 query: every word quoted, OR-ed */
+	uint64_t mask;            /* their needs, interests and conditions as concept bits */
+	char words[2048];        /* their words worth searching for, space-separated */
 } query;
 
 struct kith_results {
@@ -149,7 +158,7 @@ static const char row_sql[] =
 	"cost_free, cost_amount, cost_per, capacity, phone, email, web, "
 	"(SELECT count(*) FROM venues v WHERE v.gid = groups.gid AND v.lat IS NULL), "
 	"(SELECT address FROM venues v WHERE v.gid = groups.gid ORDER BY vid LIMIT 1), "
-	"text_concepts, name_concepts "
+	"text_concepts, name_concepts, stems, token_count "
 	"FROM groups WHERE gid = ?1";
 
 int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_path, const char *rules_path)
@@ -193,6 +202,30 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 			m->precomputed = strcmp((const char *)sqlite3_column_text(s, 0), hash) == 0;
 		sqlite3_finalize(s);
 	}
+	if ((error = kith_stemmer_new(&m->stemmer, m->db)) != 0) {
+		kith_error_set(&m->error, error, "this SQLite has no FTS5 porter tokenizer");
+		goto cleanup;
+	}
+	{
+		sqlite3_stmt *s = NULL;
+		if (sqlite3_prepare_v2(m->db,
+				       "SELECT (SELECT count(*) FROM groups), "
+				       "(SELECT value FROM meta WHERE key = 'avg_tokens')",
+				       -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW) {
+			m->rows = sqlite3_column_double(s, 0);
+			m->avg_tokens = sqlite3_column_double(s, 1);
+		}
+		sqlite3_finalize(s);
+	}
+	/* the temp schema is the connection's own, writable even on a read-only index */
+	if (sqlite3_exec(m->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_terms USING fts5vocab(main, 'group_fts', 'row')",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(m->db, "SELECT doc FROM temp.kith_terms WHERE term = ?1", -1, SQLITE_PREPARE_PERSISTENT,
+			       &m->term_docs, NULL) != SQLITE_OK) {
+		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+		goto cleanup;
+	}
 	if (sqlite3_prepare_v3(m->db, row_sql, -1, SQLITE_PREPARE_PERSISTENT, &m->by_gid, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(m->db, "SELECT gid FROM groups WHERE key = ?1", -1, SQLITE_PREPARE_PERSISTENT,
 			       &m->by_key, NULL) != SQLITE_OK) {
@@ -212,6 +245,8 @@ void kith_matcher_free(kith_matcher *m)
 		return;
 	sqlite3_finalize(m->by_gid);
 	sqlite3_finalize(m->by_key);
+	sqlite3_finalize(m->term_docs);
+	kith_stemmer_free(m->stemmer);
 	kith_rules_free(m->rules);
 	kith_error_release(&m->error);
 	free(m);
@@ -376,6 +411,8 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 	c->address = col_text(a, s, 40);
 	c->text_concepts = col_text(a, s, 41);
 	c->name_concepts = col_text(a, s, 42);
+	c->stems = col_text(a, s, 43);
+	c->tokens = sqlite3_column_int(s, 44);
 	sqlite3_reset(s);
 	if (!c->key || !c->name)
 		return KITH_ENOMEM;
@@ -423,11 +460,11 @@ static int is_stopword(const char *w)
 }
 
 /*
- * An FTS5 query from free text: each word (3+ letters, not a stop word)
- * quoted, OR-ed.  Quoting every token means nothing the person wrote is
- * ever read as query syntax.
+ * The words worth searching for in free text: 3+ letters, not a stop word,
+ * lower case, space-separated.  They are never handed to FTS5 as query
+ * syntax: kith scores them itself (see text_scores).
  */
-static void build_fts_query(char *out, size_t size, const char *text, const char *extra)
+static void query_words(char *out, size_t size, const char *text, const char *extra)
 {
 	const char *sources[2] = {text, extra};
 	size_t used = 0, s;
@@ -448,7 +485,7 @@ static void build_fts_query(char *out, size_t size, const char *text, const char
 			word[n] = '\0';
 			if (n < 3 || is_stopword(word) || used + n + 8 >= size)
 				continue;
-			used += (size_t)snprintf(out + used, size - used, "%s\"%s\"", used ? " OR " : "", word);
+			used += (size_t)snprintf(out + used, size - used, "%s%s", used ? " " : "", word);
 		}
 	}
 }
@@ -525,7 +562,17 @@ static int prepare_query(kith_matcher *m, const kith_patient *pt, long today, qu
 			if (strcmp(pt->circumstances.items[i], as_condition[k][0]) == 0)
 				kith_concepts_add(&q->conditions, as_condition[k][1], 1.0, pt->circumstances.items[i]);
 	}
-	build_fts_query(q->fts, sizeof(q->fts), pt->interests, need_words.ptr);
+	query_words(q->words, sizeof(q->words), pt->interests, need_words.ptr);
+	for (i = 0; i < q->need_count; i++) {
+		char id[64];
+		snprintf(id, sizeof(id), "need:%s", q->need_id[i]);
+		q->mask |= kith_vocab_concept_bit(id);
+	}
+	for (i = 0; i < q->interests.count; i++)
+		if (q->interests.items[i].strength >= 0.5)
+			q->mask |= kith_vocab_concept_bit(q->interests.items[i].id);
+	for (i = 0; i < q->conditions.count; i++)
+		q->mask |= kith_vocab_concept_bit(q->conditions.items[i].id);
 	kith_buf_release(&need_words);
 	return 0;
 }
@@ -551,13 +598,36 @@ static int gid_push(gid_list *l, sqlite3_int64 gid)
 	return 0;
 }
 
-static int gid_cmp(const void *a, const void *b)
+
+
+/* Concept masks of candidates, kept beside their gids while narrowing. */
+typedef struct masked {
+	sqlite3_int64 gid;
+	uint64_t mask;
+} masked;
+
+typedef struct masked_list {
+	masked *items;
+	size_t count, alloc;
+} masked_list;
+
+static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask)
 {
-	sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
-	return (x > y) - (x < y);
+	if (l->count == l->alloc) {
+		size_t alloc = l->alloc ? l->alloc * 2 : 256;
+		masked *more = realloc(l->items, alloc * sizeof(*more));
+		if (!more)
+			return KITH_ENOMEM;
+		l->items = more;
+		l->alloc = alloc;
+	}
+	l->items[l->count].gid = gid;
+	l->items[l->count++].mask = mask;
+	return 0;
 }
 
-static int collect(kith_matcher *m, const char *sql, const double *box, gid_list *out)
+/* Runs sql (with an optional box bound to ?1..?4) whose rows are gid, mask. */
+static int collect_masked(kith_matcher *m, const char *sql, const double *box, masked_list *out)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, i, error = 0;
@@ -566,180 +636,138 @@ static int collect(kith_matcher *m, const char *sql, const double *box, gid_list
 		return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
 	for (i = 0; box && i < 4; i++)
 		sqlite3_bind_double(s, i + 1, box[i]);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && !error)
-		error = gid_push(out, sqlite3_column_int64(s, 0));
+	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		error = masked_push(out, sqlite3_column_int64(s, 0), (uint64_t)sqlite3_column_int64(s, 1));
 	if (!error && rc != SQLITE_DONE)
 		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
 	sqlite3_finalize(s);
 	return error;
 }
 
-/* Sorts a list and drops repeats. */
-static void gid_unique(gid_list *l)
+static int popcount64(uint64_t x)
 {
-	size_t i, j;
+	int n = 0;
 
-	qsort(l->items, l->count, sizeof(*l->items), gid_cmp);
-	for (i = j = 0; i < l->count; i++)
-		if (j == 0 || l->items[j - 1] != l->items[i])
-			l->items[j++] = l->items[i];
-	l->count = j;
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
+/* Most shared concepts first, then by gid: the remote groups worth reading. */
+static int by_overlap(const void *a, const void *b)
+{
+	const masked *x = a, *y = b;
+
+	/* the caller stored the overlap count in mask */
+	if (x->mask != y->mask)
+		return x->mask > y->mask ? -1 : 1;
+	return (x->gid > y->gid) - (x->gid < y->gid);
 }
 
 /*
- * The groups that might be reachable within radius km: venues in the box
- * around home, remote ones the person can use, and those with no located
- * venue.
+ * The groups the person might reach within radius km, with their concept
+ * masks: venues in the box around home, home visits that reach them,
+ * groups with no located venue, and the online groups that share most
+ * concepts with them (at most remote_cap of those, since a national
+ * directory has tens of thousands).
  */
-static int reachable(kith_matcher *m, const query *q, double radius, gid_list *out)
+static int reachable(kith_matcher *m, const query *q, double radius, size_t remote_cap, masked_list *out)
 {
 	const kith_patient *pt = q->pt;
-	int error;
+	masked_list online = {0};
+	size_t i;
+	int error = 0;
 
 	if (!pt->housebound) {
 		double dlat = radius / 110.0 + 0.001;
 		double coslat = cos(pt->home.lat * 3.14159265358979323846 / 180.0);
 		double dlon = radius / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
 		double box[4] = {pt->home.lat - dlat, pt->home.lat + dlat, pt->home.lon - dlon, pt->home.lon + dlon};
-		if ((error = collect(m,
-				     "SELECT DISTINCT v.gid FROM venue_rtree r JOIN venues v ON v.vid = r.id "
-				     "WHERE r.max_lat >= ?1 AND r.min_lat <= ?2 AND r.max_lon >= ?3 AND r.min_lon <= ?4",
-				     box, out)) != 0)
-			return error;
+		if ((error = collect_masked(m,
+					    "SELECT gid, mask FROM venue_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
+					    "AND max_lon >= ?3 AND min_lon <= ?4",
+					    box, out)) != 0 ||
+		    (error = collect_masked(m,
+					    "SELECT gid, concept_mask FROM groups g WHERE venue_list IS NULL AND EXISTS "
+					    "(SELECT 1 FROM venues v WHERE v.gid = g.gid)",
+					    NULL, out)) != 0)
+			goto cleanup;
 	}
-	if (pt->online &&
-	    (error = collect(m, "SELECT gid FROM groups WHERE online = 1", NULL, out)) != 0)
-		return error;
 	{
 		double box[4] = {pt->home.lat, pt->home.lat, pt->home.lon, pt->home.lon};
-		if ((error = collect(m,
-				     "SELECT id FROM home_visit_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
-				     "AND max_lon >= ?3 AND min_lon <= ?4",
-				     box, out)) != 0)
-			return error;
+		if ((error = collect_masked(m,
+					    "SELECT id, mask FROM home_visit_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
+					    "AND max_lon >= ?3 AND min_lon <= ?4",
+					    box, out)) != 0)
+			goto cleanup;
 	}
-	if (!pt->housebound &&
-	    (error = collect(m,
-			     "SELECT gid FROM groups g WHERE venue_list IS NULL AND EXISTS "
-			     "(SELECT 1 FROM venues v WHERE v.gid = g.gid)",
-			     NULL, out)) != 0)
-		return error;
-	gid_unique(out);
-	return 0;
-}
-
-/* The person's concepts as an FTS5 query on the groups' concept words; "" when they have none. */
-static void concept_query(const query *q, char *out, size_t size)
-{
-	const kith_concepts *sets[2] = {&q->interests, &q->conditions};
-	size_t used = 0, i, k;
-	char w[64];
-
-	out[0] = '\0';
-	for (i = 0; i < q->need_count; i++) {
-		kith_tag_words(w, sizeof(w), q->need_id[i]);
-		if (used + strlen(w) + 8 < size)
-			used += (size_t)snprintf(out + used, size - used, "%s\"%s\"", used ? " OR " : "", w);
-	}
-	for (k = 0; k < 2; k++) {
-		for (i = 0; i < sets[k]->count; i++) {
-			const kith_concept *c = &sets[k]->items[i];
-			if (c->strength < 0.5)
-				continue;
-			kith_tag_words(w, sizeof(w), strchr(c->id, ':') + 1);
-			if (used + strlen(w) + 8 < size)
-				used += (size_t)snprintf(out + used, size - used, "%s\"%s\"", used ? " OR " : "", w);
+	if (pt->online) {
+		if ((error = collect_masked(m, "SELECT gid, mask FROM online_groups", NULL, &online)) != 0)
+			goto cleanup;
+		for (i = 0; i < online.count; i++) {
+			uint64_t mask = online.items[i].mask;
+			online.items[i].mask = (uint64_t)popcount64(mask & q->mask);
 		}
+		qsort(online.items, online.count, sizeof(*online.items), by_overlap);
+		for (i = 0; i < online.count && i < remote_cap && !error; i++)
+			error = masked_push(out, online.items[i].gid, online.items[i].mask ? q->mask : 0);
 	}
-}
-
-/* Keeps in l only the gids the FTS5 query on concept words finds. */
-static int keep_relevant(kith_matcher *m, const char *concepts, gid_list *l)
-{
-	sqlite3_stmt *s = NULL;
-	kith_buf match = KITH_BUF_INIT;
-	unsigned char *hit = NULL;
-	size_t i, j;
-	int rc, error = 0;
-
-	if (!l->count)
-		return 0;
-	if ((hit = calloc(l->count, 1)) == NULL)
-		return KITH_ENOMEM;
-	kith_buf_printf(&match, "concept_words : (%s)", concepts);
-	if (sqlite3_prepare_v2(m->db, "SELECT rowid FROM group_fts WHERE group_fts MATCH ?1", -1, &s, NULL) != SQLITE_OK) {
-		error = kith_error_set(&m->error, KITH_EIO, "searching the index: %s", sqlite3_errmsg(m->db));
-		goto cleanup;
-	}
-	sqlite3_bind_text(s, 1, match.ptr, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		sqlite3_int64 gid = sqlite3_column_int64(s, 0);
-		sqlite3_int64 *at = bsearch(&gid, l->items, l->count, sizeof(*l->items), gid_cmp);
-		if (at)
-			hit[at - l->items] = 1;
-	}
-	if (rc != SQLITE_DONE) {
-		error = kith_error_set(&m->error, KITH_EIO, "searching the index: %s", sqlite3_errmsg(m->db));
-		goto cleanup;
-	}
-	for (i = j = 0; i < l->count; i++)
-		if (hit[i])
-			l->items[j++] = l->items[i];
-	l->count = j;
 
 cleanup:
-	sqlite3_finalize(s);
-	kith_buf_release(&match);
-	free(hit);
+	free(online.items);
 	return error;
+}
+
+static int masked_cmp(const void *a, const void *b)
+{
+	const masked *x = a, *y = b;
+	return (x->gid > y->gid) - (x->gid < y->gid);
 }
 
 /*
  * The candidates: reachable groups that share at least one concept with
- * what the person needs, likes or lives with.  A group sharing none scores
- * nothing on needs or interests and cannot beat one that does, so this
- * loses no good result while there are enough of those; when there are
- * not, every reachable group is a candidate.  Without a travel limit the
- * search widens from 25 km until there are enough.  A baseline, or a
- * person with no home, sees every group.
+ * what the person needs, likes or lives with (by the concept masks kept in
+ * the R*Trees).  A group sharing none scores nothing on needs or
+ * interests and cannot beat one that does, so this loses no good result
+ * while there are enough of those; when there are not, every reachable
+ * group is a candidate.  Without a travel limit the search widens from
+ * 25 km until there are enough.  A baseline, or a person with no home,
+ * starts from every group.
  */
 static int candidates(kith_matcher *m, const query *q, int everything, size_t top, gid_list *out)
 {
-	size_t enough = top * 5 + 20;
+	size_t enough = top * 5 + 20, remote_cap = top * 20 + 200, i, relevant;
 	double radius = q->has_limit ? q->limit : 25.0;
-	char concepts[2048];
-	int error;
+	masked_list found = {0};
+	int error = 0;
 
-	concept_query(q, concepts, sizeof(concepts));
 	for (;;) {
-		gid_list filtered = {0};
-		out->count = 0;
+		found.count = 0;
 		if (everything || !q->pt->home.known)
-			error = collect(m, "SELECT gid FROM groups ORDER BY gid", NULL, out);
+			error = collect_masked(m, "SELECT gid, concept_mask FROM groups", NULL, &found);
 		else
-			error = reachable(m, q, radius, out);
-		if (error || everything)
-			return error;
-		if (concepts[0]) {
-			if ((filtered.items = malloc((out->count ? out->count : 1) * sizeof(*filtered.items))) == NULL)
-				return KITH_ENOMEM;
-			memcpy(filtered.items, out->items, out->count * sizeof(*out->items));
-			filtered.count = filtered.alloc = out->count;
-			if ((error = keep_relevant(m, concepts, &filtered)) != 0) {
-				free(filtered.items);
-				return error;
-			}
-			if (filtered.count >= enough) {
-				free(out->items);
-				*out = filtered;
-				return 0;
-			}
-			free(filtered.items);
-		}
-		if (q->has_limit || !q->pt->home.known || out->count >= enough || radius > 400)
-			return 0;
+			error = reachable(m, q, radius, remote_cap, &found);
+		if (error)
+			goto cleanup;
+		qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
+		for (i = relevant = 0; i < found.count; i++)
+			relevant += (found.items[i].mask & q->mask) != 0 &&
+				    (i == 0 || found.items[i].gid != found.items[i - 1].gid);
+		if (everything || q->has_limit || !q->pt->home.known || relevant >= enough || radius > 400)
+			break;
 		radius *= 4;
 	}
+	for (i = 0; i < found.count && !error; i++) {
+		if (i && found.items[i].gid == found.items[i - 1].gid)
+			continue;
+		if (!everything && q->mask && relevant >= enough && !(found.items[i].mask & q->mask))
+			continue;
+		error = gid_push(out, found.items[i].gid);
+	}
+
+cleanup:
+	free(found.items);
+	return error;
 }
 
 /* ---- hard constraints -------------------------------------------------- */
@@ -1568,29 +1596,79 @@ static int by_gid(const void *key, const void *elem)
 	return (g > h) - (g < h);
 }
 
-/* BM25 of the query's words over the candidates' text (FTS5, porter stemming). */
+/* The query's terms, as the index's tokenizer makes them, with their weights. */
+typedef struct terms {
+	char term[64][48];
+	double idf[64];
+	size_t count;
+} terms;
+
+static int add_term(void *ctx, const char *token, size_t n)
+{
+	terms *t = ctx;
+	size_t i;
+
+	if (n >= sizeof(t->term[0]) || t->count == sizeof(t->term) / sizeof(t->term[0]))
+		return 0;
+	for (i = 0; i < t->count; i++)
+		if (strlen(t->term[i]) == n && memcmp(t->term[i], token, n) == 0)
+			return 0;
+	memcpy(t->term[t->count], token, n);
+	t->term[t->count++][n] = '\0';
+	return 0;
+}
+
+/*
+ * BM25 of the person's words over each candidate's text, computed in C from
+ * the tokens the index stored for it, as FTS5 computes it (k1 1.2, b 0.75,
+ * columns weighted name 4, organisation 1, description 1, tags 2).  FTS5
+ * would read every row holding a common word in a national directory; this
+ * reads one document count per word and the candidates' own rows.
+ */
 static int text_scores(kith_matcher *m, run *r)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	static const double weight[4] = {4.0, 1.0, 1.0, 2.0};
+	const double k1 = 1.2, b = 0.75;
+	terms t;
+	size_t i, k;
 
-	if (!r->q.fts[0])
+	memset(&t, 0, sizeof(t));
+	if (!r->q.words[0] || !r->count)
 		return 0;
-	if (sqlite3_prepare_v2(m->db,
-			       "SELECT rowid, -bm25(group_fts, 4.0, 1.0, 1.0, 2.0, 0.0) FROM group_fts "
-			       "WHERE group_fts MATCH ?1",
-			       -1, &s, NULL) != SQLITE_OK)
-		return kith_error_set(&m->error, KITH_EIO, "searching the text index: %s", sqlite3_errmsg(m->db));
-	sqlite3_bind_text(s, 1, r->q.fts, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		sqlite3_int64 gid = sqlite3_column_int64(s, 0);
-		cand *c = bsearch(&gid, r->cands, r->count, sizeof(*c), by_gid);
-		if (c)
-			c->text_score = sqlite3_column_double(s, 1);
+	if (kith_stemmer_tokens(m->stemmer, r->q.words, strlen(r->q.words), add_term, &t) != 0)
+		return kith_error_set(&m->error, KITH_ERROR, "tokenizing the query");
+	for (k = 0; k < t.count; k++) {
+		double docs = 0, idf;
+		sqlite3_reset(m->term_docs);
+		sqlite3_bind_text(m->term_docs, 1, t.term[k], -1, SQLITE_STATIC);
+		if (sqlite3_step(m->term_docs) == SQLITE_ROW)
+			docs = sqlite3_column_double(m->term_docs, 0);
+		sqlite3_reset(m->term_docs);
+		idf = log((m->rows - docs + 0.5) / (docs + 0.5));
+		t.idf[k] = docs == 0 ? 0 : idf > 1e-6 ? idf : 1e-6;
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return kith_error_set(&m->error, KITH_EIO, "searching the text index: %s", sqlite3_errmsg(m->db));
+	for (i = 0; i < r->count; i++) {
+		cand *c = &r->cands[i];
+		double freq[64] = {0}, score = 0, norm;
+		const char *p = c->stems;
+		int col = 0;
+		while (p && *p) {
+			size_t n = strcspn(p, " |");
+			for (k = 0; k < t.count && n; k++)
+				if (t.term[k][0] == p[0] && strncmp(t.term[k], p, n) == 0 && t.term[k][n] == '\0')
+					freq[k] += weight[col];
+			p += n;
+			if (*p == '|' && col < 3)
+				col++;
+			if (*p)
+				p++;
+		}
+		norm = k1 * (1 - b + b * (m->avg_tokens > 0 ? c->tokens / m->avg_tokens : 1.0));
+		for (k = 0; k < t.count; k++)
+			if (freq[k] > 0)
+				score += t.idf[k] * freq[k] * (k1 + 1) / (freq[k] + norm);
+		c->text_score = score;
+	}
 	return 0;
 }
 

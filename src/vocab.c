@@ -91,3 +91,27 @@ const kith_vocab_term *kith_vocab_find(kith_vocab_kind kind, const char *id)
 			return &terms[i];
 	return NULL;
 }
+
+#define SHARED_BITS 41 /* 64 bits less one per need */
+
+uint64_t kith_vocab_concept_bit(const char *concept_id)
+{
+	size_t count, i;
+	const kith_vocab_term *needs_ = kith_vocab_terms(KITH_VOCAB_NEED, &count);
+	const char *id = strchr(concept_id, ':');
+	uint32_t h = 2166136261u;
+
+	if (!id)
+		return 0;
+	id++;
+	if (strncmp(concept_id, "need:", 5) == 0) {
+		for (i = 0; i < count; i++)
+			if (strcmp(needs_[i].id, id) == 0)
+				return (uint64_t)1 << i;
+	} else if (strncmp(concept_id, "activity:", 9) != 0 && strncmp(concept_id, "condition:", 10) != 0) {
+		return 0;
+	}
+	for (; *concept_id; concept_id++)
+		h = (h ^ (unsigned char)*concept_id) * 16777619u;
+	return (uint64_t)1 << (count + h % SHARED_BITS);
+}
