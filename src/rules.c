@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,9 @@
 typedef struct pattern_rule {
 	char id[48];
 	double strength;
-	pcre2_code *code; /* owned */
+	pcre2_code *code; /* owned; anchored: tried only where a word starts */
+	uint8_t first[32];   /* bytes a match can start with, as a bitmap */
+	int any_first;       /* no such bitmap: try at every word start */
 } pattern_rule;
 
 typedef struct imply_rule {
@@ -30,6 +33,8 @@ struct kith_rules {
 	imply_rule *implies;    /* owned */
 	size_t imply_count;
 	pcre2_match_data *match; /* owned; rules are used by one thread at a time */
+	pcre2_code *all;         /* owned: every pattern as one alternation, to find where rules hit */
+	pcre2_match_data *all_match; /* owned */
 	unsigned long long hash;
 };
 
@@ -66,6 +71,36 @@ static int parse_target(const char *text, char *id, size_t size, double *strengt
 	return 0;
 }
 
+/*
+ * Which bytes a match of pattern can start with, from PCRE2's own study of
+ * it, so a scan skips the rules that cannot start at a word.
+ */
+static void first_bytes(pattern_rule *p, const char *pattern)
+{
+	const uint8_t *bitmap = NULL;
+	uint32_t type = 0, unit = 0;
+	int code;
+	PCRE2_SIZE offset;
+	pcre2_code *probe = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+					  PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
+
+	p->any_first = 1;
+	memset(p->first, 0, sizeof(p->first));
+	if (!probe)
+		return;
+	if (pcre2_pattern_info(probe, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
+		memcpy(p->first, bitmap, sizeof(p->first));
+		p->any_first = 0;
+	} else if (pcre2_pattern_info(probe, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
+		   pcre2_pattern_info(probe, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 128) {
+		p->first[unit / 8] |= (uint8_t)(1u << (unit % 8));
+		p->first[tolower((int)unit) / 8] |= (uint8_t)(1u << (tolower((int)unit) % 8));
+		p->first[toupper((int)unit) / 8] |= (uint8_t)(1u << (toupper((int)unit) % 8));
+		p->any_first = 0;
+	}
+	pcre2_code_free(probe);
+}
+
 static int add_pattern(kith_rules *r, const char *target, const char *pattern, size_t lineno, const char *name,
 		       kith_buf *err)
 {
@@ -86,8 +121,8 @@ static int add_pattern(kith_rules *r, const char *target, const char *pattern, s
 	}
 	/* word boundaries on both sides, so "art" does not match "heart" */
 	kith_buf_printf(&full, "(?<![\\w])(?:%s)(?![\\w])", pattern);
-	p->code = pcre2_compile((PCRE2_SPTR)full.ptr, full.size, PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code,
-				&offset, NULL);
+	p->code = pcre2_compile((PCRE2_SPTR)full.ptr, full.size,
+				PCRE2_ANCHORED | PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
 	kith_buf_release(&full);
 	if (!p->code) {
 		PCRE2_UCHAR msg[256];
@@ -98,6 +133,7 @@ static int add_pattern(kith_rules *r, const char *target, const char *pattern, s
 	/* without JIT it still works, slower; KITH_NO_JIT turns it off for valgrind, which cannot see into JIT code */
 	if (!getenv("KITH_NO_JIT"))
 		pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	first_bytes(p, pattern);
 	r->pattern_count++;
 	return 0;
 }
@@ -125,6 +161,51 @@ static int add_imply(kith_rules *r, char *rest, size_t lineno, const char *name,
 	}
 	r->imply_count++;
 	return 0;
+}
+
+/*
+ * One pattern that matches wherever any rule does: a single JIT pass over
+ * a text finds the places worth trying each rule at.
+ */
+static int compile_all(kith_rules *r, const char *text, const char *name, kith_buf *err)
+{
+	kith_buf all = KITH_BUF_INIT;
+	char *copy = strdup(text), *line, *next;
+	int code, error = 0, first = 1;
+	PCRE2_SIZE offset;
+
+	if (!copy)
+		return KITH_ENOMEM;
+	kith_buf_puts(&all, "(?<![\\w])(?:");
+	for (line = copy; line; line = next) {
+		char *eq, *s;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		s = trim(line);
+		if (!*s || *s == '#' || strncmp(s, "imply ", 6) == 0 || (eq = strchr(s, '=')) == NULL)
+			continue;
+		kith_buf_printf(&all, "%s(?:%s)(?![\\w])", first ? "" : "|", trim(eq + 1));
+		first = 0;
+	}
+	kith_buf_putc(&all, ')');
+	free(copy);
+	if (first) {
+		kith_buf_release(&all);
+		return 0;
+	}
+	r->all = pcre2_compile((PCRE2_SPTR)all.ptr, all.size, PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset,
+			       NULL);
+	kith_buf_release(&all);
+	if (!r->all) {
+		kith_buf_printf(err, "%s: the rules do not combine", name);
+		return KITH_EINVALID;
+	}
+	if (!getenv("KITH_NO_JIT"))
+		pcre2_jit_compile(r->all, PCRE2_JIT_COMPLETE);
+	if ((r->all_match = pcre2_match_data_create_from_pattern(r->all, NULL)) == NULL)
+		error = KITH_ENOMEM;
+	return error;
 }
 
 int kith_rules_compile(kith_rules **out, const char *text, const char *name, kith_buf *err)
@@ -167,6 +248,8 @@ int kith_rules_compile(kith_rules **out, const char *text, const char *name, kit
 	}
 	if (!error && (r->match = pcre2_match_data_create(4, NULL)) == NULL)
 		error = KITH_ENOMEM;
+	if (!error)
+		error = compile_all(r, text, name, err);
 
 cleanup:
 	free(copy);
@@ -189,6 +272,8 @@ void kith_rules_free(kith_rules *rules)
 	free(rules->patterns);
 	free(rules->implies);
 	pcre2_match_data_free(rules->match);
+	pcre2_code_free(rules->all);
+	pcre2_match_data_free(rules->all_match);
 	free(rules);
 }
 
@@ -228,20 +313,54 @@ const kith_concept *kith_concepts_find(const kith_concepts *set, const char *id)
 	return NULL;
 }
 
+static int is_word_byte(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/*
+ * Every rule's pattern starts and ends on a word boundary.  One pass of
+ * the combined pattern finds the word starts where some rule matches; there
+ * each rule whose first bytes fit is tried, anchored: a few dozen tries
+ * instead of every rule over the whole text.
+ */
 void kith_rules_scan(const kith_rules *rules, const char *text, kith_concepts *set)
 {
-	size_t i, len;
+	size_t starts[512], nstarts = 0, i, k, len;
+	unsigned char *done;
 
-	if (!text || !*text)
+	if (!text || !*text || !rules->all)
 		return;
 	len = strlen(text);
-	for (i = 0; i < rules->pattern_count; i++) {
-		const pattern_rule *p = &rules->patterns[i];
-		int rc = pcre2_match(p->code, (PCRE2_SPTR)text, len, 0, 0, rules->match, NULL);
-		if (rc > 0) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rules->match);
+	/* the word starts where some rule matches: one pass of the combined pattern */
+	for (i = 0; i < len && nstarts < sizeof(starts) / sizeof(starts[0]);) {
+		PCRE2_SIZE at;
+		if (pcre2_match(rules->all, (PCRE2_SPTR)text, len, i, 0, rules->all_match, NULL) <= 0)
+			break;
+		at = pcre2_get_ovector_pointer(rules->all_match)[0];
+		starts[nstarts++] = at;
+		/* other rules may also match here or start later inside this match */
+		for (i = at + 1; i < len && !(is_word_byte((unsigned char)text[i]) &&
+					       !is_word_byte((unsigned char)text[i - 1]));
+		     i++)
+			;
+	}
+	if ((done = calloc(rules->pattern_count ? rules->pattern_count : 1, 1)) == NULL)
+		return;
+	for (k = 0; k < nstarts; k++) {
+		unsigned char c = (unsigned char)text[starts[k]];
+		for (i = 0; i < rules->pattern_count; i++) {
+			const pattern_rule *p = &rules->patterns[i];
+			PCRE2_SIZE *ov;
 			char evidence[48];
-			size_t n = ov[1] - ov[0];
+			size_t n;
+			if (done[i] || (!p->any_first && !(p->first[c / 8] & (1u << (c % 8)))))
+				continue;
+			if (pcre2_match(p->code, (PCRE2_SPTR)text, len, starts[k], 0, rules->match, NULL) <= 0)
+				continue;
+			done[i] = 1;
+			ov = pcre2_get_ovector_pointer(rules->match);
+			n = ov[1] - ov[0];
 			if (n >= sizeof(evidence))
 				n = sizeof(evidence) - 1;
 			memcpy(evidence, text + ov[0], n);
@@ -249,6 +368,7 @@ void kith_rules_scan(const kith_rules *rules, const char *text, kith_concepts *s
 			kith_concepts_add(set, p->id, p->strength, evidence);
 		}
 	}
+	free(done);
 }
 
 void kith_rules_imply(const kith_rules *rules, kith_concepts *set)
