@@ -50,24 +50,6 @@ static void tune_usage(FILE *f)
 		"  --verbose           each weight change, on stderr\n");
 }
 
-/* Writes s as a JSON string. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* Opens every set; on failure prints why and returns non-zero.  sets[] must hold count NULLs. */
 static int open_sets(kith_bench **sets, char **dirs, size_t count, const kith_bench_opts *opts)
 {
@@ -168,7 +150,7 @@ static void json_patient(const kith_bench_patient *p)
 	size_t j;
 
 	printf("{\"id\": ");
-	json_string(stdout, p->id);
+	cli_json_string(stdout, p->id);
 	printf(", \"scored\": %s, \"relevant\": %zu, ", p->scored ? "true" : "false", p->relevant);
 	if (p->scored)
 		printf("\"ndcg5\": %.4f, \"ndcg10\": %.4f, \"p5\": %.4f, \"mrr\": %.4f, \"recall10\": %.4f", p->ndcg5,
@@ -178,18 +160,18 @@ static void json_patient(const kith_bench_patient *p)
 	printf(", \"results\": [");
 	for (j = 0; j < p->count; j++) {
 		printf("%s{\"key\": ", j ? ", " : "");
-		json_string(stdout, p->keys[j]);
+		cli_json_string(stdout, p->keys[j]);
 		printf(", \"grade\": %d}", p->grades[j]);
 	}
 	printf("], \"breaches\": [");
 	for (j = 0; j < p->breach_count; j++) {
 		const kith_bench_breach *x = &p->breaches[j];
 		printf("%s{\"rank\": %zu, \"key\": ", j ? ", " : "", x->rank);
-		json_string(stdout, x->key);
+		cli_json_string(stdout, x->key);
 		printf(", \"rule\": %d, \"rule_name\": ", x->rule);
-		json_string(stdout, x->rule_name);
+		cli_json_string(stdout, x->rule_name);
 		printf(", \"reason\": ");
-		json_string(stdout, x->reason);
+		cli_json_string(stdout, x->reason);
 		printf("}");
 	}
 	printf("]}");
@@ -200,14 +182,14 @@ static void print_set_json(kith_bench *b, const char *dir, kith_bench_result **r
 	size_t i, j;
 
 	printf("{\"name\": ");
-	json_string(stdout, kith_bench_name(b));
+	cli_json_string(stdout, kith_bench_name(b));
 	printf(", \"path\": ");
-	json_string(stdout, dir);
+	cli_json_string(stdout, dir);
 	printf(", \"groups\": %zu, \"patients\": %zu, \"scored\": %zu, \"systems\": [", kith_bench_group_count(b),
 	       kith_bench_patient_count(b), kith_bench_scored_count(b));
 	for (i = 0; i < nsys; i++) {
 		printf("%s\n   {\"system\": ", i ? "," : "");
-		json_string(stdout, kith_bench_system_name(kith_bench_result_mode(res[i])));
+		cli_json_string(stdout, kith_bench_system_name(kith_bench_result_mode(res[i])));
 		printf(", ");
 		json_scores(kith_bench_result_scores(res[i]));
 		printf(", \"per_patient\": [");
@@ -325,7 +307,7 @@ static int bench_quality(int argc, char **argv)
 
 	if (json) {
 		printf("{\"date\": ");
-		json_string(stdout, kith_bench_today(sets[0]));
+		cli_json_string(stdout, kith_bench_today(sets[0]));
 		printf(", \"depth\": %d, \"relevant_grade\": 2, \"sets\": [", KITH_BENCH_DEPTH);
 		for (i = 0; i < nsets; i++) {
 			printf("%s\n  ", i ? "," : "");
@@ -335,7 +317,7 @@ static int bench_quality(int argc, char **argv)
 		for (k = 0; k < nsys; k++) {
 			kith_bench_scores_average(&mean, &per_set[k * nsets], nsets);
 			printf("%s\n   {\"system\": ", k ? "," : "");
-			json_string(stdout, kith_bench_system_name(systems[k]));
+			cli_json_string(stdout, kith_bench_system_name(systems[k]));
 			printf(", ");
 			json_scores(&mean);
 			printf("}");

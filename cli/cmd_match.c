@@ -30,31 +30,11 @@ static void match_usage(FILE *f)
 		"  --housebound  --free  --budget POUNDS  --when 'mon,tue@09:00-12:00;thu@13:00-17:00'\n");
 }
 
-/* Writes s as a JSON string. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_opt_string(FILE *f, const char *name, const char *s)
 {
 	fprintf(f, ", \"%s\": ", name);
 	if (s)
-		json_string(f, s);
+		cli_json_string(f, s);
 	else
 		fputs("null", f);
 }
@@ -64,27 +44,27 @@ static void print_json(const kith_results *res)
 	size_t i, j;
 
 	printf("{\"patient\": ");
-	json_string(stdout, kith_results_patient(res));
+	cli_json_string(stdout, kith_results_patient(res));
 	printf(", \"results\": [");
 	for (i = 0; i < kith_results_count(res); i++) {
 		const kith_result *r = kith_results_get(res, i);
 		printf("%s\n  {\"rank\": %zu, \"key\": ", i ? "," : "", r->rank);
-		json_string(stdout, r->key);
+		cli_json_string(stdout, r->key);
 		printf(", \"name\": ");
-		json_string(stdout, r->name);
+		cli_json_string(stdout, r->name);
 		json_opt_string(stdout, "organisation", r->organisation);
 		printf(", \"score\": %.3f, \"reasons\": [", r->score);
 		for (j = 0; j < r->reason_count; j++) {
 			printf("%s{\"factor\": ", j ? ", " : "");
-			json_string(stdout, r->reasons[j].factor);
+			cli_json_string(stdout, r->reasons[j].factor);
 			printf(", \"contribution\": %.3f, \"text\": ", r->reasons[j].contribution);
-			json_string(stdout, r->reasons[j].text);
+			cli_json_string(stdout, r->reasons[j].text);
 			printf("}");
 		}
 		printf("], \"cautions\": [");
 		for (j = 0; j < r->caution_count; j++) {
 			printf("%s", j ? ", " : "");
-			json_string(stdout, r->cautions[j]);
+			cli_json_string(stdout, r->cautions[j]);
 		}
 		printf("]");
 		json_opt_string(stdout, "how", r->how);
@@ -97,11 +77,11 @@ static void print_json(const kith_results *res)
 		json_opt_string(stdout, "next_session", r->next_session);
 		json_opt_string(stdout, "cost", r->cost);
 		printf(", \"contact\": {\"phone\": ");
-		r->phone ? json_string(stdout, r->phone) : (void)fputs("null", stdout);
+		r->phone ? cli_json_string(stdout, r->phone) : (void)fputs("null", stdout);
 		printf(", \"email\": ");
-		r->email ? json_string(stdout, r->email) : (void)fputs("null", stdout);
+		r->email ? cli_json_string(stdout, r->email) : (void)fputs("null", stdout);
 		printf(", \"web\": ");
-		r->web ? json_string(stdout, r->web) : (void)fputs("null", stdout);
+		r->web ? cli_json_string(stdout, r->web) : (void)fputs("null", stdout);
 		printf("}");
 		json_opt_string(stdout, "also_listed", r->also_listed);
 		printf("}");
