@@ -604,6 +604,7 @@ static int gid_push(gid_list *l, sqlite3_int64 gid)
 typedef struct masked {
 	sqlite3_int64 gid;
 	uint64_t mask;
+	double km; /* to the person's home; 0 for home visits and online */
 } masked;
 
 typedef struct masked_list {
@@ -611,7 +612,7 @@ typedef struct masked_list {
 	size_t count, alloc;
 } masked_list;
 
-static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask)
+static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask, double km)
 {
 	if (l->count == l->alloc) {
 		size_t alloc = l->alloc ? l->alloc * 2 : 256;
@@ -622,12 +623,17 @@ static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask)
 		l->alloc = alloc;
 	}
 	l->items[l->count].gid = gid;
+	l->items[l->count].km = km;
 	l->items[l->count++].mask = mask;
 	return 0;
 }
 
-/* Runs sql (with an optional box bound to ?1..?4) whose rows are gid, mask. */
-static int collect_masked(kith_matcher *m, const char *sql, const double *box, masked_list *out)
+/*
+ * Runs sql (with an optional box bound to ?1..?4) whose rows are gid, mask
+ * and, when home is not NULL, the lat and lon of a venue to measure from it.
+ */
+static int collect_masked(kith_matcher *m, const char *sql, const double *box, const kith_point *home,
+			  masked_list *out)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, i, error = 0;
@@ -637,7 +643,10 @@ static int collect_masked(kith_matcher *m, const char *sql, const double *box, m
 	for (i = 0; box && i < 4; i++)
 		sqlite3_bind_double(s, i + 1, box[i]);
 	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		error = masked_push(out, sqlite3_column_int64(s, 0), (uint64_t)sqlite3_column_int64(s, 1));
+		error = masked_push(out, sqlite3_column_int64(s, 0), (uint64_t)sqlite3_column_int64(s, 1),
+				    home ? kith_geo_distance_km(home->lat, home->lon, sqlite3_column_double(s, 2),
+								sqlite3_column_double(s, 3))
+					 : 0.0);
 	if (!error && rc != SQLITE_DONE)
 		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
 	sqlite3_finalize(s);
@@ -684,13 +693,13 @@ static int reachable(kith_matcher *m, const query *q, double radius, size_t remo
 		double dlon = radius / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
 		double box[4] = {pt->home.lat - dlat, pt->home.lat + dlat, pt->home.lon - dlon, pt->home.lon + dlon};
 		if ((error = collect_masked(m,
-					    "SELECT gid, mask FROM venue_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
-					    "AND max_lon >= ?3 AND min_lon <= ?4",
-					    box, out)) != 0 ||
+					    "SELECT gid, mask, min_lat, min_lon FROM venue_rtree WHERE max_lat >= ?1 "
+					    "AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
+					    box, &pt->home, out)) != 0 ||
 		    (error = collect_masked(m,
 					    "SELECT gid, concept_mask FROM groups g WHERE venue_list IS NULL AND EXISTS "
 					    "(SELECT 1 FROM venues v WHERE v.gid = g.gid)",
-					    NULL, out)) != 0)
+					    NULL, NULL, out)) != 0)
 			goto cleanup;
 	}
 	{
@@ -698,11 +707,11 @@ static int reachable(kith_matcher *m, const query *q, double radius, size_t remo
 		if ((error = collect_masked(m,
 					    "SELECT id, mask FROM home_visit_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
 					    "AND max_lon >= ?3 AND min_lon <= ?4",
-					    box, out)) != 0)
+					    box, NULL, out)) != 0)
 			goto cleanup;
 	}
 	if (pt->online) {
-		if ((error = collect_masked(m, "SELECT gid, mask FROM online_groups", NULL, &online)) != 0)
+		if ((error = collect_masked(m, "SELECT gid, mask FROM online_groups", NULL, NULL, &online)) != 0)
 			goto cleanup;
 		for (i = 0; i < online.count; i++) {
 			uint64_t mask = online.items[i].mask;
@@ -710,12 +719,24 @@ static int reachable(kith_matcher *m, const query *q, double radius, size_t remo
 		}
 		qsort(online.items, online.count, sizeof(*online.items), by_overlap);
 		for (i = 0; i < online.count && i < remote_cap && !error; i++)
-			error = masked_push(out, online.items[i].gid, online.items[i].mask ? q->mask : 0);
+			error = masked_push(out, online.items[i].gid, online.items[i].mask ? q->mask : 0, 0.0);
 	}
 
 cleanup:
 	free(online.items);
 	return error;
+}
+
+/* Most shared concepts (kept in mask), then nearest, then by gid. */
+static int by_overlap_then_near(const void *a, const void *b)
+{
+	const masked *x = a, *y = b;
+
+	if (x->mask != y->mask)
+		return x->mask > y->mask ? -1 : 1;
+	if (x->km != y->km)
+		return x->km < y->km ? -1 : 1;
+	return (x->gid > y->gid) - (x->gid < y->gid);
 }
 
 static int masked_cmp(const void *a, const void *b)
@@ -731,20 +752,21 @@ static int masked_cmp(const void *a, const void *b)
  * interests and cannot beat one that does, so this loses no good result
  * while there are enough of those; when there are not, every reachable
  * group is a candidate.  Without a travel limit the search widens from
- * 25 km until there are enough.  A baseline, or a person with no home,
+ * 8 km until there are enough.  A baseline, or a person with no home,
  * starts from every group.
  */
 static int candidates(kith_matcher *m, const query *q, int everything, size_t top, gid_list *out)
 {
-	size_t enough = top * 5 + 20, remote_cap = top * 20 + 200, i, relevant;
-	double radius = q->has_limit ? q->limit : 25.0;
+	size_t enough = top * 5 + 20, remote_cap = top * 20 + 200, cap = top * 50 + 500, i, relevant;
+	double radius = q->has_limit ? q->limit : DEFAULT_LIMIT_KM;
 	masked_list found = {0};
+	size_t k;
 	int error = 0;
 
 	for (;;) {
 		found.count = 0;
 		if (everything || !q->pt->home.known)
-			error = collect_masked(m, "SELECT gid, concept_mask FROM groups", NULL, &found);
+			error = collect_masked(m, "SELECT gid, concept_mask FROM groups", NULL, NULL, &found);
 		else
 			error = reachable(m, q, radius, remote_cap, &found);
 		if (error)
@@ -755,15 +777,34 @@ static int candidates(kith_matcher *m, const query *q, int everything, size_t to
 				    (i == 0 || found.items[i].gid != found.items[i - 1].gid);
 		if (everything || q->has_limit || !q->pt->home.known || relevant >= enough || radius > 400)
 			break;
-		radius *= 4;
+		radius *= 2;
 	}
-	for (i = 0; i < found.count && !error; i++) {
-		if (i && found.items[i].gid == found.items[i - 1].gid)
+	/* one entry per group: its nearest venue */
+	for (i = 0, k = 0; i < found.count; i++) {
+		if (k && found.items[k - 1].gid == found.items[i].gid) {
+			if (found.items[i].km < found.items[k - 1].km)
+				found.items[k - 1].km = found.items[i].km;
 			continue;
+		}
 		if (!everything && q->mask && relevant >= enough && !(found.items[i].mask & q->mask))
 			continue;
-		error = gid_push(out, found.items[i].gid);
+		found.items[k++] = found.items[i];
 	}
+	found.count = k;
+	if (!everything && found.count > cap) {
+		/*
+		 * A dense city holds thousands: keep those sharing most with the
+		 * person, nearest first.  A group sharing fewer concepts and lying
+		 * further off than hundreds of others will not reach the top.
+		 */
+		for (i = 0; i < found.count; i++)
+			found.items[i].mask = (uint64_t)popcount64(found.items[i].mask & q->mask);
+		qsort(found.items, found.count, sizeof(*found.items), by_overlap_then_near);
+		found.count = cap;
+		qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
+	}
+	for (i = 0; i < found.count && !error; i++)
+		error = gid_push(out, found.items[i].gid);
 
 cleanup:
 	free(found.items);
