@@ -63,11 +63,11 @@ static const char *const statements[S_COUNT] = {
 		"accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, cost_free, "
 		"cost_amount, cost_per, capacity, languages, phone, email, web, needs_list, activities_list, "
 		"requires_list, sessions_list, venue_list, text_concepts, name_concepts, concept_words, concept_mask, "
-		"stems, token_count) "
+		"stems, token_count, first_address, unlocated_venues) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
 		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, "
-		"?44, ?45, ?46, ?47, ?48, ?49)",
+		"?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51)",
 	[S_FTS_INSERT] = "INSERT INTO group_fts(rowid, name, organisation, description, tag_words, concept_words) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_FTS_DELETE] = "INSERT INTO group_fts(group_fts, rowid, name, organisation, description, tag_words, "
@@ -130,6 +130,7 @@ static const char schema_sql[] =
 	/* the FTS5 tokens of name|organisation|description|tag words, and how many, so that a
 	   match scores BM25 over its few candidates in C rather than over every row in FTS5 */
 	"  stems TEXT, token_count INTEGER,"
+	"  first_address TEXT, unlocated_venues INTEGER,"
 	"  UNIQUE(feed_id, local_id));"
 	"CREATE INDEX groups_unlocated ON groups(gid) WHERE venue_list IS NULL;"
 	"CREATE TABLE venues("
@@ -647,6 +648,13 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 		}
 		bind_text(s, 48, stems.ptr);
 		sqlite3_bind_int64(s, 49, (sqlite3_int64)count_tokens(stems.ptr));
+	}
+	{
+		int unlocated = 0;
+		for (i = 0; i < g->venue_count; i++)
+			unlocated += !g->venues[i].point.known;
+		bind_text(s, 50, g->venue_count ? g->venues[0].address : NULL);
+		sqlite3_bind_int(s, 51, unlocated);
 	}
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;

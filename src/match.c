@@ -156,8 +156,7 @@ static const char row_sql[] =
 	"home_lon, schedule_known, by_appointment, sessions_list, venue_list, wheelchair, step_free, "
 	"hearing_loop, accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, "
 	"cost_free, cost_amount, cost_per, capacity, phone, email, web, "
-	"(SELECT count(*) FROM venues v WHERE v.gid = groups.gid AND v.lat IS NULL), "
-	"(SELECT address FROM venues v WHERE v.gid = groups.gid ORDER BY vid LIMIT 1), "
+	"unlocated_venues, first_address, "
 	"text_concepts, name_concepts, stems, token_count "
 	"FROM groups WHERE gid = ?1";
 
@@ -662,16 +661,6 @@ static int popcount64(uint64_t x)
 	return n;
 }
 
-/* Most shared concepts first, then by gid: the remote groups worth reading. */
-static int by_overlap(const void *a, const void *b)
-{
-	const masked *x = a, *y = b;
-
-	/* the caller stored the overlap count in mask */
-	if (x->mask != y->mask)
-		return x->mask > y->mask ? -1 : 1;
-	return (x->gid > y->gid) - (x->gid < y->gid);
-}
 
 /*
  * The groups the person might reach within radius km, with their concept
@@ -713,13 +702,20 @@ static int reachable(kith_matcher *m, const query *q, double radius, size_t remo
 	if (pt->online) {
 		if ((error = collect_masked(m, "SELECT gid, mask FROM online_groups", NULL, NULL, &online)) != 0)
 			goto cleanup;
+		size_t per_overlap[65] = {0}, taken = 0;
+		int floor_overlap = 64;
+		/* the remote_cap sharing most: count by overlap, then take from the top down */
 		for (i = 0; i < online.count; i++) {
-			uint64_t mask = online.items[i].mask;
-			online.items[i].mask = (uint64_t)popcount64(mask & q->mask);
+			online.items[i].mask = (uint64_t)popcount64(online.items[i].mask & q->mask);
+			per_overlap[online.items[i].mask]++;
 		}
-		qsort(online.items, online.count, sizeof(*online.items), by_overlap);
-		for (i = 0; i < online.count && i < remote_cap && !error; i++)
-			error = masked_push(out, online.items[i].gid, online.items[i].mask ? q->mask : 0, 0.0);
+		for (; floor_overlap > 0 && taken + per_overlap[floor_overlap] <= remote_cap; floor_overlap--)
+			taken += per_overlap[floor_overlap];
+		for (i = 0; i < online.count && !error; i++) {
+			int overlap = (int)online.items[i].mask;
+			if (overlap > floor_overlap || (overlap == floor_overlap && taken < remote_cap && ++taken))
+				error = masked_push(out, online.items[i].gid, overlap ? q->mask : 0, 0.0);
+		}
 	}
 
 cleanup:
@@ -757,7 +753,7 @@ static int masked_cmp(const void *a, const void *b)
  */
 static int candidates(kith_matcher *m, const query *q, int everything, size_t top, gid_list *out)
 {
-	size_t enough = top * 5 + 20, remote_cap = top * 20 + 200, cap = top * 50 + 500, i, relevant;
+	size_t enough = top * 5 + 20, remote_cap = top * 10 + 100, cap = top * 30 + 300, i, relevant;
 	double radius = q->has_limit ? q->limit : DEFAULT_LIMIT_KM;
 	masked_list found = {0};
 	size_t k;
