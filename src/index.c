@@ -292,8 +292,6 @@ int kith_index_open(kith_index **out, const char *path, int flags)
 		return kith_error_set(&idx->error, KITH_EIO, "%s: cannot open: %s", path,
 				      idx->db ? sqlite3_errmsg(idx->db) : "out of memory");
 	sqlite3_busy_timeout(idx->db, 5000);
-	/* map the file: a match touches scattered pages, and mapping saves a copy of each */
-	sqlite3_exec(idx->db, "PRAGMA mmap_size=4294967296", NULL, NULL, NULL);
 	if (user_version(idx, &version) != 0 || count_tables(idx, &tables) != 0)
 		return kith_error_set(&idx->error, KITH_EIO, "%s: not a kith index (%s)", path,
 				      sqlite3_errmsg(idx->db));
@@ -955,7 +953,8 @@ static int record_feed(load_state *st)
 	sqlite3_finalize(s);
 	if (!error)
 		error = exec(idx, "INSERT OR REPLACE INTO meta(key, value) "
-				  "SELECT 'avg_tokens', coalesce(avg(token_count), 0) FROM groups");
+				  "SELECT 'avg_tokens', coalesce(avg(token_count), 0) FROM groups;"
+				  "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups");
 	snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(idx->rules));
 	if (!error && sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)",
 					 -1, &m, NULL) == SQLITE_OK) {

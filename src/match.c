@@ -208,7 +208,7 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 	{
 		sqlite3_stmt *s = NULL;
 		if (sqlite3_prepare_v2(m->db,
-				       "SELECT (SELECT count(*) FROM groups), "
+				       "SELECT (SELECT value FROM meta WHERE key = 'groups'), "
 				       "(SELECT value FROM meta WHERE key = 'avg_tokens')",
 				       -1, &s, NULL) == SQLITE_OK &&
 		    sqlite3_step(s) == SQLITE_ROW) {
@@ -751,7 +751,7 @@ static int masked_cmp(const void *a, const void *b)
  * 8 km until there are enough.  A baseline, or a person with no home,
  * starts from every group.
  */
-static int candidates(kith_matcher *m, const query *q, int everything, size_t top, gid_list *out)
+static int candidates(kith_matcher *m, const query *q, int everything, int narrow, size_t top, gid_list *out)
 {
 	size_t enough = top * 5 + 20, remote_cap = top * 10 + 100, cap = top * 30 + 300, i, relevant;
 	double radius = q->has_limit ? q->limit : DEFAULT_LIMIT_KM;
@@ -764,7 +764,7 @@ static int candidates(kith_matcher *m, const query *q, int everything, size_t to
 		if (everything || !q->pt->home.known)
 			error = collect_masked(m, "SELECT gid, concept_mask FROM groups", NULL, NULL, &found);
 		else
-			error = reachable(m, q, radius, remote_cap, &found);
+			error = reachable(m, q, radius, narrow ? remote_cap : (size_t)-1, &found);
 		if (error)
 			goto cleanup;
 		qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
@@ -782,12 +782,12 @@ static int candidates(kith_matcher *m, const query *q, int everything, size_t to
 				found.items[k - 1].km = found.items[i].km;
 			continue;
 		}
-		if (!everything && q->mask && relevant >= enough && !(found.items[i].mask & q->mask))
+		if (narrow && !everything && q->mask && relevant >= enough && !(found.items[i].mask & q->mask))
 			continue;
 		found.items[k++] = found.items[i];
 	}
 	found.count = k;
-	if (!everything && found.count > cap) {
+	if (narrow && !everything && found.count > cap) {
 		/*
 		 * A dense city holds thousands: keep those sharing most with the
 		 * person, nearest first.  A group sharing fewer concepts and lying
@@ -1906,7 +1906,8 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	kith_buf why = KITH_BUF_INIT;
 	long today;
 	size_t i;
-	int error = 0, baseline = opts->mode != KITH_RANK_KITH;
+	int error = 0, baseline = opts->mode != KITH_RANK_KITH, narrow;
+	size_t top = opts->top ? opts->top : 10;
 
 	memset(r, 0, sizeof(*r));
 	r->arena = a;
@@ -1919,22 +1920,36 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	}
 	if ((error = prepare_query(m, pt, today, &r->q)) != 0)
 		goto cleanup;
-	if ((error = candidates(m, &r->q, baseline, opts->top ? opts->top : 10, &gids)) != 0)
-		goto cleanup;
-	if ((r->cands = calloc(gids.count ? gids.count : 1, sizeof(*r->cands))) == NULL) {
-		error = KITH_ENOMEM;
-		goto cleanup;
-	}
-	for (i = 0; i < gids.count; i++) {
-		cand *c = &r->cands[r->count];
-		if ((error = load_cand(m, a, gids.items[i], c)) == KITH_ENOTFOUND)
-			continue;
-		if (error)
+	/*
+	 * Narrowed first; but when too few of the narrowed candidates pass the
+	 * hard constraints, every reachable group is read, so a person whose
+	 * few possible groups share no concept with them still sees them.
+	 */
+	for (narrow = !baseline;; narrow = 0) {
+		size_t passing = 0;
+		gids.count = 0;
+		if ((error = candidates(m, &r->q, baseline, narrow, top, &gids)) != 0)
 			goto cleanup;
-		c->dup_of = c->also = -1;
-		kith_buf_clear(&why);
-		c->broken = breaks(&r->q, c, &why, 0) != 0;
-		r->count++;
+		free(r->cands);
+		r->count = 0;
+		if ((r->cands = calloc(gids.count ? gids.count : 1, sizeof(*r->cands))) == NULL) {
+			error = KITH_ENOMEM;
+			goto cleanup;
+		}
+		for (i = 0; i < gids.count; i++) {
+			cand *c = &r->cands[r->count];
+			if ((error = load_cand(m, a, gids.items[i], c)) == KITH_ENOTFOUND)
+				continue;
+			if (error)
+				goto cleanup;
+			c->dup_of = c->also = -1;
+			kith_buf_clear(&why);
+			c->broken = breaks(&r->q, c, &why, 0) != 0;
+			passing += !c->broken;
+			r->count++;
+		}
+		if (!narrow || passing >= top)
+			break;
 	}
 	if ((error = text_scores(m, r)) != 0)
 		goto cleanup;
@@ -2239,6 +2254,7 @@ int kith_matcher_why_not(kith_matcher *m, const kith_profile *p, const kith_matc
 		/* outside the travel box: read it on its own to say which constraint */
 		if ((error = load_cand(m, &a, gid, &one)) != 0)
 			goto cleanup;
+		one.dup_of = one.also = -1;
 		c = &one;
 	}
 	kith_buf_clear(&why);
