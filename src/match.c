@@ -662,48 +662,54 @@ static int popcount64(uint64_t x)
 }
 
 
+/* The groups with a venue in the box radius km around home, with their masks and distances. */
+static int venues_near(kith_matcher *m, const query *q, double radius, masked_list *out)
+{
+	const kith_patient *pt = q->pt;
+	double dlat = radius / 110.0 + 0.001;
+	double coslat = cos(pt->home.lat * 3.14159265358979323846 / 180.0);
+	double dlon = radius / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
+	double box[4] = {pt->home.lat - dlat, pt->home.lat + dlat, pt->home.lon - dlon, pt->home.lon + dlon};
+
+	if (pt->housebound)
+		return 0;
+	return collect_masked(m,
+			      "SELECT gid, mask, min_lat, min_lon FROM venue_rtree WHERE max_lat >= ?1 "
+			      "AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
+			      box, &pt->home, out);
+}
+
 /*
- * The groups the person might reach within radius km, with their concept
- * masks: venues in the box around home, home visits that reach them,
- * groups with no located venue, and the online groups that share most
- * concepts with them (at most remote_cap of those, since a national
- * directory has tens of thousands).
+ * The groups the person might reach without travelling to a located
+ * venue: home visits that reach them, groups whose venues have no
+ * location, and the online groups that share most concepts with them (at
+ * most remote_cap of those, since a national directory has tens of
+ * thousands).
  */
-static int reachable(kith_matcher *m, const query *q, double radius, size_t remote_cap, masked_list *out)
+static int reachable_remote(kith_matcher *m, const query *q, size_t remote_cap, masked_list *out)
 {
 	const kith_patient *pt = q->pt;
 	masked_list online = {0};
+	double here[4] = {pt->home.lat, pt->home.lat, pt->home.lon, pt->home.lon};
 	size_t i;
 	int error = 0;
 
-	if (!pt->housebound) {
-		double dlat = radius / 110.0 + 0.001;
-		double coslat = cos(pt->home.lat * 3.14159265358979323846 / 180.0);
-		double dlon = radius / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
-		double box[4] = {pt->home.lat - dlat, pt->home.lat + dlat, pt->home.lon - dlon, pt->home.lon + dlon};
-		if ((error = collect_masked(m,
-					    "SELECT gid, mask, min_lat, min_lon FROM venue_rtree WHERE max_lat >= ?1 "
-					    "AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
-					    box, &pt->home, out)) != 0 ||
-		    (error = collect_masked(m,
-					    "SELECT gid, concept_mask FROM groups g WHERE venue_list IS NULL AND EXISTS "
-					    "(SELECT 1 FROM venues v WHERE v.gid = g.gid)",
-					    NULL, NULL, out)) != 0)
-			goto cleanup;
-	}
-	{
-		double box[4] = {pt->home.lat, pt->home.lat, pt->home.lon, pt->home.lon};
-		if ((error = collect_masked(m,
-					    "SELECT id, mask FROM home_visit_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
-					    "AND max_lon >= ?3 AND min_lon <= ?4",
-					    box, NULL, out)) != 0)
-			goto cleanup;
-	}
+	if (!pt->housebound &&
+	    (error = collect_masked(m,
+				    "SELECT gid, concept_mask FROM groups g WHERE venue_list IS NULL AND EXISTS "
+				    "(SELECT 1 FROM venues v WHERE v.gid = g.gid)",
+				    NULL, NULL, out)) != 0)
+		goto cleanup;
+	if ((error = collect_masked(m,
+				    "SELECT id, mask FROM home_visit_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
+				    "AND max_lon >= ?3 AND min_lon <= ?4",
+				    here, NULL, out)) != 0)
+		goto cleanup;
 	if (pt->online) {
-		if ((error = collect_masked(m, "SELECT gid, mask FROM online_groups", NULL, NULL, &online)) != 0)
-			goto cleanup;
 		size_t per_overlap[65] = {0}, taken = 0;
 		int floor_overlap = 64;
+		if ((error = collect_masked(m, "SELECT gid, mask FROM online_groups", NULL, NULL, &online)) != 0)
+			goto cleanup;
 		/* the remote_cap sharing most: count by overlap, then take from the top down */
 		for (i = 0; i < online.count; i++) {
 			online.items[i].mask = (uint64_t)popcount64(online.items[i].mask & q->mask);
@@ -747,33 +753,48 @@ static int masked_cmp(const void *a, const void *b)
  * the R*Trees).  A group sharing none scores nothing on needs or
  * interests and cannot beat one that does, so this loses no good result
  * while there are enough of those; when there are not, every reachable
- * group is a candidate.  Without a travel limit the search widens from
- * 8 km until there are enough.  A baseline, or a person with no home,
- * starts from every group.
+ * group is a candidate.  The search starts 2 km from home and widens to the
+ * person's limit, stopping early once there are plenty (in a city), or,
+ * without a limit, widens from 8 km until there are enough.  A baseline, or
+ * a person with no home, starts from every group.
  */
 static int candidates(kith_matcher *m, const query *q, int everything, int narrow, size_t top, gid_list *out)
 {
 	size_t enough = top * 5 + 20, remote_cap = top * 10 + 100, cap = top * 30 + 300, i, relevant;
-	double radius = q->has_limit ? q->limit : DEFAULT_LIMIT_KM;
-	masked_list found = {0};
+	/* without narrowing, still a bound: memory and time stay flat in a national directory */
+	size_t wide_cap = top * 200 + 3000;
+	/* start near home: a city has plenty close by, and the box is what costs */
+	double radius = q->has_limit ? (q->limit < 2.0 ? q->limit : 2.0) : DEFAULT_LIMIT_KM;
+	masked_list found = {0}, remote = {0};
 	size_t k;
 	int error = 0;
 
+	if (!everything && q->pt->home.known &&
+	    (error = reachable_remote(m, q, narrow ? remote_cap : wide_cap, &remote)) != 0)
+		goto cleanup;
 	for (;;) {
 		found.count = 0;
-		if (everything || !q->pt->home.known)
+		if (everything || !q->pt->home.known) {
 			error = collect_masked(m, "SELECT gid, concept_mask FROM groups", NULL, NULL, &found);
-		else
-			error = reachable(m, q, radius, narrow ? remote_cap : (size_t)-1, &found);
+		} else {
+			error = venues_near(m, q, radius, &found);
+			for (i = 0; i < remote.count && !error; i++)
+				error = masked_push(&found, remote.items[i].gid, remote.items[i].mask, remote.items[i].km);
+		}
 		if (error)
 			goto cleanup;
 		qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
 		for (i = relevant = 0; i < found.count; i++)
 			relevant += (found.items[i].mask & q->mask) != 0 &&
 				    (i == 0 || found.items[i].gid != found.items[i - 1].gid);
-		if (everything || q->has_limit || !q->pt->home.known || relevant >= enough || radius > 400)
+		if (everything || !q->pt->home.known)
+			break;
+		if (q->has_limit ? radius >= q->limit || (narrow && relevant >= cap)
+				 : relevant >= enough || radius > 400)
 			break;
 		radius *= 2;
+		if (q->has_limit && radius > q->limit)
+			radius = q->limit;
 	}
 	/* one entry per group: its nearest venue */
 	for (i = 0, k = 0; i < found.count; i++) {
@@ -787,7 +808,9 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 		found.items[k++] = found.items[i];
 	}
 	found.count = k;
-	if (narrow && !everything && found.count > cap) {
+	if (!narrow)
+		cap = wide_cap;
+	if (!everything && found.count > cap) {
 		/*
 		 * A dense city holds thousands: keep those sharing most with the
 		 * person, nearest first.  A group sharing fewer concepts and lying
@@ -804,6 +827,7 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 
 cleanup:
 	free(found.items);
+	free(remote.items);
 	return error;
 }
 
