@@ -35,6 +35,7 @@ BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIBKITH  := $(BUILD)/libkith.a
 KITH     := $(BUILD)/kith
 
+.SECONDARY:
 .PHONY: all deps demo test check san valgrind bench-quality bench-perf install uninstall \
         format lint clean
 all: $(LIBKITH) $(KITH) $(BENCH_BIN)
