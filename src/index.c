@@ -152,7 +152,10 @@ static const char schema_sql[] =
 	"CREATE INDEX group_requires_gid ON group_requires(gid);"
 	"CREATE TABLE group_languages(gid INTEGER NOT NULL, language TEXT NOT NULL);"
 	"CREATE INDEX group_languages_gid ON group_languages(gid);"
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);" /* rules_hash: the rules behind text_concepts */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+	/* how many groups hold each FTS5 term, refreshed after every load: BM25's IDF at match time
+	   is then one B-tree lookup, where fts5vocab would read the term's whole doclist */
+	"CREATE TABLE term_docs(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;" /* rules_hash: the rules behind text_concepts */
 	"CREATE VIRTUAL TABLE group_fts USING fts5(name, organisation, description, tag_words, concept_words,"
 	"  content='groups', content_rowid='gid',"
 	"  tokenize='porter unicode61 remove_diacritics 2');";
@@ -954,7 +957,10 @@ static int record_feed(load_state *st)
 	if (!error)
 		error = exec(idx, "INSERT OR REPLACE INTO meta(key, value) "
 				  "SELECT 'avg_tokens', coalesce(avg(token_count), 0) FROM groups;"
-				  "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups");
+				  "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
+				  "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, 'group_fts', 'row');"
+				  "DELETE FROM term_docs;"
+				  "INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab");
 	snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(idx->rules));
 	if (!error && sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)",
 					 -1, &m, NULL) == SQLITE_OK) {

@@ -217,10 +217,7 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 		}
 		sqlite3_finalize(s);
 	}
-	/* the temp schema is the connection's own, writable even on a read-only index */
-	if (sqlite3_exec(m->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_terms USING fts5vocab(main, 'group_fts', 'row')",
-			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(m->db, "SELECT doc FROM temp.kith_terms WHERE term = ?1", -1, SQLITE_PREPARE_PERSISTENT,
+	if (sqlite3_prepare_v3(m->db, "SELECT docs FROM term_docs WHERE term = ?1", -1, SQLITE_PREPARE_PERSISTENT,
 			       &m->term_docs, NULL) != SQLITE_OK) {
 		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
 		goto cleanup;
