@@ -63,11 +63,11 @@ static const char *const statements[S_COUNT] = {
 		"accessible_toilet, parking, public_transport, min_age, max_age, gender, referral, cost_free, "
 		"cost_amount, cost_per, capacity, languages, phone, email, web, needs_list, activities_list, "
 		"requires_list, sessions_list, venue_list, text_concepts, name_concepts, concept_words, concept_mask, "
-		"stems, token_count, first_address, unlocated_venues) "
+		"stems, token_count, first_address, unlocated_venues, lang_mask) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
 		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, "
-		"?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51)",
+		"?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52)",
 	[S_FTS_INSERT] = "INSERT INTO group_fts(rowid, name, organisation, description, tag_words, concept_words) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_FTS_DELETE] = "INSERT INTO group_fts(group_fts, rowid, name, organisation, description, tag_words, "
@@ -85,16 +85,16 @@ static const char *const statements[S_COUNT] = {
 	[S_DEL_GROUP] = "DELETE FROM groups WHERE gid = ?1",
 	[S_INS_VENUE] = "INSERT INTO venues(gid, address, postcode, lat, lon, placed_by) "
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_INS_VENUE_RTREE] = "INSERT INTO venue_rtree(id, min_lat, max_lat, min_lon, max_lon, gid, mask) "
-			      "VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?5)",
+	[S_INS_VENUE_RTREE] = "INSERT INTO venue_rtree(id, min_lat, max_lat, min_lon, max_lon, gid, mask, langs) "
+			      "VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?5, ?6)",
 	[S_INS_SESSION] = "INSERT INTO sessions(gid, day, start_min, end_min, weeks) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_INS_NEED] = "INSERT INTO group_needs(gid, need) VALUES (?1, ?2)",
 	[S_INS_ACTIVITY] = "INSERT INTO group_activities(gid, activity) VALUES (?1, ?2)",
 	[S_INS_REQUIRES] = "INSERT INTO group_requires(gid, circumstance) VALUES (?1, ?2)",
 	[S_INS_LANGUAGE] = "INSERT INTO group_languages(gid, language) VALUES (?1, ?2)",
-	[S_INS_HOME_RTREE] = "INSERT INTO home_visit_rtree(id, min_lat, max_lat, min_lon, max_lon, mask) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_INS_ONLINE] = "INSERT INTO online_groups(gid, mask) VALUES (?1, ?2)",
+	[S_INS_HOME_RTREE] = "INSERT INTO home_visit_rtree(id, min_lat, max_lat, min_lon, max_lon, mask, langs) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_INS_ONLINE] = "INSERT INTO online_groups(gid, mask, langs) VALUES (?1, ?2, ?3)",
 	[S_DEL_ONLINE] = "DELETE FROM online_groups WHERE gid = ?1",
 	[S_SEEN] = "INSERT OR IGNORE INTO temp.seen(gid) VALUES (?1)",
 };
@@ -126,7 +126,7 @@ static const char schema_sql[] =
 	   out once here so that a match need not run every rule over every candidate */
 	"  text_concepts TEXT, name_concepts TEXT,"
 	/* every concept it has, tagged, read or implied, as words: what a match narrows candidates by */
-	"  concept_words TEXT, concept_mask INTEGER,"
+	"  concept_words TEXT, concept_mask INTEGER, lang_mask INTEGER,"
 	/* the FTS5 tokens of name|organisation|description|tag words, and how many, so that a
 	   match scores BM25 over its few candidates in C rather than over every row in FTS5 */
 	"  stems TEXT, token_count INTEGER,"
@@ -138,9 +138,9 @@ static const char schema_sql[] =
 	"  lat REAL, lon REAL, placed_by TEXT);" /* placed_by: 'point', 'postcode' or NULL */
 	"CREATE INDEX venues_gid ON venues(gid);"
 	/* the group and its concept mask ride along, so a match narrows candidates in the tree alone */
-	"CREATE VIRTUAL TABLE venue_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +gid, +mask);"
-	"CREATE VIRTUAL TABLE home_visit_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +mask);"
-	"CREATE TABLE online_groups(gid INTEGER PRIMARY KEY, mask INTEGER NOT NULL);"
+	"CREATE VIRTUAL TABLE venue_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +gid, +mask, +langs);"
+	"CREATE VIRTUAL TABLE home_visit_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +mask, +langs);"
+	"CREATE TABLE online_groups(gid INTEGER PRIMARY KEY, mask INTEGER NOT NULL, langs INTEGER NOT NULL);"
 	"CREATE TABLE sessions(gid INTEGER NOT NULL, day INTEGER NOT NULL, start_min INTEGER NOT NULL,"
 	"  end_min INTEGER NOT NULL, weeks INTEGER NOT NULL);"
 	"CREATE INDEX sessions_gid ON sessions(gid);"
@@ -563,7 +563,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	kith_buf key = KITH_BUF_INIT, langs = KITH_BUF_INIT, needs = KITH_BUF_INIT, activities = KITH_BUF_INIT;
 	kith_buf requires = KITH_BUF_INIT, sessions = KITH_BUF_INIT, venues = KITH_BUF_INIT;
 	kith_buf text_concepts = KITH_BUF_INIT, name_concepts = KITH_BUF_INIT, concept_words = KITH_BUF_INIT;
-	uint64_t mask = 0;
+	uint64_t mask = 0, langs_mask = 0;
 	kith_buf stems = KITH_BUF_INIT;
 	size_t i;
 	int error = 0, k;
@@ -571,6 +571,10 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	if (!s)
 		return KITH_EIO;
 	kith_buf_printf(&key, "%s/%s", st->feed_id, g->id);
+	for (i = 0; i < g->languages.count; i++)
+		langs_mask |= kith_vocab_language_bit(g->languages.items[i]);
+	if (!langs_mask)
+		langs_mask = kith_vocab_language_bit("en");
 	for (i = 0; i < g->languages.count; i++)
 		kith_buf_printf(&langs, "%s%s", i ? " " : "", g->languages.items[i]);
 	tag_words(&st->scratch, g);
@@ -656,6 +660,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 			unlocated += !g->venues[i].point.known;
 		bind_text(s, 50, g->venue_count ? g->venues[0].address : NULL);
 		sqlite3_bind_int(s, 51, unlocated);
+		sqlite3_bind_int64(s, 52, (sqlite3_int64)langs_mask);
 	}
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
@@ -701,6 +706,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 			sqlite3_bind_double(s, 3, v->point.lon);
 			sqlite3_bind_int64(s, 4, gid);
 			sqlite3_bind_int64(s, 5, (sqlite3_int64)mask);
+			sqlite3_bind_int64(s, 6, (sqlite3_int64)langs_mask);
 			if ((error = step_done(idx, s)) != 0)
 				goto cleanup;
 		}
@@ -738,6 +744,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 		sqlite3_bind_double(s, 4, g->home_point.lon - dlon);
 		sqlite3_bind_double(s, 5, g->home_point.lon + dlon);
 		sqlite3_bind_int64(s, 6, (sqlite3_int64)mask);
+		sqlite3_bind_int64(s, 7, (sqlite3_int64)langs_mask);
 		if ((error = step_done(idx, s)) != 0)
 			goto cleanup;
 	}
@@ -748,6 +755,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 		}
 		sqlite3_bind_int64(s, 1, gid);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)mask);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)langs_mask);
 		if ((error = step_done(idx, s)) != 0)
 			goto cleanup;
 	}

@@ -114,6 +114,7 @@ typedef struct query {
 	kith_concepts conditions; /* health conditions and situations they mention */
 	int no_car;               /* they say they have no car: nearness counts double */
 	uint64_t mask;            /* their needs, interests and conditions as concept bits */
+	uint64_t langs;           /* the languages they speak as language bits */
 	char words[2048];        /* their words worth searching for, space-separated */
 } query;
 
@@ -569,6 +570,10 @@ static int prepare_query(kith_matcher *m, const kith_patient *pt, long today, qu
 			q->mask |= kith_vocab_concept_bit(q->interests.items[i].id);
 	for (i = 0; i < q->conditions.count; i++)
 		q->mask |= kith_vocab_concept_bit(q->conditions.items[i].id);
+	for (i = 0; i < pt->languages.count; i++)
+		q->langs |= kith_vocab_language_bit(pt->languages.items[i]);
+	if (!q->langs)
+		q->langs = kith_vocab_language_bit("en");
 	kith_buf_release(&need_words);
 	return 0;
 }
@@ -600,6 +605,7 @@ static int gid_push(gid_list *l, sqlite3_int64 gid)
 typedef struct masked {
 	sqlite3_int64 gid;
 	uint64_t mask;
+	uint64_t langs; /* language mask: none shared with the person breaks a hard constraint */
 	double km; /* to the person's home; 0 for home visits and online */
 } masked;
 
@@ -608,7 +614,7 @@ typedef struct masked_list {
 	size_t count, alloc;
 } masked_list;
 
-static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask, double km)
+static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask, uint64_t langs, double km)
 {
 	if (l->count == l->alloc) {
 		size_t alloc = l->alloc ? l->alloc * 2 : 256;
@@ -620,13 +626,15 @@ static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask, double 
 	}
 	l->items[l->count].gid = gid;
 	l->items[l->count].km = km;
+	l->items[l->count].langs = langs;
 	l->items[l->count++].mask = mask;
 	return 0;
 }
 
 /*
- * Runs sql (with an optional box bound to ?1..?4) whose rows are gid, mask
- * and, when home is not NULL, the lat and lon of a venue to measure from it.
+ * Runs sql (with an optional box bound to ?1..?4) whose rows are gid, mask,
+ * language mask and, when home is not NULL, the lat and lon of a venue to
+ * measure from it.
  */
 static int collect_masked(kith_matcher *m, const char *sql, const double *box, const kith_point *home,
 			  masked_list *out)
@@ -640,8 +648,9 @@ static int collect_masked(kith_matcher *m, const char *sql, const double *box, c
 		sqlite3_bind_double(s, i + 1, box[i]);
 	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW)
 		error = masked_push(out, sqlite3_column_int64(s, 0), (uint64_t)sqlite3_column_int64(s, 1),
-				    home ? kith_geo_distance_km(home->lat, home->lon, sqlite3_column_double(s, 2),
-								sqlite3_column_double(s, 3))
+				    (uint64_t)sqlite3_column_int64(s, 2),
+				    home ? kith_geo_distance_km(home->lat, home->lon, sqlite3_column_double(s, 3),
+								sqlite3_column_double(s, 4))
 					 : 0.0);
 	if (!error && rc != SQLITE_DONE)
 		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
@@ -671,7 +680,7 @@ static int venues_near(kith_matcher *m, const query *q, double radius, masked_li
 	if (pt->housebound)
 		return 0;
 	return collect_masked(m,
-			      "SELECT gid, mask, min_lat, min_lon FROM venue_rtree WHERE max_lat >= ?1 "
+			      "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree WHERE max_lat >= ?1 "
 			      "AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
 			      box, &pt->home, out);
 }
@@ -693,31 +702,35 @@ static int reachable_remote(kith_matcher *m, const query *q, size_t remote_cap, 
 
 	if (!pt->housebound &&
 	    (error = collect_masked(m,
-				    "SELECT gid, concept_mask FROM groups g WHERE venue_list IS NULL AND EXISTS "
+				    "SELECT gid, concept_mask, lang_mask FROM groups g WHERE venue_list IS NULL AND EXISTS "
 				    "(SELECT 1 FROM venues v WHERE v.gid = g.gid)",
 				    NULL, NULL, out)) != 0)
 		goto cleanup;
 	if ((error = collect_masked(m,
-				    "SELECT id, mask FROM home_visit_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
+				    "SELECT id, mask, langs FROM home_visit_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
 				    "AND max_lon >= ?3 AND min_lon <= ?4",
 				    here, NULL, out)) != 0)
 		goto cleanup;
 	if (pt->online) {
 		size_t per_overlap[65] = {0}, taken = 0;
 		int floor_overlap = 64;
-		if ((error = collect_masked(m, "SELECT gid, mask FROM online_groups", NULL, NULL, &online)) != 0)
+		if ((error = collect_masked(m, "SELECT gid, mask, langs FROM online_groups", NULL, NULL, &online)) != 0)
 			goto cleanup;
 		/* the remote_cap sharing most: count by overlap, then take from the top down */
 		for (i = 0; i < online.count; i++) {
 			online.items[i].mask = (uint64_t)popcount64(online.items[i].mask & q->mask);
-			per_overlap[online.items[i].mask]++;
+			if (online.items[i].langs & q->langs)
+				per_overlap[online.items[i].mask]++;
 		}
 		for (; floor_overlap > 0 && taken + per_overlap[floor_overlap] <= remote_cap; floor_overlap--)
 			taken += per_overlap[floor_overlap];
 		for (i = 0; i < online.count && !error; i++) {
 			int overlap = (int)online.items[i].mask;
+			if (!(online.items[i].langs & q->langs))
+				continue; /* no shared language: never a candidate */
 			if (overlap > floor_overlap || (overlap == floor_overlap && taken < remote_cap && ++taken))
-				error = masked_push(out, online.items[i].gid, overlap ? q->mask : 0, 0.0);
+				error = masked_push(out, online.items[i].gid, overlap ? q->mask : 0, online.items[i].langs,
+						    0.0);
 		}
 	}
 
@@ -759,7 +772,7 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 {
 	size_t enough = top * 5 + 20, remote_cap = top * 10 + 100, cap = top * 30 + 300, i, relevant;
 	/* without narrowing, still a bound: memory and time stay flat in a national directory */
-	size_t wide_cap = top * 200 + 3000;
+	size_t wide_cap = top * 100 + 1000;
 	/* start near home: a city has plenty close by, and the box is what costs */
 	double radius = q->has_limit ? (q->limit < 2.0 ? q->limit : 2.0) : DEFAULT_LIMIT_KM;
 	masked_list found = {0}, remote = {0};
@@ -772,11 +785,12 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 	for (;;) {
 		found.count = 0;
 		if (everything || !q->pt->home.known) {
-			error = collect_masked(m, "SELECT gid, concept_mask FROM groups", NULL, NULL, &found);
+			error = collect_masked(m, "SELECT gid, concept_mask, lang_mask FROM groups", NULL, NULL, &found);
 		} else {
 			error = venues_near(m, q, radius, &found);
 			for (i = 0; i < remote.count && !error; i++)
-				error = masked_push(&found, remote.items[i].gid, remote.items[i].mask, remote.items[i].km);
+				error = masked_push(&found, remote.items[i].gid, remote.items[i].mask, remote.items[i].langs,
+						    remote.items[i].km);
 		}
 		if (error)
 			goto cleanup;
@@ -802,6 +816,8 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 		}
 		if (narrow && !everything && q->mask && relevant >= enough && !(found.items[i].mask & q->mask))
 			continue;
+		if (!everything && !(found.items[i].langs & q->langs))
+			continue; /* shares no language with the person: a hard constraint */
 		found.items[k++] = found.items[i];
 	}
 	found.count = k;

@@ -115,3 +115,14 @@ uint64_t kith_vocab_concept_bit(const char *concept_id)
 		h = (h ^ (unsigned char)*concept_id) * 16777619u;
 	return (uint64_t)1 << (count + h % SHARED_BITS);
 }
+
+uint64_t kith_vocab_language_bit(const char *code)
+{
+	uint32_t h = 2166136261u;
+
+	if (strcmp(code, "en") == 0)
+		return 1;
+	for (; *code; code++)
+		h = (h ^ (unsigned char)*code) * 16777619u;
+	return (uint64_t)1 << (1 + h % 63);
+}

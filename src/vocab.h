@@ -27,4 +27,11 @@ const kith_vocab_term *kith_vocab_find(kith_vocab_kind kind, const char *id);
  */
 uint64_t kith_vocab_concept_bit(const char *concept_id);
 
+/*
+ * One bit for an ISO 639-1 code, for language masks: "en" has bit 0, the
+ * rest share the other 63 by hash, so masks that share no bit share no
+ * language (the hard constraint), whatever collisions there are.
+ */
+uint64_t kith_vocab_language_bit(const char *code);
+
 #endif
