@@ -24,7 +24,6 @@ const char *kith_strerror(int code)
 	case KITH_ENOMEM: return "out of memory";
 	case KITH_EVERSION: return "database version mismatch";
 	case KITH_EIO: return "input/output error";
-	case KITH_EPARTIAL: return "some items failed";
 	default: return "unknown error";
 	}
 }
@@ -42,19 +41,6 @@ void kith_diag_list_truncate(kith_diag_list *list, size_t n)
 		free((char *)d->file);
 		free((char *)d->message);
 	}
-}
-
-size_t kith_diag_list_demote(kith_diag_list *list, size_t n)
-{
-	size_t demoted = 0;
-
-	for (; list && n < list->count; n++) {
-		if (list->items[n].severity == KITH_DIAG_ERROR) {
-			list->items[n].severity = KITH_DIAG_WARNING;
-			demoted++;
-		}
-	}
-	return demoted;
 }
 
 typedef struct ordered {

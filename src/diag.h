@@ -14,8 +14,6 @@ int kith_diag_add(kith_diag_list *list, kith_severity severity, const char *file
 		  unsigned column, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int kith_diag_vadd(kith_diag_list *list, kith_severity severity, const char *file, unsigned line,
 		   unsigned column, const char *fmt, va_list ap);
-/* Turns every error after the first n into a warning; returns how many. */
-size_t kith_diag_list_demote(kith_diag_list *list, size_t n);
 /* Sorts the diagnostics after the first n by file, line and column, keeping the order of equals. */
 void kith_diag_list_sort(kith_diag_list *list, size_t n);
 /* Removes every diagnostic after the first n. */
@@ -26,8 +24,6 @@ typedef struct kith_error {
 	int code;
 	kith_buf message;
 } kith_error;
-
-#define KITH_ERROR_INIT {0, KITH_BUF_INIT}
 
 /* Records code and message on err and returns code, for `return kith_error_set(...)`. */
 int kith_error_set(kith_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -194,11 +194,6 @@ sqlite3 *kith_index_db(kith_index *idx)
 	return idx->db;
 }
 
-kith_error *kith_index_error(kith_index *idx)
-{
-	return &idx->error;
-}
-
 const char *kith_index_errmsg(const kith_index *idx)
 {
 	return idx ? kith_error_message(&idx->error) : "no index";
@@ -446,25 +441,34 @@ static int insert_tags(kith_index *idx, int which, sqlite3_int64 gid, const kith
 	return 0;
 }
 
-/*
- * What the rules read in a group's name and description, as
- * "need:loneliness=0.85 activity:gardening=1", and, into words and mask,
- * every concept it has: tagged,
- * read or implied, strong enough to count, as plain words ("loneliness
- * walking football").
- */
-static void concept_text(kith_buf *b, kith_buf *words, uint64_t *mask, const kith_rules *rules,
-			 const kith_group *g)
+/* "need:loneliness=0.85 activity:gardening=1": a concept set as the index stores it. */
+static void put_concepts(kith_buf *b, const kith_concepts *set)
 {
-	kith_concepts set = {0}, all = {0};
+	size_t i;
+
+	for (i = 0; i < set->count; i++)
+		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set->items[i].id, set->items[i].strength);
+}
+
+/*
+ * What the rules read in a group, scanned once: its name alone (who a group
+ * is for) into named, name and description into text, and, into words and
+ * mask, every concept it has: tagged, read or implied, strong enough to
+ * count, as plain words ("loneliness walking football") and bits.
+ */
+static void concept_text(kith_buf *text, kith_buf *named, kith_buf *words, uint64_t *mask,
+			 const kith_rules *rules, const kith_group *g)
+{
+	kith_concepts name_set = {0}, set = {0}, all = {0};
 	const kith_strlist *lists[2];
 	const char *kinds[2] = {"need:", "activity:"};
 	size_t i, j;
 
-	kith_rules_scan(rules, g->name, &set);
+	kith_rules_scan(rules, g->name, &name_set);
+	put_concepts(named, &name_set);
+	set = name_set;
 	kith_rules_scan(rules, g->description, &set);
-	for (i = 0; i < set.count; i++)
-		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set.items[i].id, set.items[i].strength);
+	put_concepts(text, &set);
 	lists[0] = &g->needs;
 	lists[1] = &g->activities;
 	for (i = 0; i < 2; i++) {
@@ -486,17 +490,6 @@ static void concept_text(kith_buf *b, kith_buf *words, uint64_t *mask, const kit
 		kith_tag_words(w, sizeof(w), strchr(all.items[i].id, ':') + 1);
 		kith_buf_printf(words, "%s%s", words->size ? " " : "", w);
 	}
-}
-
-/* The same for the name alone, which says who a group is for. */
-static void name_concept_text(kith_buf *b, const kith_rules *rules, const char *name)
-{
-	kith_concepts set = {0};
-	size_t i;
-
-	kith_rules_scan(rules, name, &set);
-	for (i = 0; i < set.count; i++)
-		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set.items[i].id, set.items[i].strength);
 }
 
 /* Appends one token, space-separated within a column. */
@@ -634,8 +627,7 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	bind_text(s, 41, requires.ptr);
 	bind_text(s, 42, sessions.ptr);
 	bind_text(s, 43, venues.ptr);
-	concept_text(&text_concepts, &concept_words, &mask, idx->rules, g);
-	name_concept_text(&name_concepts, idx->rules, g->name);
+	concept_text(&text_concepts, &name_concepts, &concept_words, &mask, idx->rules, g);
 	bind_text(s, 44, text_concepts.ptr);
 	bind_text(s, 45, name_concepts.ptr);
 	bind_text(s, 46, concept_words.ptr);

@@ -11,8 +11,6 @@
 
 /* The connection (borrowed from idx). */
 sqlite3 *kith_index_db(kith_index *idx);
-/* The handle's error slot, for modules that act on an index. */
-kith_error *kith_index_error(kith_index *idx);
 
 /*
  * Text words for a tag id, as they go into the full-text index:

@@ -1192,7 +1192,7 @@ static void caution(explain *e, const char *text)
 static double score_needs(const query *q, const kith_concepts *g, cand *c, explain *e)
 {
 	double total = 0, got = 0, best = 0, wmax = 0;
-	size_t i, shown = 0, hits = 0;
+	size_t i, hits = 0;
 	const char *names[32];
 
 
@@ -1232,11 +1232,9 @@ static double score_needs(const query *q, const kith_concepts *g, cand *c, expla
 				snprintf(item, sizeof(item), "%s%s", t ? t->covers : names[i],
 					 main_need && strcmp(names[i], main_need) == 0 ? " (your main need)" : "");
 				put_item(&e->text[KITH_F_NEEDS], i, hits, item);
-				shown++;
 			}
 		}
 	}
-	(void)shown;
 	/* half for covering the most important need well, half for covering them all */
 	return clamp01(0.5 * best + 0.5 * got / total);
 }

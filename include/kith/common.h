@@ -27,8 +27,7 @@ enum {
 	KITH_ETOOLARGE = -4, /* input over a size, depth or count limit */
 	KITH_ENOMEM = -5,    /* out of memory */
 	KITH_EVERSION = -6,  /* database written by another schema version */
-	KITH_EIO = -7,       /* a file or the database could not be read or written */
-	KITH_EPARTIAL = -8   /* some items failed, the rest succeeded */
+	KITH_EIO = -7        /* a file or the database could not be read or written */
 };
 
 /*
