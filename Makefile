@@ -96,7 +96,7 @@ check: $(KITH) $(TEST_BIN)
 san:
 	$(MAKE) --no-print-directory BUILD=build/san SANITIZE=address,undefined CFLAGS="-O1 -g" check
 
-# Every test program under valgrind (slow; not part of `make test`).
+# Every test program under valgrind (PCRE2 JIT off: valgrind cannot see into JIT code).
 valgrind: $(KITH) $(TEST_BIN)
 	@for t in $(TEST_BIN); do \
 	  echo "valgrind $$t"; \

@@ -457,7 +457,7 @@ static void put_concepts(kith_buf *b, const kith_concepts *set)
  * count, as plain words ("loneliness walking football") and bits.
  */
 static void concept_text(kith_buf *text, kith_buf *named, kith_buf *words, uint64_t *mask,
-			 const kith_rules *rules, const kith_group *g)
+			 kith_rules *rules, const kith_group *g)
 {
 	kith_concepts name_set = {0}, set = {0}, all = {0};
 	const kith_strlist *lists[2];

@@ -21,6 +21,27 @@ typedef struct pattern_rule {
 	int any_first;       /* no such bitmap: try at every word start */
 } pattern_rule;
 
+/*
+ * What rules can match at a word, keyed by the word's first bytes: filled
+ * in as words are met, so a scan tries one or two rules at most words
+ * rather than every rule everywhere.
+ */
+#define PREFIX_BYTES 4
+#define PREFIX_SLOTS_MAX (1u << 20) /* past this many distinct prefixes, stop remembering */
+
+typedef struct prefix_slot {
+	uint32_t key;   /* up to PREFIX_BYTES lowercased bytes, little-endian; 0: empty slot */
+	uint32_t first; /* index of its first rule in prefix_cache.rules */
+	uint32_t count;
+} prefix_slot;
+
+typedef struct prefix_cache {
+	prefix_slot *slots; /* owned; open addressing, a power of two */
+	size_t slot_count, used;
+	uint16_t *rules;    /* owned: rule indices, ascending within a slot */
+	size_t rule_count, rule_alloc;
+} prefix_cache;
+
 typedef struct imply_rule {
 	char from[48];
 	char to[48];
@@ -33,8 +54,8 @@ struct kith_rules {
 	imply_rule *implies;    /* owned */
 	size_t imply_count;
 	pcre2_match_data *match; /* owned; rules are used by one thread at a time */
-	pcre2_code *all;         /* owned: every pattern as one alternation, to find where rules hit */
-	pcre2_match_data *all_match; /* owned */
+	prefix_cache prefixes;   /* owned; grows as scans meet new words */
+	int edge_rules;          /* some rule can start on a byte that is not a word byte */
 	unsigned long long hash;
 };
 
@@ -101,6 +122,22 @@ static void first_bytes(pattern_rule *p, const char *pattern)
 	pcre2_code_free(probe);
 }
 
+static int may_start_with(const pattern_rule *p, unsigned char c)
+{
+	return p->any_first || (p->first[c / 8] & (1u << (c % 8)));
+}
+
+/* Whether a match of p can start on an ASCII byte that is not a letter or digit. */
+static int starts_off_word(const pattern_rule *p)
+{
+	unsigned c;
+
+	for (c = 1; c < 128; c++)
+		if (!isalnum((int)c) && may_start_with(p, (unsigned char)c))
+			return 1;
+	return 0;
+}
+
 static int add_pattern(kith_rules *r, const char *target, const char *pattern, size_t lineno, const char *name,
 		       kith_buf *err)
 {
@@ -163,56 +200,11 @@ static int add_imply(kith_rules *r, char *rest, size_t lineno, const char *name,
 	return 0;
 }
 
-/*
- * One pattern that matches wherever any rule does: a single JIT pass over
- * a text finds the places worth trying each rule at.
- */
-static int compile_all(kith_rules *r, const char *text, const char *name, kith_buf *err)
-{
-	kith_buf all = KITH_BUF_INIT;
-	char *copy = strdup(text), *line, *next;
-	int code, error = 0, first = 1;
-	PCRE2_SIZE offset;
-
-	if (!copy)
-		return KITH_ENOMEM;
-	kith_buf_puts(&all, "(?<![\\w])(?:");
-	for (line = copy; line; line = next) {
-		char *eq, *s;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		s = trim(line);
-		if (!*s || *s == '#' || strncmp(s, "imply ", 6) == 0 || (eq = strchr(s, '=')) == NULL)
-			continue;
-		kith_buf_printf(&all, "%s(?:%s)(?![\\w])", first ? "" : "|", trim(eq + 1));
-		first = 0;
-	}
-	kith_buf_putc(&all, ')');
-	free(copy);
-	if (first) {
-		kith_buf_release(&all);
-		return 0;
-	}
-	r->all = pcre2_compile((PCRE2_SPTR)all.ptr, all.size, PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset,
-			       NULL);
-	kith_buf_release(&all);
-	if (!r->all) {
-		kith_buf_printf(err, "%s: the rules do not combine", name);
-		return KITH_EINVALID;
-	}
-	if (!getenv("KITH_NO_JIT"))
-		pcre2_jit_compile(r->all, PCRE2_JIT_COMPLETE);
-	if ((r->all_match = pcre2_match_data_create_from_pattern(r->all, NULL)) == NULL)
-		error = KITH_ENOMEM;
-	return error;
-}
-
 int kith_rules_compile(kith_rules **out, const char *text, const char *name, kith_buf *err)
 {
 	kith_rules *r = calloc(1, sizeof(*r));
 	char *copy = NULL, *line, *next;
-	size_t lineno = 0;
+	size_t lineno = 0, i;
 	unsigned long long h = 1469598103934665603ull;
 	const char *c;
 	int error = 0;
@@ -248,8 +240,8 @@ int kith_rules_compile(kith_rules **out, const char *text, const char *name, kit
 	}
 	if (!error && (r->match = pcre2_match_data_create(4, NULL)) == NULL)
 		error = KITH_ENOMEM;
-	if (!error)
-		error = compile_all(r, text, name, err);
+	for (i = 0; !error && i < r->pattern_count; i++)
+		r->edge_rules |= starts_off_word(&r->patterns[i]);
 
 cleanup:
 	free(copy);
@@ -272,8 +264,8 @@ void kith_rules_free(kith_rules *rules)
 	free(rules->patterns);
 	free(rules->implies);
 	pcre2_match_data_free(rules->match);
-	pcre2_code_free(rules->all);
-	pcre2_match_data_free(rules->all_match);
+	free(rules->prefixes.slots);
+	free(rules->prefixes.rules);
 	free(rules);
 }
 
@@ -313,62 +305,173 @@ const kith_concept *kith_concepts_find(const kith_concepts *set, const char *id)
 	return NULL;
 }
 
-static int is_word_byte(unsigned char c)
+/*
+ * The key of the word at text + at: its first PREFIX_BYTES bytes, or fewer
+ * and the byte that ends it, lowercased, stopping short of any byte that is
+ * not ASCII (where caseless Unicode matching makes bytes unsafe to compare);
+ * *n gets how many.  0 when the first byte is not ASCII.
+ */
+static uint32_t prefix_key(const char *text, size_t len, size_t at, size_t *n)
 {
-	return isalnum(c) || c >= 0x80;
+	uint32_t key = 0;
+	size_t i;
+
+	for (i = 0; i < PREFIX_BYTES && at + i < len; i++) {
+		unsigned char c = (unsigned char)text[at + i];
+		if (c >= 0x80)
+			break;
+		key |= (uint32_t)tolower(c) << (8 * i);
+		if (!isalnum(c)) {
+			i++;
+			break;
+		}
+	}
+	*n = i;
+	return key;
+}
+
+static size_t slot_of(const prefix_cache *c, uint32_t key)
+{
+	size_t i = (key * 2654435761u) & (c->slot_count - 1);
+
+	while (c->slots[i].key && c->slots[i].key != key)
+		i = (i + 1) & (c->slot_count - 1);
+	return i;
+}
+
+static int grow_slots(prefix_cache *c)
+{
+	prefix_cache bigger = *c;
+	size_t i;
+
+	bigger.slot_count = c->slot_count ? c->slot_count * 2 : 1024;
+	if ((bigger.slots = calloc(bigger.slot_count, sizeof(*bigger.slots))) == NULL)
+		return KITH_ENOMEM;
+	for (i = 0; i < c->slot_count; i++)
+		if (c->slots[i].key)
+			bigger.slots[slot_of(&bigger, c->slots[i].key)] = c->slots[i];
+	free(c->slots);
+	*c = bigger;
+	return 0;
 }
 
 /*
- * Every rule's pattern starts and ends on a word boundary.  One pass of
- * the combined pattern finds the word starts where some rule matches; there
- * each rule whose first bytes fit is tried, anchored: a few dozen tries
- * instead of every rule over the whole text.
+ * The slot of the rules that can match a word starting with these bytes,
+ * found by PCRE2's partial matching: a rule belongs when the bytes are a
+ * match or the start of one.  NULL when out of memory or past the cap.
  */
-void kith_rules_scan(const kith_rules *rules, const char *text, kith_concepts *set)
+static const prefix_slot *prefix_rules(kith_rules *r, uint32_t key, size_t n)
 {
-	size_t starts[512], nstarts = 0, i, k, len;
-	unsigned char *done;
+	prefix_cache *c = &r->prefixes;
+	char subject[PREFIX_BYTES];
+	prefix_slot *slot;
+	size_t i;
 
-	if (!text || !*text || !rules->all)
-		return;
-	len = strlen(text);
-	/* the word starts where some rule matches: one pass of the combined pattern */
-	for (i = 0; i < len && nstarts < sizeof(starts) / sizeof(starts[0]);) {
-		PCRE2_SIZE at;
-		if (pcre2_match(rules->all, (PCRE2_SPTR)text, len, i, 0, rules->all_match, NULL) <= 0)
-			break;
-		at = pcre2_get_ovector_pointer(rules->all_match)[0];
-		starts[nstarts++] = at;
-		/* other rules may also match here or start later inside this match */
-		for (i = at + 1; i < len && !(is_word_byte((unsigned char)text[i]) &&
-					       !is_word_byte((unsigned char)text[i - 1]));
-		     i++)
-			;
+	if (c->slot_count) {
+		slot = &c->slots[slot_of(c, key)];
+		if (slot->key)
+			return slot;
 	}
-	if ((done = calloc(rules->pattern_count ? rules->pattern_count : 1, 1)) == NULL)
+	if (c->used >= PREFIX_SLOTS_MAX)
+		return NULL;
+	if ((c->used + 1) * 2 > c->slot_count && grow_slots(c) != 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		subject[i] = (char)((key >> (8 * i)) & 0xff);
+	slot = &c->slots[slot_of(c, key)];
+	slot->first = (uint32_t)c->rule_count;
+	slot->count = 0;
+	for (i = 0; i < r->pattern_count; i++) {
+		const pattern_rule *p = &r->patterns[i];
+		int rc;
+		if (!may_start_with(p, (unsigned char)subject[0]) &&
+		    !may_start_with(p, (unsigned char)toupper((unsigned char)subject[0])))
+			continue;
+		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, n, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, r->match,
+				 NULL);
+		if (rc < 0 && rc != PCRE2_ERROR_PARTIAL)
+			continue;
+		if (c->rule_count == c->rule_alloc) {
+			size_t alloc = c->rule_alloc ? c->rule_alloc * 2 : 1024;
+			uint16_t *more = realloc(c->rules, alloc * sizeof(*more));
+			if (!more)
+				return NULL;
+			c->rules = more;
+			c->rule_alloc = alloc;
+		}
+		c->rules[c->rule_count++] = (uint16_t)i;
+		slot->count++;
+	}
+	slot->key = key;
+	c->used++;
+	return slot;
+}
+
+/* Tries rule i anchored at text + at; on a match adds its concept and marks it done. */
+static void try_rule(kith_rules *r, size_t i, const char *text, size_t len, size_t at, unsigned char *done,
+		     kith_concepts *set)
+{
+	const pattern_rule *p = &r->patterns[i];
+	PCRE2_SIZE *ov;
+	char evidence[48];
+	size_t n;
+
+	if (done[i] || pcre2_match(p->code, (PCRE2_SPTR)text, len, at, 0, r->match, NULL) <= 0)
 		return;
-	for (k = 0; k < nstarts; k++) {
-		unsigned char c = (unsigned char)text[starts[k]];
-		for (i = 0; i < rules->pattern_count; i++) {
-			const pattern_rule *p = &rules->patterns[i];
-			PCRE2_SIZE *ov;
-			char evidence[48];
-			size_t n;
-			if (done[i] || (!p->any_first && !(p->first[c / 8] & (1u << (c % 8)))))
-				continue;
-			if (pcre2_match(p->code, (PCRE2_SPTR)text, len, starts[k], 0, rules->match, NULL) <= 0)
-				continue;
-			done[i] = 1;
-			ov = pcre2_get_ovector_pointer(rules->match);
-			n = ov[1] - ov[0];
-			if (n >= sizeof(evidence))
-				n = sizeof(evidence) - 1;
-			memcpy(evidence, text + ov[0], n);
-			evidence[n] = '\0';
-			kith_concepts_add(set, p->id, p->strength, evidence);
+	done[i] = 1;
+	ov = pcre2_get_ovector_pointer(r->match);
+	n = ov[1] - ov[0];
+	if (n >= sizeof(evidence))
+		n = sizeof(evidence) - 1;
+	memcpy(evidence, text + ov[0], n);
+	evidence[n] = '\0';
+	kith_concepts_add(set, p->id, p->strength, evidence);
+}
+
+/*
+ * Every rule's pattern starts and ends on a word boundary, so a scan
+ * visits word starts only, and there tries just the rules the word's first
+ * bytes allow (prefix_rules).  Any character that is not ASCII may or may
+ * not be a word character, so a scan also tries after each one, and lets
+ * PCRE2's own boundary test decide.
+ */
+void kith_rules_scan(kith_rules *rules, const char *text, kith_concepts *set)
+{
+	unsigned char stack_done[256], *done = stack_done;
+	size_t len, at, i;
+
+	if (!text || !*text || !rules->pattern_count)
+		return;
+	if (rules->pattern_count > sizeof(stack_done) && (done = malloc(rules->pattern_count)) == NULL)
+		return;
+	memset(done, 0, rules->pattern_count);
+	len = strlen(text);
+	for (at = 0; at < len; at++) {
+		unsigned char c = (unsigned char)text[at];
+		const prefix_slot *slot = NULL;
+		uint32_t key;
+		size_t n;
+		if (c < 0x80 && !isalnum(c)) {
+			for (i = 0; rules->edge_rules && i < rules->pattern_count; i++)
+				if (may_start_with(&rules->patterns[i], c))
+					try_rule(rules, i, text, len, at, done, set);
+			continue;
+		}
+		if ((c >= 0x80 && c < 0xc0) || (at > 0 && isalnum((unsigned char)text[at - 1])))
+			continue; /* inside a character or a word */
+		if ((key = prefix_key(text, len, at, &n)) != 0)
+			slot = prefix_rules(rules, key, n);
+		if (slot) {
+			for (i = 0; i < slot->count; i++)
+				try_rule(rules, rules->prefixes.rules[slot->first + i], text, len, at, done, set);
+		} else {
+			for (i = 0; i < rules->pattern_count; i++)
+				if (may_start_with(&rules->patterns[i], c))
+					try_rule(rules, i, text, len, at, done, set);
 		}
 	}
-	free(done);
+	if (done != stack_done)
+		free(done);
 }
 
 void kith_rules_imply(const kith_rules *rules, kith_concepts *set)

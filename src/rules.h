@@ -45,8 +45,11 @@ void kith_rules_free(kith_rules *rules);
 /* A hash of the rule text, to tell whether an index was built with these rules. */
 unsigned long long kith_rules_hash(const kith_rules *rules);
 
-/* Adds to set every concept whose pattern matches text (NULL is fine). */
-void kith_rules_scan(const kith_rules *rules, const char *text, kith_concepts *set);
+/*
+ * Adds to set every concept whose pattern matches text (NULL is fine).
+ * Not const: the rules remember which of them each word prefix can start.
+ */
+void kith_rules_scan(kith_rules *rules, const char *text, kith_concepts *set);
 /* Adds id with strength and evidence, keeping the strongest per id. */
 void kith_concepts_add(kith_concepts *set, const char *id, double strength, const char *evidence);
 /* Adds what the concepts already in set imply (one round). */

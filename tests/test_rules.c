@@ -1,0 +1,144 @@
+/*
+ * The synonym rules: what a scan finds, checked against trying every rule
+ * at every byte with PCRE2 directly, so the word-prefix shortcut in
+ * kith_rules_scan can never lose a concept.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "support.h"
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+#include "rules.h"
+
+/*
+ * The reference: each rule line compiled on its own, searched anywhere
+ * in the text.  Returns how many distinct rule ids matched, and checks
+ * each is in found.
+ */
+static size_t check_against_reference(const char *rules_text, const char *text, const kith_concepts *found)
+{
+	char *copy = strdup(rules_text), *line, *next;
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	kith_concepts hits = {0};
+
+	assert_non_null(copy);
+	assert_non_null(md);
+	for (line = copy; line; line = next) {
+		char *eq, id[64], full[4096];
+		pcre2_code *code;
+		int err;
+		PCRE2_SIZE off;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		while (*line == ' ')
+			line++;
+		if (!*line || *line == '#' || strncmp(line, "imply ", 6) == 0 || (eq = strchr(line, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		sscanf(line, "%63s", id);
+		snprintf(full, sizeof(full), "(?<![\\w])(?:%s)(?![\\w])", eq + 1 + strspn(eq + 1, " "));
+		code = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP,
+				     &err, &off, NULL);
+		assert_non_null(code);
+		if (pcre2_match(code, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL) > 0) {
+			if (!kith_concepts_find(found, id))
+				fail_msg("'%s' in \"%s\": the reference finds it, the scan does not", id, text);
+			kith_concepts_add(&hits, id, 1.0, "");
+		}
+		pcre2_code_free(code);
+	}
+	pcre2_match_data_free(md);
+	free(copy);
+	return hits.count;
+}
+
+static const char *const texts[] = {
+	"A friendly lunch club for older people who live alone; hot meal and company.",
+	"Walking football for men over 50. Gentle pace, no experience needed!",
+	/* non-breaking spaces, curly apostrophes, dashes and accents between words */
+	"Carers\xc2\xa0" "support\xc2\xa0" "group \xe2\x80\x93 respite and a cuppa \xe2\x80\x94 women\xe2\x80\x99" "s aid",
+	"Caf\xc3\xa9" " for people living with dementia; r\xc3\xa9" "sum\xc3\xa9" " help and CV clinic",
+	"\xc2\xa0" "lonely?\xc2\xa0" "Feeling down?  Come to our choir\xe2\x80\xa6" "singing for wellbeing",
+	"GARDENING & ALLOTMENT PROJECT (COMMUNITY GARDEN) - VOLUNTEERS WELCOME",
+	"u3a: lectures, courses, IT help, ESOL; debt/benefits advice at 10am",
+	"fit; ms; it; aa; pip; cv", /* short words at the end of phrases and texts */
+	"x", "", "\xc3\xa9", "a-b-c_d'e",
+};
+
+static void test_scan_matches_reference(void **state)
+{
+	kith_rules *rules = NULL;
+	kith_buf err = KITH_BUF_INIT;
+	size_t i, total = 0;
+
+	(void)state;
+	assert_int_equal(kith_rules_compile(&rules, kith_default_synonyms, "synonyms.rules", &err), 0);
+	/* twice: the second pass reads every prefix from what the first remembered */
+	for (i = 0; i < 2 * sizeof(texts) / sizeof(texts[0]); i++) {
+		kith_concepts found = {0};
+		const char *text = texts[i % (sizeof(texts) / sizeof(texts[0]))];
+		kith_rules_scan(rules, text, &found);
+		assert_int_equal(check_against_reference(kith_default_synonyms, text, &found), found.count);
+		total += found.count;
+	}
+	assert_true(total > 40); /* the texts do exercise the rules */
+	kith_rules_free(rules);
+	kith_buf_release(&err);
+}
+
+static void test_scan_quotes_evidence(void **state)
+{
+	kith_rules *rules = NULL;
+	kith_buf err = KITH_BUF_INIT;
+	kith_concepts found = {0};
+	const kith_concept *c;
+
+	(void)state;
+	assert_int_equal(kith_rules_compile(&rules, "need:loneliness = on (?:my|her) own|lonel\\w*\n"
+						    "activity:music 0.8 = brass band\n",
+					    "t.rules", &err),
+			 0);
+	kith_rules_scan(rules, "Since Mum died I am on my own and LONELY; I played in a Brass\xc2\xa0" "band", &found);
+	assert_non_null(c = kith_concepts_find(&found, "need:loneliness"));
+	assert_string_equal(c->evidence, "on my own"); /* the first place it matched */
+	assert_null(kith_concepts_find(&found, "activity:music")); /* a no-break space is not a space */
+	kith_rules_scan(rules, "a brass band", &found);
+	assert_non_null(c = kith_concepts_find(&found, "activity:music"));
+	assert_true(c->strength > 0.79 && c->strength < 0.81);
+	/* not inside words: "online" is not "on ...", "heartbrass band" starts mid-word */
+	found.count = 0;
+	kith_rules_scan(rules, "online heartbrass band", &found);
+	assert_int_equal(found.count, 0);
+	kith_rules_free(rules);
+	kith_buf_release(&err);
+}
+
+/* A rule that starts on punctuation is still found where no word starts. */
+static void test_scan_rule_starting_off_word(void **state)
+{
+	kith_rules *rules = NULL;
+	kith_buf err = KITH_BUF_INIT;
+	kith_concepts found = {0};
+
+	(void)state;
+	assert_int_equal(kith_rules_compile(&rules, "activity:music = \\#choir\n", "t.rules", &err), 0);
+	kith_rules_scan(rules, "join our #choir today", &found);
+	assert_non_null(kith_concepts_find(&found, "activity:music"));
+	kith_rules_free(rules);
+	kith_buf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scan_matches_reference),
+		cmocka_unit_test(test_scan_quotes_evidence),
+		cmocka_unit_test(test_scan_rule_starting_off_word),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
