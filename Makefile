@@ -12,14 +12,14 @@ PKG_CONFIG ?= pkg-config
 PKGS     := sqlite3 libxml-2.0 libpcre2-8 nettle
 WARN     := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wshadow -Werror
-KCFLAGS  := -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) -fvisibility=hidden \
+KCFLAGS  := -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) -fvisibility=hidden -pthread \
             -Iinclude -Isrc -I$(BUILD)/gen -MMD -MP
 ifneq ($(SANITIZE),)
 KCFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN    := -fsanitize=$(SANITIZE)
 endif
 DEPCFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
 TESTLIBS  = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 LIB_SRC  := $(wildcard src/*.c)

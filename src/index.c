@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "embedded.h"
 #include "feed.h"
@@ -132,7 +134,7 @@ static const char schema_sql[] =
 	"  stems TEXT, token_count INTEGER,"
 	"  first_address TEXT, unlocated_venues INTEGER,"
 	"  UNIQUE(feed_id, local_id));"
-	"CREATE INDEX groups_unlocated ON groups(gid) WHERE venue_list IS NULL;"
+	"CREATE INDEX groups_unlocated ON groups(gid) WHERE venue_list IS NULL AND unlocated_venues > 0;"
 	"CREATE TABLE venues("
 	"  vid INTEGER PRIMARY KEY, gid INTEGER NOT NULL, address TEXT, postcode TEXT,"
 	"  lat REAL, lon REAL, placed_by TEXT);" /* placed_by: 'point', 'postcode' or NULL */
@@ -168,22 +170,69 @@ struct kith_index {
 	sqlite3_stmt *stmt[S_COUNT];  /* owned; prepared on first use */
 };
 
-/* The state of one feed load, passed to the reader's callbacks. */
+/*
+ * A feed loads on two threads.  A reading thread parses and validates the
+ * feed and works out what the index stores beyond the feed's own fields
+ * (the rules' concepts, FTS5 tokens, masks and lists: most of the CPU time);
+ * the calling thread, the only one that touches SQLite, writes.  They meet
+ * in a small queue of items, so memory stays flat whatever the feed's size.
+ */
+typedef struct group_columns {
+	int64_t hash;     /* of every field: tells an unchanged group on reload */
+	uint64_t mask, langs_mask;
+	size_t token_count;
+	int unlocated;    /* venues with no location */
+	kith_buf canon;   /* the group's canonical text, hashed */
+	kith_buf key, langs, tag_words, needs, activities, requires, sessions, venues;
+	kith_buf text_concepts, name_concepts, concept_words, stems;
+} group_columns;
+
+typedef enum { ITEM_HEADER, ITEM_GROUP, ITEM_WITHDRAWN } item_kind;
+
+/* A feed's header, one of its groups or a withdrawal, on its way to the writer. */
+typedef struct load_item {
+	item_kind kind;
+	kith_arena arena;    /* owned; reset for each use: the copies below live in it */
+	kith_feed_info info; /* ITEM_HEADER */
+	const char *id;      /* ITEM_WITHDRAWN */
+	kith_group group;    /* ITEM_GROUP */
+	group_columns cols;  /* ITEM_GROUP; its buffers keep their memory between uses */
+} load_item;
+
+#define QUEUE_ITEMS 64
+
+typedef struct load_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;       /* an item came or went, reading ended, or it must stop */
+	load_item items[QUEUE_ITEMS]; /* a ring */
+	size_t head, count;           /* the oldest waiting item, and how many wait */
+	int reading_done;
+	int read_result;              /* kith_feed_read's, once reading_done */
+	int stop;                     /* non-zero: the writer's reason for the reader to stop */
+} load_queue;
+
+/* The state of one feed load. */
 typedef struct load_state {
 	kith_index *idx;
 	const char *path;
 	kith_load_report *report;
-	kith_buf scratch; /* canonical text of a group, for its hash */
-	int delta;
-	int identical;    /* stop: the same bytes were loaded last time */
-	int in_transaction;
+	load_queue queue;
+	/* the reading thread's */
+	int skip_bad_groups;
+	kith_diag_list *diags;
+	kith_feed_result result;
 	kith_progress_fn progress;
 	void *progress_data;
+	char *read_feed_id;      /* owned: the feed's id, for the groups' keys */
+	kith_error read_error;   /* why the reading thread failed, when not the feed's fault */
+	/* the writing thread's */
+	int delta;
+	int fresh;               /* the index held no group of this feed before */
+	int in_transaction;
 	char sha256[65];
 	size_t size;
-	char *feed_id, *publisher, *generated; /* owned copies: the reader's die with it */
+	char *feed_id, *publisher, *generated; /* owned copies */
 } load_state;
-
 #define STR_(x) #x
 #define KITH_STR(x) STR_(x)
 
@@ -549,38 +598,358 @@ static const char *gender_name(kith_gender g)
 static const char *const per_names[] = {"session", "week", "month", "course"};
 static const char *const capacity_names[] = {"open", "waiting-list", "closed"};
 
-static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, int64_t hash)
+static const char *copy_str(kith_arena *a, const char *s, int *failed)
+{
+	char *copy;
+
+	if (!s)
+		return NULL;
+	if ((copy = kith_arena_strdup(a, s)) == NULL)
+		*failed = 1;
+	return copy;
+}
+
+static void copy_list(kith_arena *a, kith_strlist *dst, const kith_strlist *src, int *failed)
+{
+	size_t i;
+
+	dst->items = NULL;
+	dst->count = 0;
+	if (!src->count)
+		return;
+	if ((dst->items = kith_arena_alloc(a, src->count * sizeof(*dst->items))) == NULL) {
+		*failed = 1;
+		return;
+	}
+	for (i = 0; i < src->count; i++)
+		dst->items[i] = copy_str(a, src->items[i], failed);
+	dst->count = src->count;
+}
+
+/* A deep copy of src in a: the reader's own copy dies when its callback returns. */
+static int copy_group(kith_arena *a, kith_group *dst, const kith_group *src)
+{
+	int failed = 0;
+	size_t i;
+
+	*dst = *src;
+	dst->id = copy_str(a, src->id, &failed);
+	dst->updated = copy_str(a, src->updated, &failed);
+	dst->name = copy_str(a, src->name, &failed);
+	dst->organisation = copy_str(a, src->organisation, &failed);
+	dst->description = copy_str(a, src->description, &failed);
+	dst->online_how = copy_str(a, src->online_how, &failed);
+	dst->starts = copy_str(a, src->starts, &failed);
+	dst->ends = copy_str(a, src->ends, &failed);
+	dst->phone = copy_str(a, src->phone, &failed);
+	dst->email = copy_str(a, src->email, &failed);
+	dst->web = copy_str(a, src->web, &failed);
+	copy_list(a, &dst->needs, &src->needs, &failed);
+	copy_list(a, &dst->activities, &src->activities, &failed);
+	copy_list(a, &dst->requires, &src->requires, &failed);
+	copy_list(a, &dst->languages, &src->languages, &failed);
+	dst->venues = NULL;
+	dst->sessions = NULL;
+	if (src->venue_count && (dst->venues = kith_arena_alloc(a, src->venue_count * sizeof(*dst->venues))) == NULL)
+		return KITH_ENOMEM;
+	for (i = 0; i < src->venue_count; i++) {
+		dst->venues[i] = src->venues[i];
+		dst->venues[i].address = copy_str(a, src->venues[i].address, &failed);
+		dst->venues[i].postcode = copy_str(a, src->venues[i].postcode, &failed);
+	}
+	if (src->session_count) {
+		if ((dst->sessions = kith_arena_alloc(a, src->session_count * sizeof(*dst->sessions))) == NULL)
+			return KITH_ENOMEM;
+		memcpy(dst->sessions, src->sessions, src->session_count * sizeof(*dst->sessions));
+	}
+	return failed ? KITH_ENOMEM : 0;
+}
+
+/* Everything the index stores of g beyond its own fields, into cols: the reading thread's work. */
+static int derive_columns(load_state *st, const kith_group *g, group_columns *c)
+{
+	kith_index *idx = st->idx;
+	const char *fields[4];
+	size_t i;
+
+	c->hash = group_hash(&c->canon, g, idx->rules);
+	kith_buf_clear(&c->key);
+	kith_buf_clear(&c->langs);
+	kith_buf_clear(&c->needs);
+	kith_buf_clear(&c->activities);
+	kith_buf_clear(&c->requires);
+	kith_buf_clear(&c->sessions);
+	kith_buf_clear(&c->venues);
+	kith_buf_clear(&c->text_concepts);
+	kith_buf_clear(&c->name_concepts);
+	kith_buf_clear(&c->concept_words);
+	kith_buf_clear(&c->stems);
+	kith_buf_printf(&c->key, "%s/%s", st->read_feed_id, g->id);
+	c->langs_mask = 0;
+	for (i = 0; i < g->languages.count; i++) {
+		c->langs_mask |= kith_vocab_language_bit(g->languages.items[i]);
+		kith_buf_printf(&c->langs, "%s%s", i ? " " : "", g->languages.items[i]);
+	}
+	if (!c->langs_mask)
+		c->langs_mask = kith_vocab_language_bit("en");
+	tag_words(&c->tag_words, g);
+	join_list(&c->needs, &g->needs);
+	join_list(&c->activities, &g->activities);
+	join_list(&c->requires, &g->requires);
+	for (i = 0; i < g->session_count; i++)
+		kith_buf_printf(&c->sessions, "%s%d,%d,%d,%u", i ? " " : "", g->sessions[i].day, g->sessions[i].start,
+				g->sessions[i].end, g->sessions[i].weeks);
+	c->unlocated = 0;
+	for (i = 0; i < g->venue_count; i++) {
+		if (g->venues[i].point.known)
+			kith_buf_printf(&c->venues, "%s%.6f,%.6f", c->venues.size ? " " : "", g->venues[i].point.lat,
+					g->venues[i].point.lon);
+		else
+			c->unlocated++;
+	}
+	concept_text(&c->text_concepts, &c->name_concepts, &c->concept_words, &c->mask, idx->rules, g);
+	fields[0] = g->name;
+	fields[1] = g->organisation;
+	fields[2] = g->description;
+	fields[3] = c->tag_words.ptr;
+	for (i = 0; i < 4; i++) {
+		if (i)
+			kith_buf_putc(&c->stems, '|');
+		if (fields[i] && kith_stemmer_tokens(idx->stemmer, fields[i], strlen(fields[i]), put_stem, &c->stems) != 0)
+			return kith_error_set(&st->read_error, KITH_ERROR, "tokenizing group '%s'", g->id);
+	}
+	c->token_count = count_tokens(c->stems.ptr);
+	return 0;
+}
+
+/* ---- the queue between the two threads ----------------------------------- */
+
+/* The next free item, waiting for one; NULL when the writer said stop. */
+static load_item *take_free_item(load_state *st, item_kind kind)
+{
+	load_queue *q = &st->queue;
+	load_item *item = NULL;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->count == QUEUE_ITEMS && !q->stop)
+		pthread_cond_wait(&q->changed, &q->lock);
+	if (!q->stop)
+		item = &q->items[(q->head + q->count) % QUEUE_ITEMS];
+	pthread_mutex_unlock(&q->lock);
+	if (item) {
+		kith_arena_reset(&item->arena);
+		item->kind = kind;
+	}
+	return item;
+}
+
+/* Hands the item taken last to the writer. */
+static void send_item(load_state *st)
+{
+	load_queue *q = &st->queue;
+
+	pthread_mutex_lock(&q->lock);
+	q->count++;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Waits until the writer has handled every item sent; its stop reason, or 0. */
+static int wait_written(load_state *st)
+{
+	load_queue *q = &st->queue;
+	int stop;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->count && !q->stop)
+		pthread_cond_wait(&q->changed, &q->lock);
+	stop = q->stop;
+	pthread_mutex_unlock(&q->lock);
+	return stop;
+}
+
+static int stop_reason(load_state *st)
+{
+	int stop;
+
+	pthread_mutex_lock(&st->queue.lock);
+	stop = st->queue.stop;
+	pthread_mutex_unlock(&st->queue.lock);
+	return stop;
+}
+
+/* ---- the reading thread ---------------------------------------------------- */
+
+static int read_header(void *ctx, const kith_feed_info *info)
+{
+	load_state *st = ctx;
+	load_item *item = take_free_item(st, ITEM_HEADER);
+	int failed = 0;
+
+	if (!item)
+		return stop_reason(st);
+	if ((st->read_feed_id = strdup(info->id)) == NULL)
+		return KITH_ENOMEM;
+	item->info = *info;
+	item->info.path = NULL;
+	item->info.id = copy_str(&item->arena, info->id, &failed);
+	item->info.publisher = copy_str(&item->arena, info->publisher, &failed);
+	item->info.generated = copy_str(&item->arena, info->generated, &failed);
+	if (failed)
+		return KITH_ENOMEM;
+	send_item(st);
+	/* an identical file stops here, before a single group is parsed */
+	return wait_written(st);
+}
+
+static int read_group(void *ctx, const kith_group *g)
+{
+	load_state *st = ctx;
+	load_item *item = take_free_item(st, ITEM_GROUP);
+	int error;
+
+	if (!item)
+		return stop_reason(st);
+	if ((error = copy_group(&item->arena, &item->group, g)) != 0 ||
+	    (error = derive_columns(st, &item->group, &item->cols)) != 0)
+		return error;
+	send_item(st);
+	return 0;
+}
+
+static int read_withdrawn(void *ctx, const char *id)
+{
+	load_state *st = ctx;
+	load_item *item = take_free_item(st, ITEM_WITHDRAWN);
+
+	if (!item)
+		return stop_reason(st);
+	if ((item->id = kith_arena_strdup(&item->arena, id)) == NULL)
+		return KITH_ENOMEM;
+	send_item(st);
+	return 0;
+}
+
+static void read_progress(void *ctx, size_t done, size_t total)
+{
+	load_state *st = ctx;
+
+	if (st->progress)
+		st->progress(st->progress_data, done, total);
+}
+
+static void *reading_thread(void *arg)
+{
+	load_state *st = arg;
+	kith_feed_handler handler = {read_header, read_group, read_withdrawn, read_progress, st};
+	int result = kith_feed_read(st->path, &handler, st->skip_bad_groups, st->diags, &st->result);
+
+	pthread_mutex_lock(&st->queue.lock);
+	st->queue.read_result = result;
+	st->queue.reading_done = 1;
+	pthread_cond_broadcast(&st->queue.changed);
+	pthread_mutex_unlock(&st->queue.lock);
+	return NULL;
+}
+
+/* ---- the writing thread ---------------------------------------------------- */
+
+static int write_header(load_state *st, const kith_feed_info *info)
+{
+	kith_index *idx = st->idx;
+	sqlite3_stmt *s = NULL;
+	int error = 0, rc;
+
+	snprintf(st->report->feed_id, sizeof(st->report->feed_id), "%s", info->id);
+	st->delta = info->delta;
+	if ((st->feed_id = strdup(info->id)) == NULL ||
+	    (info->publisher && (st->publisher = strdup(info->publisher)) == NULL) ||
+	    (info->generated && (st->generated = strdup(info->generated)) == NULL))
+		return KITH_ENOMEM;
+	memcpy(st->sha256, info->sha256, sizeof(st->sha256));
+	st->size = info->size;
+	if ((error = exec(idx, "BEGIN IMMEDIATE")) != 0)
+		return error;
+	st->in_transaction = 1;
+	if (sqlite3_prepare_v2(idx->db,
+			       "SELECT source_sha256, group_count, "
+			       "NOT EXISTS (SELECT 1 FROM groups WHERE feed_id = ?1) FROM feeds WHERE id = ?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "reading feeds");
+	bind_text(s, 1, info->id);
+	st->fresh = 1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		st->fresh = sqlite3_column_int(s, 2);
+		if (sqlite3_column_text(s, 0) && strcmp((const char *)sqlite3_column_text(s, 0), info->sha256) == 0) {
+			st->report->unchanged = (size_t)sqlite3_column_int64(s, 1);
+			st->report->identical = 1;
+			error = KITH_STOP_IDENTICAL;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(idx, "reading feeds");
+	if (error || st->fresh)
+		return error; /* a feed new to the index has no old groups to look up or remove */
+	return exec(idx, "CREATE TEMP TABLE IF NOT EXISTS seen(gid INTEGER PRIMARY KEY);"
+			 "DELETE FROM temp.seen;");
+}
+
+/* The row of the feed's group with this id: its gid and content hash; gid 0 when there is none. */
+static int find_group(load_state *st, const char *id, sqlite3_int64 *gid, int64_t *hash)
+{
+	sqlite3_stmt *s = stmt(st->idx, S_FIND);
+	int rc;
+
+	*gid = 0;
+	*hash = 0;
+	if (!s)
+		return KITH_EIO;
+	bind_text(s, 1, st->feed_id);
+	bind_text(s, 2, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*gid = sqlite3_column_int64(s, 0);
+		*hash = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st->idx, "reading groups");
+	return 0;
+}
+
+static int mark_seen(load_state *st, sqlite3_int64 gid)
+{
+	sqlite3_stmt *s;
+
+	if (st->fresh)
+		return 0;
+	if ((s = stmt(st->idx, S_SEEN)) == NULL)
+		return KITH_EIO;
+	sqlite3_bind_int64(s, 1, gid);
+	return step_done(st->idx, s);
+}
+
+/* Inserts the group's rows (with gid when it replaces a group, else a new one). */
+static int insert_group(load_state *st, const kith_group *g, const group_columns *c, sqlite3_int64 gid)
 {
 	kith_index *idx = st->idx;
 	sqlite3_stmt *s = stmt(idx, S_INSERT_GROUP);
-	kith_buf key = KITH_BUF_INIT, langs = KITH_BUF_INIT, needs = KITH_BUF_INIT, activities = KITH_BUF_INIT;
-	kith_buf requires = KITH_BUF_INIT, sessions = KITH_BUF_INIT, venues = KITH_BUF_INIT;
-	kith_buf text_concepts = KITH_BUF_INIT, name_concepts = KITH_BUF_INIT, concept_words = KITH_BUF_INIT;
-	uint64_t mask = 0, langs_mask = 0;
-	kith_buf stems = KITH_BUF_INIT;
 	size_t i;
 	int error = 0, k;
 
 	if (!s)
 		return KITH_EIO;
-	kith_buf_printf(&key, "%s/%s", st->feed_id, g->id);
-	for (i = 0; i < g->languages.count; i++)
-		langs_mask |= kith_vocab_language_bit(g->languages.items[i]);
-	if (!langs_mask)
-		langs_mask = kith_vocab_language_bit("en");
-	for (i = 0; i < g->languages.count; i++)
-		kith_buf_printf(&langs, "%s%s", i ? " " : "", g->languages.items[i]);
-	tag_words(&st->scratch, g);
 	if (gid > 0)
 		sqlite3_bind_int64(s, 1, gid);
 	bind_text(s, 2, st->feed_id);
 	bind_text(s, 3, g->id);
-	bind_text(s, 4, key.ptr);
-	sqlite3_bind_int64(s, 5, hash);
+	bind_text(s, 4, c->key.ptr);
+	sqlite3_bind_int64(s, 5, c->hash);
 	bind_text(s, 6, g->name);
 	bind_text(s, 7, g->organisation);
 	bind_text(s, 8, g->description);
-	bind_text(s, 9, st->scratch.size ? st->scratch.ptr : NULL);
+	bind_text(s, 9, c->tag_words.size ? c->tag_words.ptr : NULL);
 	bind_text(s, 10, g->updated);
 	sqlite3_bind_int64(s, 11, g->line);
 	sqlite3_bind_int(s, 12, g->online);
@@ -608,52 +977,24 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 		bind_text(s, 33, per_names[g->cost_per]);
 	}
 	bind_text(s, 34, capacity_names[g->capacity]);
-	bind_text(s, 35, langs.size ? langs.ptr : "en");
+	bind_text(s, 35, c->langs.size ? c->langs.ptr : "en");
 	bind_text(s, 36, g->phone);
 	bind_text(s, 37, g->email);
 	bind_text(s, 38, g->web);
-	join_list(&needs, &g->needs);
-	join_list(&activities, &g->activities);
-	join_list(&requires, &g->requires);
-	for (i = 0; i < g->session_count; i++)
-		kith_buf_printf(&sessions, "%s%d,%d,%d,%u", i ? " " : "", g->sessions[i].day, g->sessions[i].start,
-				g->sessions[i].end, g->sessions[i].weeks);
-	for (i = 0; i < g->venue_count; i++)
-		if (g->venues[i].point.known)
-			kith_buf_printf(&venues, "%s%.6f,%.6f", venues.size ? " " : "", g->venues[i].point.lat,
-					g->venues[i].point.lon);
-	bind_text(s, 39, needs.ptr);
-	bind_text(s, 40, activities.ptr);
-	bind_text(s, 41, requires.ptr);
-	bind_text(s, 42, sessions.ptr);
-	bind_text(s, 43, venues.ptr);
-	concept_text(&text_concepts, &name_concepts, &concept_words, &mask, idx->rules, g);
-	bind_text(s, 44, text_concepts.ptr);
-	bind_text(s, 45, name_concepts.ptr);
-	bind_text(s, 46, concept_words.ptr);
-	sqlite3_bind_int64(s, 47, (sqlite3_int64)mask);
-	{
-		const char *cols[4] = {g->name, g->organisation, g->description, st->scratch.ptr};
-		size_t c;
-		for (c = 0; c < 4; c++) {
-			if (c)
-				kith_buf_putc(&stems, '|');
-			if (cols[c] && kith_stemmer_tokens(idx->stemmer, cols[c], strlen(cols[c]), put_stem, &stems) != 0) {
-				error = kith_error_set(&idx->error, KITH_ERROR, "tokenizing group '%s'", g->id);
-				goto cleanup;
-			}
-		}
-		bind_text(s, 48, stems.ptr);
-		sqlite3_bind_int64(s, 49, (sqlite3_int64)count_tokens(stems.ptr));
-	}
-	{
-		int unlocated = 0;
-		for (i = 0; i < g->venue_count; i++)
-			unlocated += !g->venues[i].point.known;
-		bind_text(s, 50, g->venue_count ? g->venues[0].address : NULL);
-		sqlite3_bind_int(s, 51, unlocated);
-		sqlite3_bind_int64(s, 52, (sqlite3_int64)langs_mask);
-	}
+	bind_text(s, 39, c->needs.ptr);
+	bind_text(s, 40, c->activities.ptr);
+	bind_text(s, 41, c->requires.ptr);
+	bind_text(s, 42, c->sessions.ptr);
+	bind_text(s, 43, c->venues.size ? c->venues.ptr : NULL); /* NULL: no located venue */
+	bind_text(s, 44, c->text_concepts.ptr);
+	bind_text(s, 45, c->name_concepts.ptr);
+	bind_text(s, 46, c->concept_words.ptr);
+	sqlite3_bind_int64(s, 47, (sqlite3_int64)c->mask);
+	bind_text(s, 48, c->stems.ptr);
+	sqlite3_bind_int64(s, 49, (sqlite3_int64)c->token_count);
+	bind_text(s, 50, g->venue_count ? g->venues[0].address : NULL);
+	sqlite3_bind_int(s, 51, c->unlocated);
+	sqlite3_bind_int64(s, 52, (sqlite3_int64)c->langs_mask);
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 	gid = sqlite3_last_insert_rowid(idx->db);
@@ -666,8 +1007,8 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 	bind_text(s, 2, g->name);
 	bind_text(s, 3, g->organisation);
 	bind_text(s, 4, g->description);
-	bind_text(s, 5, st->scratch.size ? st->scratch.ptr : NULL);
-	bind_text(s, 6, concept_words.ptr);
+	bind_text(s, 5, c->tag_words.size ? c->tag_words.ptr : NULL);
+	bind_text(s, 6, c->concept_words.ptr);
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 
@@ -697,8 +1038,8 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 			sqlite3_bind_double(s, 2, v->point.lat);
 			sqlite3_bind_double(s, 3, v->point.lon);
 			sqlite3_bind_int64(s, 4, gid);
-			sqlite3_bind_int64(s, 5, (sqlite3_int64)mask);
-			sqlite3_bind_int64(s, 6, (sqlite3_int64)langs_mask);
+			sqlite3_bind_int64(s, 5, (sqlite3_int64)c->mask);
+			sqlite3_bind_int64(s, 6, (sqlite3_int64)c->langs_mask);
 			if ((error = step_done(idx, s)) != 0)
 				goto cleanup;
 		}
@@ -735,8 +1076,8 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 		sqlite3_bind_double(s, 3, g->home_point.lat + dlat);
 		sqlite3_bind_double(s, 4, g->home_point.lon - dlon);
 		sqlite3_bind_double(s, 5, g->home_point.lon + dlon);
-		sqlite3_bind_int64(s, 6, (sqlite3_int64)mask);
-		sqlite3_bind_int64(s, 7, (sqlite3_int64)langs_mask);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)c->mask);
+		sqlite3_bind_int64(s, 7, (sqlite3_int64)c->langs_mask);
 		if ((error = step_done(idx, s)) != 0)
 			goto cleanup;
 	}
@@ -746,142 +1087,136 @@ static int insert_group(load_state *st, const kith_group *g, sqlite3_int64 gid, 
 			goto cleanup;
 		}
 		sqlite3_bind_int64(s, 1, gid);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)mask);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)langs_mask);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)c->mask);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)c->langs_mask);
 		if ((error = step_done(idx, s)) != 0)
 			goto cleanup;
 	}
-	if ((s = stmt(idx, S_SEEN)) == NULL) {
-		error = KITH_EIO;
-		goto cleanup;
-	}
-	sqlite3_bind_int64(s, 1, gid);
-	error = step_done(idx, s);
+	error = mark_seen(st, gid);
 
 cleanup:
-	kith_buf_release(&key);
-	kith_buf_release(&langs);
-	kith_buf_release(&needs);
-	kith_buf_release(&activities);
-	kith_buf_release(&requires);
-	kith_buf_release(&sessions);
-	kith_buf_release(&venues);
-	kith_buf_release(&text_concepts);
-	kith_buf_release(&name_concepts);
-	kith_buf_release(&concept_words);
-	kith_buf_release(&stems);
 	return error;
 }
-
-static int on_header(void *ctx, const kith_feed_info *info)
+static int write_group(load_state *st, const kith_group *g, const group_columns *c)
 {
-	load_state *st = ctx;
-	kith_index *idx = st->idx;
-	sqlite3_stmt *s = NULL;
-	int error = 0;
-
-	snprintf(st->report->feed_id, sizeof(st->report->feed_id), "%s", info->id);
-	st->delta = info->delta;
-	if ((st->feed_id = strdup(info->id)) == NULL ||
-	    (info->publisher && (st->publisher = strdup(info->publisher)) == NULL) ||
-	    (info->generated && (st->generated = strdup(info->generated)) == NULL))
-		return KITH_ENOMEM;
-	memcpy(st->sha256, info->sha256, sizeof(st->sha256));
-	st->size = info->size;
-	if (!idx->rules) {
-		kith_buf err = KITH_BUF_INIT;
-		error = kith_rules_compile(&idx->rules, kith_default_synonyms, "synonyms.rules", &err);
-		if (error)
-			kith_error_set(&idx->error, error, "built-in rules: %s", err.ptr);
-		kith_buf_release(&err);
-		if (error)
-			return error;
-	}
-	if (!idx->stemmer && (error = kith_stemmer_new(&idx->stemmer, idx->db)) != 0)
-		return kith_error_set(&idx->error, error, "this SQLite has no FTS5 porter tokenizer");
-	if ((error = exec(idx, "BEGIN IMMEDIATE")) != 0)
-		return error;
-	st->in_transaction = 1;
-	if (sqlite3_prepare_v2(idx->db, "SELECT source_sha256, group_count FROM feeds WHERE id = ?1", -1, &s,
-			       NULL) != SQLITE_OK)
-		return db_error(idx, "reading feeds");
-	bind_text(s, 1, info->id);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) &&
-	    strcmp((const char *)sqlite3_column_text(s, 0), info->sha256) == 0) {
-		st->report->unchanged = (size_t)sqlite3_column_int64(s, 1);
-		st->identical = 1;
-		error = KITH_STOP_IDENTICAL;
-	}
-	sqlite3_finalize(s);
-	if (error)
-		return error;
-	return exec(idx, "CREATE TEMP TABLE IF NOT EXISTS seen(gid INTEGER PRIMARY KEY);"
-			 "DELETE FROM temp.seen;");
-}
-
-static int on_group(void *ctx, const kith_group *g)
-{
-	load_state *st = ctx;
-	kith_index *idx = st->idx;
-	sqlite3_stmt *s = stmt(idx, S_FIND);
 	sqlite3_int64 gid = 0;
-	int64_t hash = group_hash(&st->scratch, g, idx->rules), old_hash = 0;
-	int rc, error;
+	int64_t old_hash = 0;
+	int error;
 
-	if (!s)
-		return KITH_EIO;
-	bind_text(s, 1, st->feed_id);
-	bind_text(s, 2, g->id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		gid = sqlite3_column_int64(s, 0);
-		old_hash = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(idx, "reading groups");
-	if (gid && old_hash == hash) {
+	if (!st->fresh && (error = find_group(st, g->id, &gid, &old_hash)) != 0)
+		return error;
+	if (gid && old_hash == c->hash) {
 		st->report->unchanged++;
-		if ((s = stmt(idx, S_SEEN)) == NULL)
-			return KITH_EIO;
-		sqlite3_bind_int64(s, 1, gid);
-		return step_done(idx, s);
+		return mark_seen(st, gid);
 	}
 	if (gid) {
-		if ((error = delete_group(idx, gid)) != 0)
+		if ((error = delete_group(st->idx, gid)) != 0)
 			return error;
 		st->report->updated++;
 	} else {
 		st->report->added++;
 	}
-	return insert_group(st, g, gid, hash);
+	return insert_group(st, g, c, gid);
 }
 
-static int on_withdrawn(void *ctx, const char *id)
+static int write_withdrawn(load_state *st, const char *id)
 {
-	load_state *st = ctx;
-	sqlite3_stmt *s = stmt(st->idx, S_FIND);
-	sqlite3_int64 gid = 0;
+	sqlite3_int64 gid;
+	int64_t hash;
+	int error = find_group(st, id, &gid, &hash);
 
-	if (!s)
-		return KITH_EIO;
-	bind_text(s, 1, st->feed_id);
-	bind_text(s, 2, id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		gid = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (!gid)
-		return 0;
+	if (error || !gid)
+		return error;
 	st->report->removed++;
 	return delete_group(st->idx, gid);
 }
 
-static void on_progress(void *ctx, size_t done, size_t total)
+static int write_item(load_state *st, const load_item *item)
 {
-	load_state *st = ctx;
+	switch (item->kind) {
+	case ITEM_HEADER:
+		return write_header(st, &item->info);
+	case ITEM_GROUP:
+		return write_group(st, &item->group, &item->cols);
+	case ITEM_WITHDRAWN:
+		return write_withdrawn(st, item->id);
+	}
+	return KITH_ERROR;
+}
 
-	if (st->progress)
-		st->progress(st->progress_data, done, total);
+/*
+ * Writes items as the reader sends them, until it is done or writing
+ * fails.  Returns 0 or the writer's error, which the reader is told as its
+ * reason to stop.
+ */
+static int write_items(load_state *st)
+{
+	load_queue *q = &st->queue;
+	int error = 0;
+
+	for (;;) {
+		load_item *item;
+		pthread_mutex_lock(&q->lock);
+		while (!q->count && !q->reading_done)
+			pthread_cond_wait(&q->changed, &q->lock);
+		/* a feed that failed validation is rolled back: what is left need not be written */
+		item = q->count && !(q->reading_done && q->read_result) ? &q->items[q->head] : NULL;
+		pthread_mutex_unlock(&q->lock);
+		if (!item)
+			return 0;
+		error = write_item(st, item);
+		pthread_mutex_lock(&q->lock);
+		q->head = (q->head + 1) % QUEUE_ITEMS;
+		q->count--;
+		q->stop = error;
+		pthread_cond_broadcast(&q->changed);
+		pthread_mutex_unlock(&q->lock);
+		if (error)
+			return error;
+	}
+}
+
+static int queue_init(load_queue *q)
+{
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	for (i = 0; i < QUEUE_ITEMS; i++) {
+		group_columns *c = &q->items[i].cols;
+		kith_buf *bufs[] = {&c->canon,	   &c->key,	      &c->langs,	 &c->tag_words,
+				    &c->needs,	   &c->activities,    &c->requires,	 &c->sessions,
+				    &c->venues,	   &c->text_concepts, &c->name_concepts, &c->concept_words,
+				    &c->stems};
+		size_t b;
+		for (b = 0; b < sizeof(bufs) / sizeof(bufs[0]); b++)
+			kith_buf_init(bufs[b], 0);
+	}
+	if (pthread_mutex_init(&q->lock, NULL) != 0)
+		return KITH_ENOMEM;
+	if (pthread_cond_init(&q->changed, NULL) != 0) {
+		pthread_mutex_destroy(&q->lock);
+		return KITH_ENOMEM;
+	}
+	return 0;
+}
+
+static void queue_release(load_queue *q)
+{
+	size_t i;
+
+	for (i = 0; i < QUEUE_ITEMS; i++) {
+		group_columns *c = &q->items[i].cols;
+		kith_buf *bufs[] = {&c->canon,	   &c->key,	      &c->langs,	 &c->tag_words,
+				    &c->needs,	   &c->activities,    &c->requires,	 &c->sessions,
+				    &c->venues,	   &c->text_concepts, &c->name_concepts, &c->concept_words,
+				    &c->stems};
+		size_t b;
+		for (b = 0; b < sizeof(bufs) / sizeof(bufs[0]); b++)
+			kith_buf_release(bufs[b]);
+		kith_arena_release(&q->items[i].arena);
+	}
+	pthread_cond_destroy(&q->changed);
+	pthread_mutex_destroy(&q->lock);
 }
 
 /* Removes the feed's groups that a full load did not list. */
@@ -972,15 +1307,33 @@ static int record_feed(load_state *st)
 	return error;
 }
 
+/* The rules and the tokenizer, made on the first load: matching needs neither from here. */
+static int load_tools(kith_index *idx)
+{
+	int error = 0;
+
+	if (!idx->rules) {
+		kith_buf err = KITH_BUF_INIT;
+		error = kith_rules_compile(&idx->rules, kith_default_synonyms, "synonyms.rules", &err);
+		if (error)
+			kith_error_set(&idx->error, error, "built-in rules: %s", err.ptr);
+		kith_buf_release(&err);
+		if (error)
+			return error;
+	}
+	if (!idx->stemmer && (error = kith_stemmer_new(&idx->stemmer, idx->db)) != 0)
+		return kith_error_set(&idx->error, error, "this SQLite has no FTS5 porter tokenizer");
+	return 0;
+}
+
 int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opts, kith_load_report *report,
 		    kith_diag_list *diags)
 {
 	kith_load_opts defaults = KITH_LOAD_OPTS_INIT;
 	kith_load_report local;
-	kith_feed_handler handler = {on_header, on_group, on_withdrawn, on_progress, NULL};
-	kith_feed_result result;
 	load_state st;
-	int error;
+	pthread_t reader;
+	int error, read_result, queue_ready = 0;
 
 	if (!opts)
 		opts = &defaults;
@@ -991,25 +1344,40 @@ int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opt
 	st.idx = idx;
 	st.path = path;
 	st.report = report;
+	st.skip_bad_groups = opts->skip_bad_groups;
+	st.diags = diags;
 	st.progress = opts->progress;
 	st.progress_data = opts->progress_data;
-	handler.ctx = &st;
+	kith_buf_init(&st.read_error.message, 0);
 	kith_error_clear(&idx->error);
 
-	error = kith_feed_read(path, &handler, opts->skip_bad_groups, diags, &result);
-	report->skipped = result.skipped;
-	report->warnings = result.warnings;
-	report->errors = result.errors;
-	if (error == KITH_STOP_IDENTICAL) {
-		report->identical = 1;
-		error = 0;
-		exec(idx, "ROLLBACK");
-		st.in_transaction = 0;
+	if ((error = load_tools(idx)) != 0)
 		goto cleanup;
+	if ((error = queue_init(&st.queue)) != 0)
+		goto cleanup;
+	queue_ready = 1;
+	if (pthread_create(&reader, NULL, reading_thread, &st) != 0) {
+		error = kith_error_set(&idx->error, KITH_ENOMEM, "%s: cannot start a thread to read it", path);
+		goto cleanup;
+	}
+	error = write_items(&st);
+	pthread_join(reader, NULL);
+	read_result = st.queue.read_result;
+	report->skipped = st.result.skipped;
+	report->warnings = st.result.warnings;
+	report->errors = st.result.errors;
+	if (error == KITH_STOP_IDENTICAL) {
+		error = 0;
+		goto cleanup;
+	}
+	if (!error && read_result) {
+		error = read_result;
+		if (st.read_error.code)
+			kith_error_set(&idx->error, error, "%s", kith_error_message(&st.read_error));
 	}
 	if (!error && !st.in_transaction)
 		error = KITH_EINVALID; /* no root was ever read */
-	if (!error && !st.delta)
+	if (!error && !st.delta && !st.fresh)
 		error = remove_unseen(&st);
 	if (!error)
 		error = record_feed(&st);
@@ -1027,10 +1395,12 @@ int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opt
 cleanup:
 	if (st.in_transaction)
 		exec(idx, "ROLLBACK");
-	if (error) {
+	if (error)
 		report->added = report->updated = report->removed = report->unchanged = 0;
-	}
-	kith_buf_release(&st.scratch);
+	if (queue_ready)
+		queue_release(&st.queue);
+	kith_error_release(&st.read_error);
+	free(st.read_feed_id);
 	free(st.feed_id);
 	free(st.publisher);
 	free(st.generated);

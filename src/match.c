@@ -702,8 +702,8 @@ static int reachable_remote(kith_matcher *m, const query *q, size_t remote_cap, 
 
 	if (!pt->housebound &&
 	    (error = collect_masked(m,
-				    "SELECT gid, concept_mask, lang_mask FROM groups g WHERE venue_list IS NULL AND EXISTS "
-				    "(SELECT 1 FROM venues v WHERE v.gid = g.gid)",
+				    "SELECT gid, concept_mask, lang_mask FROM groups "
+				    "WHERE venue_list IS NULL AND unlocated_venues > 0",
 				    NULL, NULL, out)) != 0)
 		goto cleanup;
 	if ((error = collect_masked(m,

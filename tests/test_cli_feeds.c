@@ -191,7 +191,7 @@ static void test_index_usage_and_databases(void **state)
 	sqlite3_close(db);
 	assert_int_equal(index_feeds(f, "", &err, "full.xml", NULL), 2);
 	assert_has(err, "kith: ");
-	assert_has(err, "made by another version of kith (schema version 99; this kith reads version 1)");
+	assert_has(err, "made by another version of kith (schema version 99; this kith reads version ");
 	free(err);
 	assert_int_equal(ks_kith(NULL, &err, "stats %s", f->db), 2);
 	assert_has(err, "schema version 99");

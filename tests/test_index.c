@@ -250,7 +250,11 @@ static void test_full_load(void **state)
 	assert_int_equal(r.identical, 0);
 	assert_int_equal(r.errors, 0);
 	assert_int_equal(r.warnings, 0);
-	assert_query(f->db, "PRAGMA user_version", "1\n");
+	{
+		char version[16];
+		snprintf(version, sizeof(version), "%d\n", KITH_SCHEMA_VERSION);
+		assert_query(f->db, "PRAGMA user_version", version);
+	}
 	assert_query(f->db, "SELECT " GROUP_COLUMNS " FROM groups ORDER BY key",
 		     "haverhill-lifelink/cafe-connect|haverhill-lifelink|cafe-connect|Café Connect|NULL|"
 		     "A friendly telephone café for anyone who would like a chat.|loneliness befriending|2026-10-30|"
@@ -542,6 +546,68 @@ static void test_broken_feed_rolls_back(void **state)
 	free(before);
 }
 
+/* A feed of n generated groups; bad_at (when below n) gets a session that ends before it starts. */
+static char *many_groups(fixture *f, const char *name, int n, int bad_at, const char *word)
+{
+	kith_buf xml = KITH_BUF_INIT;
+	char *path;
+	int i;
+
+	kith_buf_puts(&xml, "<feed xmlns=\"urn:kith:feed:1\" id=\"many\" version=\"1\">\n");
+	for (i = 0; i < n; i++)
+		kith_buf_printf(&xml,
+				"<group id=\"g%d\"><name>%s club %d</name><description>A lonely walk.</description>"
+				"<venue><point lat=\"54.%04d\" lon=\"-2.7\"/></venue><schedule><session day=\"tue\" "
+				"start=\"10:00\" end=\"%s\"/></schedule></group>\n",
+				i, word, i, i, i == bad_at ? "09:00" : "11:00");
+	kith_buf_puts(&xml, "</feed>\n");
+	path = ks_write(f->dir, name, xml.ptr);
+	kith_buf_release(&xml);
+	return path;
+}
+
+/*
+ * Feeds longer than the queue between the reading and the writing thread:
+ * they load whole, reload only what changed, and a bad group near the end
+ * still leaves the index as it was.  A writer that cannot write stops the
+ * reader rather than leaving it waiting.
+ */
+static void test_long_feeds(void **state)
+{
+	fixture *f = *state;
+	kith_load_report r;
+	char *first = many_groups(f, "first.xml", 300, -1, "Walking");
+	char *second = many_groups(f, "second.xml", 301, -1, "Walking");
+	char *bad = many_groups(f, "bad.xml", 300, 290, "Rambling");
+	char *before, *after;
+	kith_index *readonly = NULL;
+
+	assert_int_equal(load(f, first, &r), 0);
+	assert_report(&r, "many", 300, 0, 0, 0);
+	assert_int_equal(load(f, second, &r), 0);
+	assert_report(&r, "many", 1, 0, 0, 300);
+	assert_query(f->db, "SELECT count(*), sum(venue_list IS NOT NULL), sum(stems LIKE '%walk%') FROM groups",
+		     "301|301|301\n");
+	before = dump(f->db);
+	assert_int_equal(load(f, bad, &r), KITH_EINVALID);
+	assert_int_equal(r.errors, 1);
+	after = dump(f->db);
+	assert_string_equal(before, after);
+	free(after);
+
+	assert_int_equal(kith_index_open(&readonly, f->db, KITH_OPEN_READONLY), 0);
+	assert_int_not_equal(kith_index_load(readonly, first, NULL, &r, NULL), 0);
+	assert_int_equal(r.added + r.updated + r.removed + r.unchanged, 0);
+	kith_index_free(readonly);
+	after = dump(f->db);
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+	free(first);
+	free(second);
+	free(bad);
+}
+
 static void test_next_feed_still_loads(void **state)
 {
 	fixture *f = *state;
@@ -652,14 +718,16 @@ static void test_other_schema_version(void **state)
 {
 	fixture *f = *state;
 	kith_index *idx = NULL;
-	char *before, *after;
+	char *before, *after, expected[128];
 
 	make_db(f->db, "CREATE TABLE groups(x); INSERT INTO groups VALUES (1); PRAGMA user_version = 99;");
 	before = dump(f->db);
 	assert_int_equal(kith_index_open(&idx, f->db, KITH_OPEN_CREATE), KITH_EVERSION);
 	assert_non_null(idx);
-	assert_true(ks_contains(kith_index_errmsg(idx), "made by another version of kith (schema version 99; "
-							"this kith reads version 1)"));
+	snprintf(expected, sizeof(expected),
+		 "made by another version of kith (schema version 99; this kith reads version %d)",
+		 KITH_SCHEMA_VERSION);
+	assert_true(ks_contains(kith_index_errmsg(idx), expected));
 	assert_true(ks_contains(kith_index_errmsg(idx), f->db));
 	kith_index_free(idx);
 	assert_int_equal(kith_index_open(&idx, f->db, KITH_OPEN_READONLY), KITH_EVERSION);
@@ -911,6 +979,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_full_feed_removes_everything_of_its_feed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_load_leaves_other_feeds_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_feed_rolls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_feeds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_feed_still_loads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_feed_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_skip_bad_groups, setup, teardown),

@@ -534,6 +534,57 @@ static void test_narrowing_never_hides_the_possible(void **state)
 	free(db);
 }
 
+/*
+ * A group whose only venue has no location (an address, no postcode) is
+ * still a candidate when plenty of located groups pass: the narrowing
+ * brings it in beside them, and it says the distance is unknown.
+ */
+static void test_unlocated_venues_are_candidates(void **state)
+{
+	char *dir = ks_tmpdir(), *feed, *db;
+	kith_buf xml = KITH_BUF_INIT;
+	kith_index *idx = NULL;
+	kith_matcher *m = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	kith_profile *p;
+	kith_results *r;
+	int i;
+
+	(void)state;
+	kith_buf_puts(&xml, "<feed xmlns=\"urn:kith:feed:1\" id=\"many\" version=\"1\">\n");
+	for (i = 0; i < 120; i++)
+		kith_buf_printf(&xml,
+				"<group id=\"g%d\"><name>Friendship Club %d</name><needs><need>loneliness</need></needs>"
+				"<venue><point lat=\"%.4f\" lon=\"-2.74397\"/></venue></group>\n",
+				i, i, 54.3262 + i * 0.0001);
+	kith_buf_puts(&xml, "<group id=\"hall\"><name>Village Hall Lunch</name><needs><need>loneliness</need></needs>"
+			    "<venue><address>The Village Hall, Church Lane</address></venue></group>\n</feed>\n");
+	feed = ks_write(dir, "many.xml", xml.ptr);
+	db = ks_write(dir, "many.db", "");
+	remove(db);
+	assert_int_equal(kith_index_open(&idx, db, KITH_OPEN_CREATE), 0);
+	assert_int_equal(kith_index_load(idx, feed, NULL, NULL, NULL), 0);
+	assert_int_equal(kith_matcher_new(&m, idx, NULL, NULL), 0);
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	o.today = TODAY;
+	o.top = 200;
+	assert_int_equal(kith_matcher_run(m, p, &o, &r), 0);
+	assert_int_equal(kith_results_count(r), 121);
+	assert_non_null(find(r, "many/hall"));
+	kith_results_free(r);
+	kith_profile_free(p);
+	kith_matcher_free(m);
+	kith_index_free(idx);
+	kith_buf_release(&xml);
+	ks_rmtree(dir);
+	free(dir);
+	free(feed);
+	free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_cli_quick_query),
 		cmocka_unit_test(test_cli_bad_profile),
 		cmocka_unit_test(test_narrowing_never_hides_the_possible),
+		cmocka_unit_test(test_unlocated_venues_are_candidates),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
