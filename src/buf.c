@@ -3,6 +3,7 @@
  */
 #include "buf.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,12 +85,21 @@ int kith_buf_putc(kith_buf *buf, char c)
 
 int kith_buf_vprintf(kith_buf *buf, const char *fmt, va_list ap)
 {
+	size_t limit = buf->limit ? buf->limit : KITH_BUF_DEFAULT_LIMIT;
+	size_t room = buf->alloc ? buf->alloc - buf->size : 0;
 	va_list copy;
 	int len, error;
 
+	/* most texts fit the room already there: format once */
 	va_copy(copy, ap);
-	len = vsnprintf(NULL, 0, fmt, copy);
+	len = vsnprintf(room ? buf->ptr + buf->size : NULL, room, fmt, copy);
 	va_end(copy);
+	if (len >= 0 && (size_t)len < room && (size_t)len <= limit - buf->size) {
+		buf->size += (size_t)len;
+		return 0;
+	}
+	if (buf->alloc)
+		buf->ptr[buf->size] = '\0';
 	if (len < 0)
 		return KITH_ERROR;
 	if ((error = kith_buf_grow(buf, (size_t)len)) != 0)
@@ -97,6 +107,43 @@ int kith_buf_vprintf(kith_buf *buf, const char *fmt, va_list ap)
 	vsnprintf(buf->ptr + buf->size, (size_t)len + 1, fmt, ap);
 	buf->size += (size_t)len;
 	return 0;
+}
+
+int kith_buf_put_fixed(kith_buf *buf, double x, int decimals)
+{
+	static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+	char digits[32], *end = digits + sizeof(digits), *p = end;
+	unsigned long long rounded, v;
+	int i;
+
+	if (decimals < 0 || decimals > 9 || !(fabs(x) < 1e9))
+		return kith_buf_printf(buf, "%.*f", decimals, x);
+	rounded = v = (unsigned long long)llrint(fabs(x) * scale[decimals]); /* ties to even, as printf */
+	for (i = 0; i < decimals; i++, v /= 10)
+		*--p = (char)('0' + v % 10);
+	if (decimals)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (x < 0 && rounded)
+		*--p = '-';
+	return kith_buf_put(buf, p, (size_t)(end - p));
+}
+
+int kith_buf_put_int(kith_buf *buf, long long n)
+{
+	char digits[24], *end = digits + sizeof(digits), *p = end;
+	unsigned long long v = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (n < 0)
+		*--p = '-';
+	return kith_buf_put(buf, p, (size_t)(end - p));
 }
 
 int kith_buf_printf(kith_buf *buf, const char *fmt, ...)

@@ -33,6 +33,10 @@ int kith_buf_puts(kith_buf *buf, const char *str);
 int kith_buf_putc(kith_buf *buf, char c);
 int kith_buf_printf(kith_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int kith_buf_vprintf(kith_buf *buf, const char *fmt, va_list ap);
+/* Appends n in decimal. */
+int kith_buf_put_int(kith_buf *buf, long long n);
+/* Appends x with this many decimals, rounded, as "%.*f" does (no sign on a zero), without printf's cost. */
+int kith_buf_put_fixed(kith_buf *buf, double x, int decimals);
 /* Hands the string to the caller (free() it) and resets buf.  NULL on ENOMEM. */
 char *kith_buf_detach(kith_buf *buf);
 /* Removes white space at both ends. */

@@ -412,6 +412,11 @@ static void put_list(kith_buf *b, const kith_strlist *l)
  * A 64-bit FNV-1a hash of every field in a fixed order.  It only tells
  * whether a listing changed between loads, so it need not be cryptographic.
  */
+static void put_number(kith_buf *b, double v)
+{
+	kith_buf_put(b, (const char *)&v, sizeof(v)); /* the bytes: only hashed, never read back */
+}
+
 static int64_t group_hash(kith_buf *b, const kith_group *g, const kith_rules *rules)
 {
 	/* the rules count too: new rules rewrite the concepts of every group on the next load */
@@ -429,21 +434,37 @@ static int64_t group_hash(kith_buf *b, const kith_group *g, const kith_rules *ru
 		const kith_venue *v = &g->venues[i];
 		put_field(b, v->address);
 		put_field(b, v->postcode);
-		kith_buf_printf(b, "%d %.6f %.6f\x1f", v->point.known, v->point.lat, v->point.lon);
+		put_number(b, v->point.known);
+		put_number(b, v->point.lat);
+		put_number(b, v->point.lon);
 	}
-	kith_buf_printf(b, "%d %d %.3f %.6f %.6f %d %d\x1f", g->online, g->home_visits, g->home_radius_km,
-			g->home_point.lat, g->home_point.lon, g->schedule_known, g->by_appointment);
+	put_number(b, g->online);
+	put_number(b, g->home_visits);
+	put_number(b, g->home_radius_km);
+	put_number(b, g->home_point.lat);
+	put_number(b, g->home_point.lon);
+	put_number(b, g->schedule_known);
+	put_number(b, g->by_appointment);
 	put_field(b, g->online_how);
 	put_field(b, g->starts);
 	put_field(b, g->ends);
-	for (i = 0; i < g->session_count; i++)
-		kith_buf_printf(b, "%d %d %d %u\x1e", g->sessions[i].day, g->sessions[i].start,
-				g->sessions[i].end, g->sessions[i].weeks);
+	for (i = 0; i < g->session_count; i++) {
+		put_number(b, g->sessions[i].day);
+		put_number(b, g->sessions[i].start);
+		put_number(b, g->sessions[i].end);
+		put_number(b, g->sessions[i].weeks);
+	}
 	for (i = 0; i < KITH_ACCESS_COUNT; i++)
 		kith_buf_putc(b, (char)('0' + g->access[i]));
-	kith_buf_printf(b, "%d %d %d %d %d %d %.2f %d %d\x1f", g->min_age, g->max_age, (int)g->gender,
-			g->referral_professional, g->cost_known, g->cost_free, g->cost_amount, (int)g->cost_per,
-			(int)g->capacity);
+	put_number(b, g->min_age);
+	put_number(b, g->max_age);
+	put_number(b, g->gender);
+	put_number(b, g->referral_professional);
+	put_number(b, g->cost_known);
+	put_number(b, g->cost_free);
+	put_number(b, g->cost_amount);
+	put_number(b, g->cost_per);
+	put_number(b, g->capacity);
 	put_list(b, &g->requires);
 	put_list(b, &g->languages);
 	put_field(b, g->phone);
@@ -490,13 +511,42 @@ static int insert_tags(kith_index *idx, int which, sqlite3_int64 gid, const kith
 	return 0;
 }
 
+/* A strength in (0, 1] as "%.3g" writes it: "1", "0.85", "0.125". */
+static void put_strength(kith_buf *b, double x)
+{
+	long thousandths = lround(x * 1000);
+	char digits[4];
+	int n = 3;
+
+	if (x < 0.1 || x > 1) {
+		kith_buf_printf(b, "%.3g", x);
+		return;
+	}
+	if (thousandths >= 1000) {
+		kith_buf_putc(b, '1');
+		return;
+	}
+	digits[0] = (char)('0' + thousandths / 100);
+	digits[1] = (char)('0' + thousandths / 10 % 10);
+	digits[2] = (char)('0' + thousandths % 10);
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	kith_buf_put(b, "0.", 2);
+	kith_buf_put(b, digits, (size_t)n);
+}
+
 /* "need:loneliness=0.85 activity:gardening=1": a concept set as the index stores it. */
 static void put_concepts(kith_buf *b, const kith_concepts *set)
 {
 	size_t i;
 
-	for (i = 0; i < set->count; i++)
-		kith_buf_printf(b, "%s%s=%.3g", i ? " " : "", set->items[i].id, set->items[i].strength);
+	for (i = 0; i < set->count; i++) {
+		if (i)
+			kith_buf_putc(b, ' ');
+		kith_buf_puts(b, set->items[i].id);
+		kith_buf_putc(b, '=');
+		put_strength(b, set->items[i].strength);
+	}
 }
 
 /*
@@ -523,7 +573,11 @@ static void concept_text(kith_buf *text, kith_buf *named, kith_buf *words, uint6
 	for (i = 0; i < 2; i++) {
 		for (j = 0; j < lists[i]->count; j++) {
 			char id[96];
-			snprintf(id, sizeof(id), "%s%s", kinds[i], lists[i]->items[j]);
+			size_t kind_len = strlen(kinds[i]), len = strlen(lists[i]->items[j]);
+			if (kind_len + len >= sizeof(id))
+				continue; /* no vocabulary id is that long */
+			memcpy(id, kinds[i], kind_len);
+			memcpy(id + kind_len, lists[i]->items[j], len + 1);
 			kith_concepts_add(&all, id, 1.0, "");
 		}
 	}
@@ -537,7 +591,9 @@ static void concept_text(kith_buf *text, kith_buf *named, kith_buf *words, uint6
 			continue;
 		*mask |= kith_vocab_concept_bit(all.items[i].id);
 		kith_tag_words(w, sizeof(w), strchr(all.items[i].id, ':') + 1);
-		kith_buf_printf(words, "%s%s", words->size ? " " : "", w);
+		if (words->size)
+			kith_buf_putc(words, ' ');
+		kith_buf_puts(words, w);
 	}
 }
 
@@ -569,8 +625,11 @@ static void join_list(kith_buf *b, const kith_strlist *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->count; i++)
-		kith_buf_printf(b, "%s%s", i ? " " : "", l->items[i]);
+	for (i = 0; i < l->count; i++) {
+		if (i)
+			kith_buf_putc(b, ' ');
+		kith_buf_puts(b, l->items[i]);
+	}
 }
 
 static void tag_words(kith_buf *b, const kith_group *g)
@@ -684,28 +743,43 @@ static int derive_columns(load_state *st, const kith_group *g, group_columns *c)
 	kith_buf_clear(&c->name_concepts);
 	kith_buf_clear(&c->concept_words);
 	kith_buf_clear(&c->stems);
-	kith_buf_printf(&c->key, "%s/%s", st->read_feed_id, g->id);
+	kith_buf_puts(&c->key, st->read_feed_id);
+	kith_buf_putc(&c->key, '/');
+	kith_buf_puts(&c->key, g->id);
 	c->langs_mask = 0;
-	for (i = 0; i < g->languages.count; i++) {
+	for (i = 0; i < g->languages.count; i++)
 		c->langs_mask |= kith_vocab_language_bit(g->languages.items[i]);
-		kith_buf_printf(&c->langs, "%s%s", i ? " " : "", g->languages.items[i]);
-	}
+	join_list(&c->langs, &g->languages);
 	if (!c->langs_mask)
 		c->langs_mask = kith_vocab_language_bit("en");
 	tag_words(&c->tag_words, g);
 	join_list(&c->needs, &g->needs);
 	join_list(&c->activities, &g->activities);
 	join_list(&c->requires, &g->requires);
-	for (i = 0; i < g->session_count; i++)
-		kith_buf_printf(&c->sessions, "%s%d,%d,%d,%u", i ? " " : "", g->sessions[i].day, g->sessions[i].start,
-				g->sessions[i].end, g->sessions[i].weeks);
+	for (i = 0; i < g->session_count; i++) { /* "day,start,end,weeks ..." */
+		const kith_session *ss = &g->sessions[i];
+		if (i)
+			kith_buf_putc(&c->sessions, ' ');
+		kith_buf_put_int(&c->sessions, ss->day);
+		kith_buf_putc(&c->sessions, ',');
+		kith_buf_put_int(&c->sessions, ss->start);
+		kith_buf_putc(&c->sessions, ',');
+		kith_buf_put_int(&c->sessions, ss->end);
+		kith_buf_putc(&c->sessions, ',');
+		kith_buf_put_int(&c->sessions, ss->weeks);
+	}
 	c->unlocated = 0;
-	for (i = 0; i < g->venue_count; i++) {
-		if (g->venues[i].point.known)
-			kith_buf_printf(&c->venues, "%s%.6f,%.6f", c->venues.size ? " " : "", g->venues[i].point.lat,
-					g->venues[i].point.lon);
-		else
+	for (i = 0; i < g->venue_count; i++) { /* "lat,lon ..." */
+		const kith_point *pt = &g->venues[i].point;
+		if (!pt->known) {
 			c->unlocated++;
+			continue;
+		}
+		if (c->venues.size)
+			kith_buf_putc(&c->venues, ' ');
+		kith_buf_put_fixed(&c->venues, pt->lat, 6);
+		kith_buf_putc(&c->venues, ',');
+		kith_buf_put_fixed(&c->venues, pt->lon, 6);
 	}
 	concept_text(&c->text_concepts, &c->name_concepts, &c->concept_words, &c->mask, idx->rules, g);
 	fields[0] = g->name;

@@ -274,24 +274,35 @@ unsigned long long kith_rules_hash(const kith_rules *rules)
 	return rules->hash;
 }
 
+/* Copies src into dst of size bytes, cut short if need be. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 void kith_concepts_add(kith_concepts *set, const char *id, double strength, const char *evidence)
 {
 	size_t i;
 
 	for (i = 0; i < set->count; i++) {
-		if (strcmp(set->items[i].id, id) == 0) {
+		if (set->items[i].id[0] == id[0] && strcmp(set->items[i].id, id) == 0) {
 			if (strength > set->items[i].strength) {
 				set->items[i].strength = strength;
-				snprintf(set->items[i].evidence, sizeof(set->items[i].evidence), "%s", evidence);
+				copy_text(set->items[i].evidence, sizeof(set->items[i].evidence), evidence);
 			}
 			return;
 		}
 	}
 	if (set->count == sizeof(set->items) / sizeof(set->items[0]))
 		return;
-	snprintf(set->items[set->count].id, sizeof(set->items[0].id), "%s", id);
+	copy_text(set->items[set->count].id, sizeof(set->items[0].id), id);
 	set->items[set->count].strength = strength;
-	snprintf(set->items[set->count].evidence, sizeof(set->items[0].evidence), "%s", evidence);
+	copy_text(set->items[set->count].evidence, sizeof(set->items[0].evidence), evidence);
 	set->count++;
 }
 
