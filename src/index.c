@@ -25,6 +25,7 @@
 #include "feed.h"
 #include "rules.h"
 #include "stem.h"
+#include "terms.h"
 #include "schedule.h"
 #include "vocab.h"
 
@@ -199,11 +200,14 @@ typedef struct load_item {
 	group_columns cols;  /* ITEM_GROUP; its buffers keep their memory between uses */
 } load_item;
 
-#define QUEUE_ITEMS 64
+#define LOAD_CACHE_KIB 32768 /* SQLite's page cache while loading; its default is 2 MiB */
+#define QUEUE_ITEMS 256
+#define RELEASE_EVERY 16 /* the writer hands written items back this many at a time */
 
 typedef struct load_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;       /* an item came or went, reading ended, or it must stop */
+	int waiting;                  /* threads waiting on changed: no signal is sent to nobody */
 	load_item items[QUEUE_ITEMS]; /* a ring */
 	size_t head, count;           /* the oldest waiting item, and how many wait */
 	int reading_done;
@@ -224,6 +228,8 @@ typedef struct load_state {
 	kith_progress_fn progress;
 	void *progress_data;
 	char *read_feed_id;      /* owned: the feed's id, for the groups' keys */
+	kith_term_counts terms;  /* owned: in a new feed, groups per FTS5 term */
+	long long tokens;        /* in a new feed, the groups' tokens */
 	kith_error read_error;   /* why the reading thread failed, when not the feed's fault */
 	/* the writing thread's */
 	int delta;
@@ -798,6 +804,20 @@ static int derive_columns(load_state *st, const kith_group *g, group_columns *c)
 
 /* ---- the queue between the two threads ----------------------------------- */
 
+/* Both with the lock held. */
+static void queue_wait(load_queue *q)
+{
+	q->waiting++;
+	pthread_cond_wait(&q->changed, &q->lock);
+	q->waiting--;
+}
+
+static void queue_changed(load_queue *q)
+{
+	if (q->waiting)
+		pthread_cond_broadcast(&q->changed);
+}
+
 /* The next free item, waiting for one; NULL when the writer said stop. */
 static load_item *take_free_item(load_state *st, item_kind kind)
 {
@@ -806,7 +826,7 @@ static load_item *take_free_item(load_state *st, item_kind kind)
 
 	pthread_mutex_lock(&q->lock);
 	while (q->count == QUEUE_ITEMS && !q->stop)
-		pthread_cond_wait(&q->changed, &q->lock);
+		queue_wait(q);
 	if (!q->stop)
 		item = &q->items[(q->head + q->count) % QUEUE_ITEMS];
 	pthread_mutex_unlock(&q->lock);
@@ -824,7 +844,7 @@ static void send_item(load_state *st)
 
 	pthread_mutex_lock(&q->lock);
 	q->count++;
-	pthread_cond_broadcast(&q->changed);
+	queue_changed(q);
 	pthread_mutex_unlock(&q->lock);
 }
 
@@ -836,7 +856,7 @@ static int wait_written(load_state *st)
 
 	pthread_mutex_lock(&q->lock);
 	while (q->count && !q->stop)
-		pthread_cond_wait(&q->changed, &q->lock);
+		queue_wait(q);
 	stop = q->stop;
 	pthread_mutex_unlock(&q->lock);
 	return stop;
@@ -853,6 +873,33 @@ static int stop_reason(load_state *st)
 }
 
 /* ---- the reading thread ---------------------------------------------------- */
+
+static int count_term(void *ctx, const char *token, size_t n)
+{
+	return kith_term_counts_add(ctx, token, n) != 0;
+}
+
+/* Counts the group's FTS5 terms, its stems and its concept words' tokens, once each. */
+static int count_terms(load_state *st, const group_columns *c)
+{
+	const char *p = c->stems.ptr;
+
+	kith_term_counts_next(&st->terms);
+	while (*p) {
+		size_t n = strcspn(p, " |");
+		if (n && kith_term_counts_add(&st->terms, p, n) != 0)
+			return KITH_ENOMEM;
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (c->concept_words.size &&
+	    kith_stemmer_tokens(st->idx->stemmer, c->concept_words.ptr, c->concept_words.size, count_term,
+				&st->terms) != 0)
+		return KITH_ENOMEM;
+	st->tokens += (long long)c->token_count;
+	return 0;
+}
 
 static int read_header(void *ctx, const kith_feed_info *info)
 {
@@ -872,7 +919,7 @@ static int read_header(void *ctx, const kith_feed_info *info)
 	if (failed)
 		return KITH_ENOMEM;
 	send_item(st);
-	/* an identical file stops here, before a single group is parsed */
+	/* an identical file stops here, before a single group is parsed; after it, st->fresh is known */
 	return wait_written(st);
 }
 
@@ -885,7 +932,8 @@ static int read_group(void *ctx, const kith_group *g)
 	if (!item)
 		return stop_reason(st);
 	if ((error = copy_group(&item->arena, &item->group, g)) != 0 ||
-	    (error = derive_columns(st, &item->group, &item->cols)) != 0)
+	    (error = derive_columns(st, &item->group, &item->cols)) != 0 ||
+	    (st->fresh && (error = count_terms(st, &item->cols)) != 0))
 		return error;
 	send_item(st);
 	return 0;
@@ -921,7 +969,7 @@ static void *reading_thread(void *arg)
 	pthread_mutex_lock(&st->queue.lock);
 	st->queue.read_result = result;
 	st->queue.reading_done = 1;
-	pthread_cond_broadcast(&st->queue.changed);
+	queue_changed(&st->queue);
 	pthread_mutex_unlock(&st->queue.lock);
 	return NULL;
 }
@@ -942,7 +990,9 @@ static int write_header(load_state *st, const kith_feed_info *info)
 		return KITH_ENOMEM;
 	memcpy(st->sha256, info->sha256, sizeof(st->sha256));
 	st->size = info->size;
-	if ((error = exec(idx, "BEGIN IMMEDIATE")) != 0)
+	/* a load touches pages all over the B-trees: a larger cache saves reading them again */
+	if ((error = exec(idx, "PRAGMA cache_size=-" KITH_STR(LOAD_CACHE_KIB))) != 0 ||
+	    (error = exec(idx, "BEGIN IMMEDIATE")) != 0)
 		return error;
 	st->in_transaction = 1;
 	if (sqlite3_prepare_v2(idx->db,
@@ -1229,24 +1279,31 @@ static int write_items(load_state *st)
 	int error = 0;
 
 	for (;;) {
-		load_item *item;
+		size_t ready, first, done;
 		pthread_mutex_lock(&q->lock);
 		while (!q->count && !q->reading_done)
-			pthread_cond_wait(&q->changed, &q->lock);
+			queue_wait(q);
 		/* a feed that failed validation is rolled back: what is left need not be written */
-		item = q->count && !(q->reading_done && q->read_result) ? &q->items[q->head] : NULL;
+		ready = q->reading_done && q->read_result ? 0 : q->count;
+		first = q->head;
 		pthread_mutex_unlock(&q->lock);
-		if (!item)
+		if (!ready)
 			return 0;
-		error = write_item(st, item);
-		pthread_mutex_lock(&q->lock);
-		q->head = (q->head + 1) % QUEUE_ITEMS;
-		q->count--;
-		q->stop = error;
-		pthread_cond_broadcast(&q->changed);
-		pthread_mutex_unlock(&q->lock);
-		if (error)
-			return error;
+		/* every item waiting now, handed back a few at a time so the reader never waits long */
+		for (done = 0; done < ready;) {
+			size_t batch = ready - done < RELEASE_EVERY ? ready - done : RELEASE_EVERY, k;
+			for (k = 0; k < batch && !error; k++)
+				error = write_item(st, &q->items[(first + done + k) % QUEUE_ITEMS]);
+			done += batch;
+			pthread_mutex_lock(&q->lock);
+			q->head = (q->head + batch) % QUEUE_ITEMS;
+			q->count -= batch;
+			q->stop = error;
+			queue_changed(q);
+			pthread_mutex_unlock(&q->lock);
+			if (error)
+				return error;
+		}
 	}
 }
 
@@ -1332,6 +1389,59 @@ cleanup:
 	return error;
 }
 
+/*
+ * What BM25 needs at match time: how many groups hold each term, and the
+ * groups' mean length in tokens.  A new feed adds what its reading thread
+ * counted; a load that replaced or removed groups counts again, reading
+ * FTS5's own index.
+ */
+static int update_term_docs(load_state *st)
+{
+	static const char mean[] = "INSERT OR REPLACE INTO meta(key, value) SELECT 'avg_tokens', "
+				   "CASE WHEN g.value > 0 THEN CAST(t.value AS REAL) / g.value ELSE 0 END "
+				   "FROM meta t, meta g WHERE t.key = 'tokens' AND g.key = 'groups'";
+	kith_index *idx = st->idx;
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int error = 0;
+
+	if (!st->fresh)
+		return exec(idx, "INSERT OR REPLACE INTO meta(key, value) "
+				 "SELECT 'tokens', coalesce(sum(token_count), 0) FROM groups;"
+				 "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
+				 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, 'group_fts', 'row');"
+				 "DELETE FROM term_docs;"
+				 "INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab;") ||
+		       exec(idx, mean);
+	if (sqlite3_prepare_v2(idx->db,
+			       "INSERT INTO term_docs(term, docs) VALUES (?1, ?2) "
+			       "ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "writing term_docs");
+	for (i = 0; i < st->terms.capacity && !error; i++) {
+		const kith_term_count *t = &st->terms.slots[i];
+		if (!t->term)
+			continue;
+		bind_text(s, 1, t->term);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)t->docs);
+		error = step_done(idx, s);
+	}
+	sqlite3_finalize(s);
+	if (error)
+		return error;
+	if (sqlite3_prepare_v2(idx->db,
+			       "INSERT OR REPLACE INTO meta(key, value) VALUES "
+			       "('tokens', coalesce((SELECT value FROM meta WHERE key = 'tokens'), 0) + ?1), "
+			       "('groups', coalesce((SELECT value FROM meta WHERE key = 'groups'), 0) + ?2)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "writing meta");
+	sqlite3_bind_int64(s, 1, st->tokens);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)st->report->added);
+	error = step_done(idx, s);
+	sqlite3_finalize(s);
+	return error ? error : exec(idx, mean);
+}
+
 static int record_feed(load_state *st)
 {
 	char hash[32];
@@ -1364,12 +1474,7 @@ static int record_feed(load_state *st)
 		error = db_error(idx, "writing feeds");
 	sqlite3_finalize(s);
 	if (!error)
-		error = exec(idx, "INSERT OR REPLACE INTO meta(key, value) "
-				  "SELECT 'avg_tokens', coalesce(avg(token_count), 0) FROM groups;"
-				  "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
-				  "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, 'group_fts', 'row');"
-				  "DELETE FROM term_docs;"
-				  "INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab");
+		error = update_term_docs(st);
 	snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(idx->rules));
 	if (!error && sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)",
 					 -1, &m, NULL) == SQLITE_OK) {
@@ -1474,6 +1579,7 @@ cleanup:
 	if (queue_ready)
 		queue_release(&st.queue);
 	kith_error_release(&st.read_error);
+	kith_term_counts_release(&st.terms);
 	free(st.read_feed_id);
 	free(st.feed_id);
 	free(st.publisher);

@@ -43,6 +43,7 @@ typedef struct prefix_cache {
 } prefix_cache;
 
 typedef struct imply_rule {
+	unsigned long long from_hash; /* of from: a concept is compared with every rule */
 	char from[48];
 	char to[48];
 	double strength;
@@ -175,6 +176,15 @@ static int add_pattern(kith_rules *r, const char *target, const char *pattern, s
 	return 0;
 }
 
+static unsigned long long text_hash(const char *s)
+{
+	unsigned long long h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
 static int add_imply(kith_rules *r, char *rest, size_t lineno, const char *name, kith_buf *err)
 {
 	imply_rule *more, *im;
@@ -196,6 +206,7 @@ static int add_imply(kith_rules *r, char *rest, size_t lineno, const char *name,
 		kith_buf_printf(err, "%s:%zu: expected 'imply kind:id => kind:id [strength]'", name, lineno);
 		return KITH_EINVALID;
 	}
+	im->from_hash = text_hash(im->from);
 	r->imply_count++;
 	return 0;
 }
@@ -490,9 +501,10 @@ void kith_rules_imply(const kith_rules *rules, kith_concepts *set)
 	size_t i, n = set->count, j;
 
 	for (j = 0; j < n; j++) {
+		unsigned long long h = text_hash(set->items[j].id);
 		for (i = 0; i < rules->imply_count; i++) {
 			const imply_rule *im = &rules->implies[i];
-			if (strcmp(im->from, set->items[j].id) == 0)
+			if (im->from_hash == h && strcmp(im->from, set->items[j].id) == 0)
 				kith_concepts_add(set, im->to, im->strength * set->items[j].strength,
 						  set->items[j].evidence);
 		}

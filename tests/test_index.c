@@ -239,6 +239,22 @@ static char *edited(fixture *f, const char *name, const char *before, const char
 
 /* ---- loading ------------------------------------------------------------ */
 
+/*
+ * term_docs and the mean length, kept as feeds load, agree with FTS5's own
+ * index and with the groups table.
+ */
+static void assert_term_docs_exact(fixture *f)
+{
+	assert_query(f->db,
+		     "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'group_fts', 'row');"
+		     "SELECT (SELECT count(*) FROM temp.v v LEFT JOIN term_docs t USING (term) WHERE t.docs IS NOT v.doc)"
+		     " + (SELECT count(*) FROM term_docs t LEFT JOIN temp.v v USING (term) WHERE v.doc IS NULL),"
+		     " (SELECT abs((SELECT value FROM meta WHERE key = 'avg_tokens') - "
+		     "  coalesce((SELECT avg(token_count) FROM groups), 0)) < 1e-9),"
+		     " (SELECT value FROM meta WHERE key = 'groups') = (SELECT count(*) FROM groups)",
+		     "0|1|1\n");
+}
+
 static void test_full_load(void **state)
 {
 	fixture *f = *state;
@@ -387,6 +403,7 @@ static void test_full_reload_updates_and_removes(void **state)
 	walk_before = query(f->db, "SELECT gid, " GROUP_COLUMNS " FROM groups WHERE local_id = 'walk-talk'");
 	assert_int_equal(load(f, "full-v2.xml", &r), 0);
 	assert_report(&r, "haverhill-lifelink", 1, 1, 1, 1);
+	assert_term_docs_exact(f);
 	assert_query(f->db, "SELECT key, name, description, cost_amount, cost_per, tag_words FROM groups ORDER BY key",
 		     "haverhill-lifelink/knit-natter|Knit and Natter|NULL|NULL|NULL|knitting\n"
 		     "haverhill-lifelink/tue-lunch|Tuesday Lunch Club|A hot two-course lunch, pudding and a chat.|"
@@ -422,6 +439,7 @@ static void test_delta_adds_replaces_withdraws(void **state)
 	assert_int_equal(load(f, "delta.xml", &r), 0);
 	/* never-listed is withdrawn too, and changes nothing */
 	assert_report(&r, "haverhill-lifelink", 1, 1, 1, 0);
+	assert_term_docs_exact(f);
 	assert_query(f->db, "SELECT key, description FROM groups ORDER BY key",
 		     "haverhill-lifelink/cafe-connect|A friendly telephone café for anyone who would like a chat.\n"
 		     "haverhill-lifelink/choir|NULL\n"
@@ -446,6 +464,7 @@ static void test_delta_into_an_empty_index(void **state)
 
 	assert_int_equal(load(f, "delta.xml", &r), 0);
 	assert_report(&r, "haverhill-lifelink", 2, 0, 0, 0);
+	assert_term_docs_exact(f);
 	assert_query(f->db, "SELECT local_id FROM groups ORDER BY 1", "choir\nwalk-talk\n");
 }
 
@@ -584,8 +603,10 @@ static void test_long_feeds(void **state)
 
 	assert_int_equal(load(f, first, &r), 0);
 	assert_report(&r, "many", 300, 0, 0, 0);
+	assert_term_docs_exact(f);
 	assert_int_equal(load(f, second, &r), 0);
 	assert_report(&r, "many", 1, 0, 0, 300);
+	assert_term_docs_exact(f);
 	assert_query(f->db, "SELECT count(*), sum(venue_list IS NOT NULL), sum(stems LIKE '%walk%') FROM groups",
 		     "301|301|301\n");
 	before = dump(f->db);
