@@ -21,8 +21,11 @@
  * children).  A process that fails stops the run: a quick failure must
  * never pass for a quick match.
  *
+ * --slowest N lists the N slowest profiles and their times on stderr, to
+ * find what makes the tail.
+ *
  *   perf_match [--date YYYY-MM-DD] [--top N] [--warmup N] [--trec FILE]
- *              [--run-name NAME] [--spawn KITH] DB PATIENT.xml...
+ *              [--run-name NAME] [--slowest N] [--spawn KITH] DB PATIENT.xml...
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -85,7 +88,7 @@ static double percentile(const double *sorted, size_t n, double p)
 static void usage(void)
 {
 	fprintf(stderr, "usage: perf_match [--date YYYY-MM-DD] [--top N] [--warmup N] [--trec FILE] "
-			"[--run-name NAME] [--spawn KITH] DB PATIENT.xml...\n");
+			"[--run-name NAME] [--slowest N] [--spawn KITH] DB PATIENT.xml...\n");
 }
 
 /* Runs `kith match db patient` with stdout to /dev/null; returns its wall time in ms, or < 0 when it failed. */
@@ -149,7 +152,8 @@ int main(int argc, char **argv)
 	const char *db = NULL, *trec_path = NULL, *run_name = "kith", *spawn = NULL;
 	char top_text[32];
 	FILE *trec = NULL;
-	size_t warmup = 5, n = 0, i, results = 0, empty = 0;
+	size_t warmup = 5, n = 0, i, results = 0, empty = 0, slowest = 0;
+	double *by_profile = NULL;
 	struct rusage ru;
 	int a, rc = 1, first;
 
@@ -175,6 +179,11 @@ int main(int argc, char **argv)
 			trec_path = argv[a + 1];
 		} else if (strcmp(argv[a], "--run-name") == 0) {
 			run_name = argv[a + 1];
+		} else if (strcmp(argv[a], "--slowest") == 0) {
+			if (parse_size(argv[a + 1], &slowest) != 0) {
+				usage();
+				return 2;
+			}
 		} else if (strcmp(argv[a], "--spawn") == 0) {
 			spawn = argv[a + 1];
 		} else {
@@ -207,7 +216,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if ((profiles = calloc((size_t)(argc - first), sizeof(*profiles))) == NULL ||
-	    (lat = calloc((size_t)(argc - first), sizeof(*lat))) == NULL) {
+	    (lat = calloc((size_t)(argc - first), sizeof(*lat))) == NULL ||
+	    (by_profile = calloc((size_t)(argc - first), sizeof(*by_profile))) == NULL) {
 		fprintf(stderr, "perf_match: out of memory\n");
 		goto cleanup;
 	}
@@ -250,7 +260,7 @@ int main(int argc, char **argv)
 		c0 = cpu_ms();
 		t0 = now_ms();
 		error = kith_matcher_run(m, profiles[i], &opts, &res);
-		lat[i] = now_ms() - t0;
+		lat[i] = by_profile[i] = now_ms() - t0;
 		cpu += cpu_ms() - c0;
 		if (error) {
 			fprintf(stderr, "perf_match: %s: %s\n", kith_profile_id(profiles[i]), kith_matcher_errmsg(m));
@@ -268,6 +278,12 @@ int main(int argc, char **argv)
 		kith_results_free(res);
 	}
 	qsort(lat, n, sizeof(*lat), by_value);
+	for (i = 0; i < slowest && i < n; i++) {
+		size_t k;
+		for (k = 0; k < n && by_profile[k] != lat[n - 1 - i]; k++)
+			;
+		fprintf(stderr, "slow: %.3f ms %s\n", lat[n - 1 - i], kith_profile_id(profiles[k]));
+	}
 	getrusage(RUSAGE_SELF, &ru);
 	printf("n=%zu p50=%.3f p95=%.3f p99=%.3f mean=%.3f max=%.3f cpu_mean=%.3f results=%.2f empty=%zu "
 	       "setup_ms=%.3f rss_kb=%ld\n",
@@ -286,5 +302,6 @@ cleanup:
 		kith_profile_free(profiles[i]);
 	free(profiles);
 	free(lat);
+	free(by_profile);
 	return rc;
 }

@@ -144,6 +144,9 @@ static const char schema_sql[] =
 	"CREATE VIRTUAL TABLE venue_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +gid, +mask, +langs);"
 	"CREATE VIRTUAL TABLE home_visit_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +mask, +langs);"
 	"CREATE TABLE online_groups(gid INTEGER PRIMARY KEY, mask INTEGER NOT NULL, langs INTEGER NOT NULL);"
+	/* the same rows packed into blobs (gid, mask, langs: 8 bytes each, little-endian), rewritten
+	   after every load: a match reads every online group, and a few blobs read faster than rows */
+	"CREATE TABLE online_pack(part INTEGER PRIMARY KEY, entries BLOB NOT NULL);"
 	"CREATE TABLE sessions(gid INTEGER NOT NULL, day INTEGER NOT NULL, start_min INTEGER NOT NULL,"
 	"  end_min INTEGER NOT NULL, weeks INTEGER NOT NULL);"
 	"CREATE INDEX sessions_gid ON sessions(gid);"
@@ -1442,6 +1445,64 @@ static int update_term_docs(load_state *st)
 	return error ? error : exec(idx, mean);
 }
 
+#define PACK_ENTRIES 16384 /* online groups per blob */
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Rewrites online_pack from online_groups. */
+static int pack_online(kith_index *idx)
+{
+	sqlite3_stmt *rows = NULL, *ins = NULL;
+	unsigned char *entries = malloc(PACK_ENTRIES * 24);
+	size_t n = 0;
+	int part = 0, rc, error = 0;
+
+	if (!entries)
+		return KITH_ENOMEM;
+	if ((error = exec(idx, "DELETE FROM online_pack")) != 0)
+		goto cleanup;
+	if (sqlite3_prepare_v2(idx->db, "SELECT gid, mask, langs FROM online_groups ORDER BY gid", -1, &rows, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_prepare_v2(idx->db, "INSERT INTO online_pack(part, entries) VALUES (?1, ?2)", -1, &ins, NULL) !=
+		    SQLITE_OK) {
+		error = db_error(idx, "packing online groups");
+		goto cleanup;
+	}
+	for (;;) {
+		rc = sqlite3_step(rows);
+		if (rc == SQLITE_ROW) {
+			put_le64(entries + 24 * n, (uint64_t)sqlite3_column_int64(rows, 0));
+			put_le64(entries + 24 * n + 8, (uint64_t)sqlite3_column_int64(rows, 1));
+			put_le64(entries + 24 * n + 16, (uint64_t)sqlite3_column_int64(rows, 2));
+			n++;
+		} else if (rc != SQLITE_DONE) {
+			error = db_error(idx, "packing online groups");
+			goto cleanup;
+		}
+		if (n && (n == PACK_ENTRIES || rc == SQLITE_DONE)) {
+			sqlite3_bind_int(ins, 1, part++);
+			sqlite3_bind_blob(ins, 2, entries, (int)(24 * n), SQLITE_STATIC);
+			if ((error = step_done(idx, ins)) != 0)
+				goto cleanup;
+			n = 0;
+		}
+		if (rc == SQLITE_DONE)
+			break;
+	}
+
+cleanup:
+	sqlite3_finalize(rows);
+	sqlite3_finalize(ins);
+	free(entries);
+	return error;
+}
+
 static int record_feed(load_state *st)
 {
 	char hash[32];
@@ -1475,6 +1536,8 @@ static int record_feed(load_state *st)
 	sqlite3_finalize(s);
 	if (!error)
 		error = update_term_docs(st);
+	if (!error)
+		error = pack_online(idx);
 	snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(idx->rules));
 	if (!error && sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)",
 					 -1, &m, NULL) == SQLITE_OK) {

@@ -40,6 +40,9 @@
 #define KITH_DISTANCE_STEEPNESS 4.0
 #define KITH_TEXT_SHARE 0.6 /* of the interests factor that comes from BM25 rather than the rules */
 
+/* The queries that gather candidates with their concept and language masks (masked_sql). */
+enum { Q_BOX, Q_ABOVE, Q_BELOW, Q_LEFT, Q_RIGHT, Q_UNLOCATED, Q_HOME_VISITS, Q_ALL_GROUPS, Q_COUNT };
+
 struct kith_matcher {
 	kith_index *idx;      /* borrowed */
 	sqlite3 *db;          /* borrowed from idx */
@@ -51,6 +54,8 @@ struct kith_matcher {
 	int precomputed;      /* the index's concepts came from these same rules */
 	kith_stemmer *stemmer; /* owned: FTS5's tokenizer, for BM25 in C */
 	sqlite3_stmt *term_docs; /* owned: how many groups have a term */
+	sqlite3_stmt *masked[Q_COUNT]; /* owned; prepared on first use: the candidate queries */
+	sqlite3_stmt *online;  /* owned; prepared on first use: the packed online groups */
 	double rows;          /* groups in the index */
 	double avg_tokens;    /* tokens per group, on average */
 };
@@ -58,9 +63,12 @@ struct kith_matcher {
 /* One group under consideration, read from its row. */
 typedef struct cand {
 	sqlite3_int64 gid;
-	const char *key, *name, *organisation, *description, *tag_words;
+	const char *key, *name, *tag_words;
 	const char *needs, *activities, *requires, *languages; /* space-separated */
-	const char *updated_text, *starts_text, *ends_text, *online_how;
+	const char *starts_text, *ends_text;
+	/* the details: only what a shown result or a duplicate test needs, read for few (load_details) */
+	int has_details;
+	const char *organisation, *description, *updated_text, *online_how;
 	const char *phone, *email, *web;
 	const char *address; /* of the first venue, or NULL */
 	const char *text_concepts, *name_concepts; /* worked out at load time: 'id=strength ...' */
@@ -173,6 +181,8 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 		return KITH_ENOMEM;
 	m->idx = idx;
 	m->db = kith_index_db(idx);
+	/* the R*Tree's pages and the rows last read stay cached from one match to the next */
+	sqlite3_exec(m->db, "PRAGMA cache_size=-8192", NULL, NULL, NULL); /* KiB */
 	text = weights_path ? read_file(weights_path, &m->error) : strdup(kith_default_weights);
 	if (!text) {
 		error = m->error.code ? m->error.code : KITH_ENOMEM;
@@ -238,11 +248,16 @@ cleanup:
 
 void kith_matcher_free(kith_matcher *m)
 {
+	int i;
+
 	if (!m)
 		return;
 	sqlite3_finalize(m->by_gid);
 	sqlite3_finalize(m->by_key);
 	sqlite3_finalize(m->term_docs);
+	for (i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(m->masked[i]);
+	sqlite3_finalize(m->online);
 	kith_stemmer_free(m->stemmer);
 	kith_rules_free(m->rules);
 	kith_error_release(&m->error);
@@ -317,6 +332,19 @@ static long col_date(sqlite3_stmt *s, int i, long absent)
 	return t && kith_date_parse((const char *)t, &d) == 0 ? d : absent;
 }
 
+static void read_details(kith_arena *a, sqlite3_stmt *s, cand *c)
+{
+	c->organisation = col_text(a, s, 3);
+	c->description = col_text(a, s, 4);
+	c->updated_text = col_text(a, s, 10);
+	c->online_how = col_text(a, s, 14);
+	c->phone = col_text(a, s, 36);
+	c->email = col_text(a, s, 37);
+	c->web = col_text(a, s, 38);
+	c->address = col_text(a, s, 40);
+	c->has_details = 1;
+}
+
 /* Reads group gid into c; strings go to the arena.  0, KITH_ENOTFOUND or KITH_EIO. */
 static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 {
@@ -337,21 +365,17 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 	c->gid = sqlite3_column_int64(s, 0);
 	c->key = col_text(a, s, 1);
 	c->name = col_text(a, s, 2);
-	c->organisation = col_text(a, s, 3);
-	c->description = col_text(a, s, 4);
 	c->tag_words = col_text(a, s, 5);
 	c->needs = col_text(a, s, 6);
 	c->activities = col_text(a, s, 7);
 	c->requires = col_text(a, s, 8);
 	c->languages = col_text(a, s, 9);
-	c->updated_text = col_text(a, s, 10);
 	c->updated = col_date(s, 10, -1);
 	c->starts_text = col_text(a, s, 11);
 	c->ends_text = col_text(a, s, 12);
 	c->starts = col_date(s, 11, LONG_MIN);
 	c->ends = col_date(s, 12, LONG_MAX);
 	c->online = sqlite3_column_int(s, 13);
-	c->online_how = col_text(a, s, 14);
 	if (sqlite3_column_type(s, 15) != SQLITE_NULL) {
 		c->home_visits = 1;
 		c->home_radius = sqlite3_column_double(s, 15);
@@ -401,11 +425,9 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 	c->capacity = p && strcmp(p, "closed") == 0 ? KITH_CAPACITY_CLOSED
 		      : p && strcmp(p, "waiting-list") == 0 ? KITH_CAPACITY_WAITING_LIST
 							    : KITH_CAPACITY_OPEN;
-	c->phone = col_text(a, s, 36);
-	c->email = col_text(a, s, 37);
-	c->web = col_text(a, s, 38);
 	c->has_unlocated_venue = sqlite3_column_int(s, 39) > 0;
-	c->address = col_text(a, s, 40);
+	if (!m->precomputed)
+		read_details(a, s, c); /* the rules will read the description */
 	c->text_concepts = col_text(a, s, 41);
 	c->name_concepts = col_text(a, s, 42);
 	c->stems = col_text(a, s, 43);
@@ -413,6 +435,30 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 	sqlite3_reset(s);
 	if (!c->key || !c->name)
 		return KITH_ENOMEM;
+	return 0;
+}
+
+/*
+ * The details of a candidate, read again from its row: ranking hundreds of
+ * candidates needs none of them, and copying them for all would cost more
+ * than the second read for the few that are shown.
+ */
+static int load_details(kith_matcher *m, kith_arena *a, cand *c)
+{
+	sqlite3_stmt *s = m->by_gid;
+	int rc;
+
+	if (c->has_details)
+		return 0;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, c->gid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_details(a, s, c);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return kith_error_set(&m->error, KITH_EIO, "reading the index: %s",
+				      rc == SQLITE_DONE ? "a group went missing" : sqlite3_errmsg(m->db));
 	return 0;
 }
 
@@ -636,15 +682,45 @@ static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask, uint64_
  * language mask and, when home is not NULL, the lat and lon of a venue to
  * measure from it.
  */
-static int collect_masked(kith_matcher *m, const char *sql, const double *box, const kith_point *home,
+/*
+ * ?1-?4: a box (min lat, max lat, min lon, max lon); ?5-?8: the inner box a
+ * widening search has read already.  The four strips around it are split on
+ * its edges, so that no venue is read twice.
+ */
+static const char *const masked_sql[Q_COUNT] = {
+	[Q_BOX] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+		  "WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
+	[Q_ABOVE] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+		    "WHERE min_lat > ?6 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
+	[Q_BELOW] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+		    "WHERE max_lat < ?5 AND max_lat >= ?1 AND max_lon >= ?3 AND min_lon <= ?4",
+	[Q_LEFT] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+		   "WHERE max_lat >= ?5 AND min_lat <= ?6 AND max_lon < ?7 AND max_lon >= ?3",
+	[Q_RIGHT] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+		    "WHERE max_lat >= ?5 AND min_lat <= ?6 AND min_lon > ?8 AND min_lon <= ?4",
+	[Q_UNLOCATED] = "SELECT gid, concept_mask, lang_mask FROM groups "
+			"WHERE venue_list IS NULL AND unlocated_venues > 0",
+	[Q_HOME_VISITS] = "SELECT id, mask, langs FROM home_visit_rtree "
+			  "WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
+	[Q_ALL_GROUPS] = "SELECT gid, concept_mask, lang_mask FROM groups",
+};
+
+/*
+ * Appends the rows of query which (gid, mask, langs, and with home a venue's
+ * lat and lon, for its distance) to out, binding the first box_values of box.
+ */
+static int collect_masked(kith_matcher *m, int which, const double *box, int box_values, const kith_point *home,
 			  masked_list *out)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = m->masked[which];
 	int rc, i, error = 0;
 
-	if (sqlite3_prepare_v2(m->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
-	for (i = 0; box && i < 4; i++)
+	if (!s) {
+		if (sqlite3_prepare_v3(m->db, masked_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+			return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+		m->masked[which] = s;
+	}
+	for (i = 0; box && i < box_values; i++)
 		sqlite3_bind_double(s, i + 1, box[i]);
 	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW)
 		error = masked_push(out, sqlite3_column_int64(s, 0), (uint64_t)sqlite3_column_int64(s, 1),
@@ -654,7 +730,7 @@ static int collect_masked(kith_matcher *m, const char *sql, const double *box, c
 					 : 0.0);
 	if (!error && rc != SQLITE_DONE)
 		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return error;
 }
 
@@ -668,21 +744,75 @@ static int popcount64(uint64_t x)
 }
 
 
-/* The groups with a venue in the box radius km around home, with their masks and distances. */
-static int venues_near(kith_matcher *m, const query *q, double radius, masked_list *out)
+/* A box radius km around a point: min lat, max lat, min lon, max lon. */
+static void box_around(const kith_point *home, double radius, double box[4])
 {
-	const kith_patient *pt = q->pt;
 	double dlat = radius / 110.0 + 0.001;
-	double coslat = cos(pt->home.lat * 3.14159265358979323846 / 180.0);
+	double coslat = cos(home->lat * 3.14159265358979323846 / 180.0);
 	double dlon = radius / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
-	double box[4] = {pt->home.lat - dlat, pt->home.lat + dlat, pt->home.lon - dlon, pt->home.lon + dlon};
+
+	box[0] = home->lat - dlat;
+	box[1] = home->lat + dlat;
+	box[2] = home->lon - dlon;
+	box[3] = home->lon + dlon;
+}
+
+/*
+ * The groups with a venue in the box radius km around home but not in the
+ * box inner km around it (inner 0: none), with their masks and distances:
+ * as the search widens, each venue is read once.
+ */
+static int venues_near(kith_matcher *m, const query *q, double inner, double radius, masked_list *out)
+{
+	static const int ring[] = {Q_ABOVE, Q_BELOW, Q_LEFT, Q_RIGHT};
+	const kith_patient *pt = q->pt;
+	double box[8];
+	size_t i;
+	int error = 0;
 
 	if (pt->housebound)
 		return 0;
-	return collect_masked(m,
-			      "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree WHERE max_lat >= ?1 "
-			      "AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
-			      box, &pt->home, out);
+	box_around(&pt->home, radius, box);
+	if (inner <= 0)
+		return collect_masked(m, Q_BOX, box, 4, &pt->home, out);
+	box_around(&pt->home, inner, box + 4);
+	for (i = 0; i < sizeof(ring) / sizeof(ring[0]) && !error; i++)
+		error = collect_masked(m, ring[i], box, 8, &pt->home, out);
+	return error;
+}
+
+static uint64_t get_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Every online group with its masks, from the packed copy the index keeps (index.c, online_pack). */
+static int read_online(kith_matcher *m, masked_list *out)
+{
+	sqlite3_stmt *s = m->online;
+	int rc, error = 0;
+
+	if (!s) {
+		if (sqlite3_prepare_v3(m->db, "SELECT entries FROM online_pack ORDER BY part", -1,
+				       SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+			return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+		m->online = s;
+	}
+	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *p = sqlite3_column_blob(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0) / 24, i;
+		for (i = 0; i < n && !error; i++, p += 24)
+			error = masked_push(out, (sqlite3_int64)get_le64(p), get_le64(p + 8), get_le64(p + 16), 0.0);
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+	sqlite3_reset(s);
+	return error;
 }
 
 /*
@@ -701,20 +831,14 @@ static int reachable_remote(kith_matcher *m, const query *q, size_t remote_cap, 
 	int error = 0;
 
 	if (!pt->housebound &&
-	    (error = collect_masked(m,
-				    "SELECT gid, concept_mask, lang_mask FROM groups "
-				    "WHERE venue_list IS NULL AND unlocated_venues > 0",
-				    NULL, NULL, out)) != 0)
+	    (error = collect_masked(m, Q_UNLOCATED, NULL, 0, NULL, out)) != 0)
 		goto cleanup;
-	if ((error = collect_masked(m,
-				    "SELECT id, mask, langs FROM home_visit_rtree WHERE max_lat >= ?1 AND min_lat <= ?2 "
-				    "AND max_lon >= ?3 AND min_lon <= ?4",
-				    here, NULL, out)) != 0)
+	if ((error = collect_masked(m, Q_HOME_VISITS, here, 4, NULL, out)) != 0)
 		goto cleanup;
 	if (pt->online) {
 		size_t per_overlap[65] = {0}, taken = 0;
 		int floor_overlap = 64;
-		if ((error = collect_masked(m, "SELECT gid, mask, langs FROM online_groups", NULL, NULL, &online)) != 0)
+		if ((error = read_online(m, &online)) != 0)
 			goto cleanup;
 		/* the remote_cap sharing most: count by overlap, then take from the top down */
 		for (i = 0; i < online.count; i++) {
@@ -757,6 +881,36 @@ static int masked_cmp(const void *a, const void *b)
 	return (x->gid > y->gid) - (x->gid < y->gid);
 }
 
+/* A set of gids (0 is never a gid: SQLite rowids start at 1). */
+typedef struct gid_set {
+	sqlite3_int64 *slots; /* owned; 0 marks an empty slot */
+	size_t capacity, count;
+} gid_set;
+
+/* 1 when gid was added, 0 when it was there, -1 when out of memory. */
+static int gid_set_add(gid_set *set, sqlite3_int64 gid)
+{
+	size_t i;
+
+	if ((set->count + 1) * 2 > set->capacity) {
+		gid_set bigger = {NULL, set->capacity ? set->capacity * 2 : 256, 0};
+		if ((bigger.slots = calloc(bigger.capacity, sizeof(*bigger.slots))) == NULL)
+			return -1;
+		for (i = 0; i < set->capacity; i++)
+			if (set->slots[i])
+				gid_set_add(&bigger, set->slots[i]);
+		free(set->slots);
+		*set = bigger;
+	}
+	for (i = (size_t)((uint64_t)gid * 0x9E3779B97F4A7C15u >> 32) & (set->capacity - 1); set->slots[i];
+	     i = (i + 1) & (set->capacity - 1))
+		if (set->slots[i] == gid)
+			return 0;
+	set->slots[i] = gid;
+	set->count++;
+	return 1;
+}
+
 /*
  * The candidates: reachable groups that share at least one concept with
  * what the person needs, likes or lives with (by the concept masks kept in
@@ -770,34 +924,43 @@ static int masked_cmp(const void *a, const void *b)
  */
 static int candidates(kith_matcher *m, const query *q, int everything, int narrow, size_t top, gid_list *out)
 {
-	size_t enough = top * 5 + 20, remote_cap = top * 10 + 100, cap = top * 30 + 300, i, relevant;
+	size_t enough = top * 5 + 20, remote_cap = top * 10 + 100, cap = top * 30 + 300, i, relevant = 0;
 	/* without narrowing, still a bound: memory and time stay flat in a national directory */
 	size_t wide_cap = top * 100 + 1000;
 	/* start near home: a city has plenty close by, and the box is what costs */
-	double radius = q->has_limit ? (q->limit < 2.0 ? q->limit : 2.0) : DEFAULT_LIMIT_KM;
+	double radius = q->has_limit ? (q->limit < 2.0 ? q->limit : 2.0) : DEFAULT_LIMIT_KM, searched = 0;
 	masked_list found = {0}, remote = {0};
+	gid_set seen = {0};
+	size_t counted = 0;
 	size_t k;
 	int error = 0;
 
 	if (!everything && q->pt->home.known &&
 	    (error = reachable_remote(m, q, narrow ? remote_cap : wide_cap, &remote)) != 0)
 		goto cleanup;
+	if (everything || !q->pt->home.known) {
+		error = collect_masked(m, Q_ALL_GROUPS, NULL, 0, NULL, &found);
+	} else {
+		for (i = 0; i < remote.count && !error; i++)
+			error = masked_push(&found, remote.items[i].gid, remote.items[i].mask, remote.items[i].langs,
+					    remote.items[i].km);
+	}
+	if (error)
+		goto cleanup;
 	for (;;) {
-		found.count = 0;
-		if (everything || !q->pt->home.known) {
-			error = collect_masked(m, "SELECT gid, concept_mask, lang_mask FROM groups", NULL, NULL, &found);
-		} else {
-			error = venues_near(m, q, radius, &found);
-			for (i = 0; i < remote.count && !error; i++)
-				error = masked_push(&found, remote.items[i].gid, remote.items[i].mask, remote.items[i].langs,
-						    remote.items[i].km);
-		}
-		if (error)
+		if (!everything && q->pt->home.known &&
+		    (error = venues_near(m, q, searched, radius, &found)) != 0)
 			goto cleanup;
-		qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
-		for (i = relevant = 0; i < found.count; i++)
-			relevant += (found.items[i].mask & q->mask) != 0 &&
-				    (i == 0 || found.items[i].gid != found.items[i - 1].gid);
+		searched = radius;
+		/* the groups sharing a concept, each counted once however many venues it has */
+		for (; counted < found.count; counted++) {
+			int added = found.items[counted].mask & q->mask ? gid_set_add(&seen, found.items[counted].gid) : 0;
+			if (added < 0) {
+				error = KITH_ENOMEM;
+				goto cleanup;
+			}
+			relevant += (size_t)added;
+		}
 		if (everything || !q->pt->home.known)
 			break;
 		if (q->has_limit ? radius >= q->limit || (narrow && relevant >= cap)
@@ -807,6 +970,7 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 		if (q->has_limit && radius > q->limit)
 			radius = q->limit;
 	}
+	qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
 	/* one entry per group: its nearest venue */
 	for (i = 0, k = 0; i < found.count; i++) {
 		if (k && found.items[k - 1].gid == found.items[i].gid) {
@@ -841,6 +1005,7 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 cleanup:
 	free(found.items);
 	free(remote.items);
+	free(seen.slots);
 	return error;
 }
 
@@ -1440,7 +1605,7 @@ static double score_freshness(const query *q, const cand *c, explain *e)
 		else
 			kith_buf_printf(b, "listing checked %ld months ago", age / 30);
 	}
-	if (age > STALE_DAYS) {
+	if (age > STALE_DAYS && e) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "listing last checked on %s: phone to check it still runs",
 			 c->updated_text);
@@ -1798,7 +1963,7 @@ static void dedup_key(const cand *c, kith_dedup_key *k)
  * already chosen.  The penalty only grows as the list grows, so shown
  * scores never rise down the list.
  */
-static int rank_order(const kith_matcher *m, run *r, size_t top)
+static int rank_order(kith_matcher *m, run *r, size_t top)
 {
 	ranked *pool = NULL;
 	kith_dedup_key *keys = NULL;
@@ -1827,8 +1992,11 @@ static int rank_order(const kith_matcher *m, run *r, size_t top)
 		error = KITH_ENOMEM;
 		goto cleanup;
 	}
-	for (i = 0; i < window; i++)
+	for (i = 0; i < window; i++) {
+		if ((error = load_details(m, r->arena, &r->cands[pool[i].index])) != 0)
+			goto cleanup;
 		dedup_key(&r->cands[pool[i].index], &keys[i]);
+	}
 	while (r->chosen < top) {
 		size_t best = window, j;
 		double best_score = -1e9;
@@ -1941,7 +2109,7 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	kith_buf why = KITH_BUF_INIT;
 	long today;
 	size_t i;
-	int error = 0, baseline = opts->mode != KITH_RANK_KITH, narrow;
+	int error = 0, baseline = opts->mode != KITH_RANK_KITH, narrow, in_read = 0;
 	size_t top = opts->top ? opts->top : 10;
 
 	memset(r, 0, sizeof(*r));
@@ -1953,6 +2121,8 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	} else {
 		today = kith_date_today();
 	}
+	/* one read transaction for the whole match, rather than one per statement */
+	in_read = sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 	if ((error = prepare_query(m, pt, today, &r->q)) != 0)
 		goto cleanup;
 	/*
@@ -2001,6 +2171,8 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	error = rank_order(m, r, opts->top ? opts->top : 10);
 
 cleanup:
+	if (in_read)
+		sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
 	free(gids.items);
 	kith_buf_release(&why);
 	return error;
@@ -2208,6 +2380,8 @@ int kith_matcher_run(kith_matcher *m, const kith_profile *p, const kith_match_op
 	}
 	for (i = 0; i < r.chosen && !error; i++) {
 		cand *c = &r.cands[r.order[i]];
+		if ((error = load_details(m, &res->arena, c)) != 0)
+			break;
 		if (opts->mode == KITH_RANK_KITH)
 			error = write_result(m, &r, i + 1, c, &res->items[i]);
 		else

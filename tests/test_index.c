@@ -239,12 +239,43 @@ static char *edited(fixture *f, const char *name, const char *before, const char
 
 /* ---- loading ------------------------------------------------------------ */
 
+/* online_pack, decoded, holds exactly the rows of online_groups. */
+static void assert_online_pack_exact(fixture *f)
+{
+	kith_buf packed = KITH_BUF_INIT;
+	char *rows = query(f->db, "SELECT gid, mask, langs FROM online_groups ORDER BY gid");
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT entries FROM online_pack ORDER BY part", -1, &s, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *p = sqlite3_column_blob(s, 0);
+		int n = sqlite3_column_bytes(s, 0), i, k;
+		assert_int_equal(n % 24, 0);
+		for (i = 0; i < n; i += 24) {
+			long long v[3] = {0, 0, 0};
+			for (k = 0; k < 24; k++)
+				v[k / 8] |= (long long)((unsigned long long)p[i + k] << (8 * (k % 8)));
+			kith_buf_printf(&packed, "%lld|%lld|%lld\n", v[0], v[1], v[2]);
+		}
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_string_equal(packed.ptr, rows);
+	kith_buf_release(&packed);
+	free(rows);
+}
+
 /*
  * term_docs and the mean length, kept as feeds load, agree with FTS5's own
- * index and with the groups table.
+ * index and with the groups table; so does the packed copy of the online
+ * groups.
  */
 static void assert_term_docs_exact(fixture *f)
 {
+	assert_online_pack_exact(f);
 	assert_query(f->db,
 		     "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'group_fts', 'row');"
 		     "SELECT (SELECT count(*) FROM temp.v v LEFT JOIN term_docs t USING (term) WHERE t.docs IS NOT v.doc)"
