@@ -881,34 +881,83 @@ static int masked_cmp(const void *a, const void *b)
 	return (x->gid > y->gid) - (x->gid < y->gid);
 }
 
-/* A set of gids (0 is never a gid: SQLite rowids start at 1). */
-typedef struct gid_set {
-	sqlite3_int64 *slots; /* owned; 0 marks an empty slot */
-	size_t capacity, count;
-} gid_set;
+/* gids to indices (0 is never a gid: SQLite rowids start at 1). */
+typedef struct gid_slot {
+	sqlite3_int64 gid; /* 0 marks an empty slot */
+	size_t index;
+} gid_slot;
 
-/* 1 when gid was added, 0 when it was there, -1 when out of memory. */
-static int gid_set_add(gid_set *set, sqlite3_int64 gid)
+typedef struct gid_map {
+	gid_slot *slots; /* owned */
+	size_t capacity, count;
+} gid_map;
+
+/*
+ * The slot of gid; when it was absent, a new one with index value, and
+ * *added set.  NULL when out of memory.
+ */
+static gid_slot *gid_map_put(gid_map *map, sqlite3_int64 gid, size_t value, int *added)
 {
 	size_t i;
 
-	if ((set->count + 1) * 2 > set->capacity) {
-		gid_set bigger = {NULL, set->capacity ? set->capacity * 2 : 256, 0};
+	*added = 0;
+	if ((map->count + 1) * 2 > map->capacity) {
+		gid_map bigger = {NULL, map->capacity ? map->capacity * 2 : 256, 0};
+		int unused;
 		if ((bigger.slots = calloc(bigger.capacity, sizeof(*bigger.slots))) == NULL)
-			return -1;
-		for (i = 0; i < set->capacity; i++)
-			if (set->slots[i])
-				gid_set_add(&bigger, set->slots[i]);
-		free(set->slots);
-		*set = bigger;
+			return NULL;
+		for (i = 0; i < map->capacity; i++)
+			if (map->slots[i].gid)
+				gid_map_put(&bigger, map->slots[i].gid, map->slots[i].index, &unused);
+		free(map->slots);
+		*map = bigger;
 	}
-	for (i = (size_t)((uint64_t)gid * 0x9E3779B97F4A7C15u >> 32) & (set->capacity - 1); set->slots[i];
-	     i = (i + 1) & (set->capacity - 1))
-		if (set->slots[i] == gid)
-			return 0;
-	set->slots[i] = gid;
-	set->count++;
-	return 1;
+	for (i = (size_t)((uint64_t)gid * 0x9E3779B97F4A7C15u >> 32) & (map->capacity - 1); map->slots[i].gid;
+	     i = (i + 1) & (map->capacity - 1))
+		if (map->slots[i].gid == gid)
+			return &map->slots[i];
+	map->slots[i].gid = gid;
+	map->slots[i].index = value;
+	map->count++;
+	*added = 1;
+	return &map->slots[i];
+}
+
+static void swap_masked(masked *a, masked *b)
+{
+	masked t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * Keeps the count entries sharing most concepts with mask, nearest first
+ * (by_overlap_then_near), without sorting them all: a count per overlap
+ * finds the overlap where the cut falls, and only that one is sorted.
+ * Leaves the kept ones at the front, in no useful order.
+ */
+static void keep_most_shared(masked_list *l, uint64_t mask, size_t count)
+{
+	size_t per_overlap[65] = {0}, above = 0, i, k = 0, tie_start;
+	int cut = 64;
+
+	for (i = 0; i < l->count; i++) {
+		l->items[i].mask = (uint64_t)popcount64(l->items[i].mask & mask);
+		per_overlap[l->items[i].mask]++;
+	}
+	while (cut > 0 && above + per_overlap[cut] < count)
+		above += per_overlap[cut--];
+	/* above: those sharing more than cut, all kept; then the nearest of those sharing cut */
+	for (i = 0; i < l->count; i++)
+		if ((int)l->items[i].mask > cut)
+			swap_masked(&l->items[k++], &l->items[i]);
+	tie_start = k;
+	for (i = k; i < l->count; i++)
+		if ((int)l->items[i].mask == cut)
+			swap_masked(&l->items[k++], &l->items[i]);
+	qsort(l->items + tie_start, k - tie_start, sizeof(*l->items), by_overlap_then_near);
+	l->count = count < k ? count : k;
 }
 
 /*
@@ -930,7 +979,7 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 	/* start near home: a city has plenty close by, and the box is what costs */
 	double radius = q->has_limit ? (q->limit < 2.0 ? q->limit : 2.0) : DEFAULT_LIMIT_KM, searched = 0;
 	masked_list found = {0}, remote = {0};
-	gid_set seen = {0};
+	gid_map seen = {0}, groups = {0};
 	size_t counted = 0;
 	size_t k;
 	int error = 0;
@@ -954,8 +1003,9 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 		searched = radius;
 		/* the groups sharing a concept, each counted once however many venues it has */
 		for (; counted < found.count; counted++) {
-			int added = found.items[counted].mask & q->mask ? gid_set_add(&seen, found.items[counted].gid) : 0;
-			if (added < 0) {
+			int added = 0;
+			if ((found.items[counted].mask & q->mask) &&
+			    !gid_map_put(&seen, found.items[counted].gid, 0, &added)) {
 				error = KITH_ENOMEM;
 				goto cleanup;
 			}
@@ -970,14 +1020,21 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 		if (q->has_limit && radius > q->limit)
 			radius = q->limit;
 	}
-	qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
-	/* one entry per group: its nearest venue */
+	/* one entry per group, the first found, at its nearest venue */
 	for (i = 0, k = 0; i < found.count; i++) {
-		if (k && found.items[k - 1].gid == found.items[i].gid) {
-			if (found.items[i].km < found.items[k - 1].km)
-				found.items[k - 1].km = found.items[i].km;
-			continue;
+		int added;
+		gid_slot *slot = gid_map_put(&groups, found.items[i].gid, k, &added);
+		if (!slot) {
+			error = KITH_ENOMEM;
+			goto cleanup;
 		}
+		if (added)
+			found.items[k++] = found.items[i];
+		else if (found.items[i].km < found.items[slot->index].km)
+			found.items[slot->index].km = found.items[i].km;
+	}
+	found.count = k;
+	for (i = 0, k = 0; i < found.count; i++) {
 		if (narrow && !everything && q->mask && relevant >= enough && !(found.items[i].mask & q->mask))
 			continue;
 		if (!everything && !(found.items[i].langs & q->langs))
@@ -987,18 +1044,14 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 	found.count = k;
 	if (!narrow)
 		cap = wide_cap;
-	if (!everything && found.count > cap) {
-		/*
-		 * A dense city holds thousands: keep those sharing most with the
-		 * person, nearest first.  A group sharing fewer concepts and lying
-		 * further off than hundreds of others will not reach the top.
-		 */
-		for (i = 0; i < found.count; i++)
-			found.items[i].mask = (uint64_t)popcount64(found.items[i].mask & q->mask);
-		qsort(found.items, found.count, sizeof(*found.items), by_overlap_then_near);
-		found.count = cap;
-		qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
-	}
+	/*
+	 * A dense city holds thousands: keep those sharing most with the
+	 * person, nearest first.  A group sharing fewer concepts and lying
+	 * further off than hundreds of others will not reach the top.
+	 */
+	if (!everything && found.count > cap)
+		keep_most_shared(&found, q->mask, cap);
+	qsort(found.items, found.count, sizeof(*found.items), masked_cmp); /* rows read in order */
 	for (i = 0; i < found.count && !error; i++)
 		error = gid_push(out, found.items[i].gid);
 
@@ -1006,6 +1059,7 @@ cleanup:
 	free(found.items);
 	free(remote.items);
 	free(seen.slots);
+	free(groups.slots);
 	return error;
 }
 
