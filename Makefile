@@ -36,7 +36,7 @@ LIBKITH  := $(BUILD)/libkith.a
 KITH     := $(BUILD)/kith
 
 .SECONDARY:
-.PHONY: all deps demo test check san valgrind bench-quality bench-perf install uninstall \
+.PHONY: all deps demo test check san tsan valgrind bench-quality bench-perf install uninstall \
         format lint clean
 all: $(LIBKITH) $(KITH) $(BENCH_BIN)
 
@@ -83,18 +83,23 @@ $(BUILD)/bench/peer_pg: bench/peer_pg.c $(LIBKITH)
 	    $(LIBKITH) $(DEPLIBS) $$($(PKG_CONFIG) --libs libpq); \
 	else echo "note: no libpq-dev, $@ not built (make bench-perf installs it)"; fi
 
-# The tests run three times: a plain build, the same under valgrind, then an
-# AddressSanitizer and UndefinedBehaviorSanitizer build.  None is ever timed.
+# The tests run four times: a plain build, the same under valgrind, an
+# AddressSanitizer and UndefinedBehaviorSanitizer build, and a
+# ThreadSanitizer build (feeds load on two threads).  None is ever timed.
 test: deps
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory valgrind
 	$(MAKE) --no-print-directory san
+	$(MAKE) --no-print-directory tsan
 
 check: $(KITH) $(TEST_BIN)
 	@sh tests/run.sh $(BUILD) $(TEST_BIN)
 
 san:
 	$(MAKE) --no-print-directory BUILD=build/san SANITIZE=address,undefined CFLAGS="-O1 -g" check
+
+tsan:
+	$(MAKE) --no-print-directory BUILD=build/tsan SANITIZE=thread CFLAGS="-O1 -g" check
 
 # Every test program under valgrind (PCRE2 JIT off: valgrind cannot see into JIT code).
 valgrind: $(KITH) $(TEST_BIN)
