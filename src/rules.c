@@ -451,21 +451,75 @@ static void try_rule(kith_rules *r, size_t i, const char *text, size_t len, size
 }
 
 /*
+ * The ASCII a typographic character stands for, or 0: *n gets its length
+ * in bytes.  Phones curl apostrophes and word processors put no-break
+ * spaces in phrases, and "men\u2019s shed" should meet "men'?s shed".
+ */
+static char plain_ascii(const unsigned char *p, size_t *n)
+{
+	if (p[0] == 0xc2 && p[1] == 0xa0) {
+		*n = 2;
+		return ' '; /* no-break space */
+	}
+	if (p[0] != 0xe2 || p[1] != 0x80 || !p[2])
+		return 0;
+	*n = 3;
+	if (p[2] <= 0x8a || p[2] == 0xaf)
+		return ' '; /* en quad to hair space, narrow no-break space */
+	if (p[2] >= 0x90 && p[2] <= 0x95)
+		return '-'; /* hyphens and dashes */
+	if (p[2] >= 0x98 && p[2] <= 0x9b)
+		return '\''; /* single quotes */
+	if (p[2] >= 0x9c && p[2] <= 0x9f)
+		return '"'; /* double quotes */
+	return 0;
+}
+
+/* A copy of text with typographic spaces, dashes and quotes made ASCII (free() it), or NULL if none. */
+static char *plain_copy(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	char *copy, *out;
+	size_t n;
+
+	for (; *p; p++)
+		if ((*p == 0xc2 || *p == 0xe2) && plain_ascii(p, &n))
+			break;
+	if (!*p || (copy = malloc(strlen(text) + 1)) == NULL)
+		return NULL;
+	for (p = (const unsigned char *)text, out = copy; *p;) {
+		char c = (*p == 0xc2 || *p == 0xe2) ? plain_ascii(p, &n) : 0;
+		if (c) {
+			*out++ = c;
+			p += n;
+		} else {
+			*out++ = (char)*p++;
+		}
+	}
+	*out = '\0';
+	return copy;
+}
+
+/*
  * Every rule's pattern starts and ends on a word boundary, so a scan
  * visits word starts only, and there tries just the rules the word's first
  * bytes allow (prefix_rules).  Any character that is not ASCII may or may
  * not be a word character, so a scan also tries after each one, and lets
- * PCRE2's own boundary test decide.
+ * PCRE2's own boundary test decide.  Typographic spaces, dashes and quotes
+ * are read as their ASCII forms (plain_copy).
  */
 void kith_rules_scan(kith_rules *rules, const char *text, kith_concepts *set)
 {
 	unsigned char stack_done[256], *done = stack_done;
 	size_t len, at, i;
+	char *plain;
 
 	if (!text || !*text || !rules->pattern_count)
 		return;
 	if (rules->pattern_count > sizeof(stack_done) && (done = malloc(rules->pattern_count)) == NULL)
 		return;
+	if ((plain = plain_copy(text)) != NULL)
+		text = plain;
 	memset(done, 0, rules->pattern_count);
 	len = strlen(text);
 	for (at = 0; at < len; at++) {
@@ -494,6 +548,7 @@ void kith_rules_scan(kith_rules *rules, const char *text, kith_concepts *set)
 	}
 	if (done != stack_done)
 		free(done);
+	free(plain);
 }
 
 void kith_rules_imply(const kith_rules *rules, kith_concepts *set)
