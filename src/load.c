@@ -148,7 +148,8 @@ typedef struct load_item {
 	group_columns cols;  /* ITEM_GROUP; its buffers keep their memory between uses */
 } load_item;
 
-#define LOAD_CACHE "PRAGMA cache_size=-32768" /* KiB of SQLite's page cache while loading; its default is 2 MiB */
+/* SQLite's page cache while loading, in KiB (its default is 2 MiB) */
+#define LOAD_CACHE "PRAGMA cache_size=-32768"
 #define QUEUE_ITEMS 256
 #define RELEASE_EVERY 16 /* the writer hands written items back this many at a time */
 
@@ -156,7 +157,7 @@ typedef struct load_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;       /* an item came or went, reading ended, or it must stop */
 	int waiting;                  /* threads waiting on changed: no signal is sent to nobody */
-	load_item items[QUEUE_ITEMS]; /* a ring */
+	load_item *items;             /* owned: QUEUE_ITEMS of them, a ring */
 	size_t head, count;           /* the oldest waiting item, and how many wait */
 	int reading_done;
 	int read_result;              /* kith_feed_read's, once reading_done */
@@ -181,12 +182,14 @@ typedef struct load_state {
 	kith_error read_error;   /* why the reading thread failed, when not the feed's fault */
 	/* the writing thread's */
 	int delta;
-	int fresh;               /* the index held no group of this feed before */
+	int fresh;               /* the index held no group of this feed before (the reader reads it once the
+				    header is written: see read_header) */
 	int in_transaction;
 	char sha256[65];
 	size_t size;
 	char *feed_id, *publisher, *generated; /* owned copies */
 } load_state;
+
 #define KITH_STOP_IDENTICAL 1 /* a callback's "stop reading, nothing to do" */
 
 static kith_loader *loader_of(kith_index *idx)
@@ -1161,18 +1164,25 @@ static int queue_init(load_queue *q)
 	size_t i, b;
 
 	memset(q, 0, sizeof(*q));
+	if ((q->items = calloc(QUEUE_ITEMS, sizeof(*q->items))) == NULL)
+		return KITH_ENOMEM;
 	for (i = 0; i < QUEUE_ITEMS; i++) {
 		column_bufs(&q->items[i].cols, bufs);
 		for (b = 0; b < COLUMN_BUFS; b++)
 			kith_buf_init(bufs[b], 0);
 	}
 	if (pthread_mutex_init(&q->lock, NULL) != 0)
-		return KITH_ENOMEM;
+		goto failed;
 	if (pthread_cond_init(&q->changed, NULL) != 0) {
 		pthread_mutex_destroy(&q->lock);
-		return KITH_ENOMEM;
+		goto failed;
 	}
 	return 0;
+
+failed:
+	free(q->items);
+	q->items = NULL;
+	return KITH_ENOMEM;
 }
 
 static void queue_release(load_queue *q)
@@ -1186,6 +1196,7 @@ static void queue_release(load_queue *q)
 			kith_buf_release(bufs[b]);
 		kith_arena_release(&q->items[i].arena);
 	}
+	free(q->items);
 	pthread_cond_destroy(&q->changed);
 	pthread_mutex_destroy(&q->lock);
 }
