@@ -50,17 +50,23 @@ static const char schema_sql[] =
 	"  first_address TEXT, unlocated_venues INTEGER,"
 	"  UNIQUE(feed_id, local_id));"
 	"CREATE INDEX groups_unlocated ON groups(gid) WHERE venue_list IS NULL AND unlocated_venues > 0;"
+	/* vid is gid * 2^20 + the venue's place in its group (KITH_VENUE_BITS), so that a venue's
+	   group is known from its id alone; placed_by: 'point', 'postcode' or NULL */
 	"CREATE TABLE venues("
 	"  vid INTEGER PRIMARY KEY, gid INTEGER NOT NULL, address TEXT, postcode TEXT,"
-	"  lat REAL, lon REAL, placed_by TEXT);" /* placed_by: 'point', 'postcode' or NULL */
+	"  lat REAL, lon REAL, placed_by TEXT);"
 	"CREATE INDEX venues_gid ON venues(gid);"
-	/* the group and its concept mask ride along, so a match narrows candidates in the tree alone */
-	"CREATE VIRTUAL TABLE venue_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +gid, +mask, +langs);"
+	/* id: the venue's vid.  No auxiliary columns: SQLite reads those from another table, row by
+	   row, which made them the slowest part of a match; the masks are in group_pack */
+	"CREATE VIRTUAL TABLE venue_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);"
 	"CREATE VIRTUAL TABLE home_visit_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon, +mask, +langs);"
 	"CREATE TABLE online_groups(gid INTEGER PRIMARY KEY, mask INTEGER NOT NULL, langs INTEGER NOT NULL);"
 	/* the same rows packed into blobs (gid, mask, langs: 8 bytes each, little-endian), rewritten
 	   after every load: a match reads every online group, and a few blobs read faster than rows */
 	"CREATE TABLE online_pack(part INTEGER PRIMARY KEY, entries BLOB NOT NULL);"
+	/* every group's concept and language masks (8 bytes each, little-endian; zeros for no group),
+	   part p holding gids p * 65536 to p * 65536 + 65535: what narrowing reads for each venue */
+	"CREATE TABLE group_pack(part INTEGER PRIMARY KEY, entries BLOB NOT NULL);"
 	"CREATE TABLE sessions(gid INTEGER NOT NULL, day INTEGER NOT NULL, start_min INTEGER NOT NULL,"
 	"  end_min INTEGER NOT NULL, weeks INTEGER NOT NULL);"
 	"CREATE INDEX sessions_gid ON sessions(gid);"

@@ -10,6 +10,12 @@
 #include "diag.h"
 #include "kith/index.h"
 
+/* A venue's vid is its group's gid shifted left this many bits, plus its place in the group. */
+#define KITH_VENUE_BITS 20
+/* Gids per part of group_pack, and bytes per gid: the concept mask, then the language mask. */
+#define KITH_PACK_GIDS 65536
+#define KITH_PACK_ENTRY 16
+
 /* The connection (borrowed from idx). */
 sqlite3 *kith_index_db(kith_index *idx);
 

@@ -83,10 +83,10 @@ static const char *const statements[S_COUNT] = {
 	[S_DEL_LANGUAGES] = "DELETE FROM group_languages WHERE gid = ?1",
 	[S_DEL_HOME_RTREE] = "DELETE FROM home_visit_rtree WHERE id = ?1",
 	[S_DEL_GROUP] = "DELETE FROM groups WHERE gid = ?1",
-	[S_INS_VENUE] = "INSERT INTO venues(gid, address, postcode, lat, lon, placed_by) "
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_INS_VENUE_RTREE] = "INSERT INTO venue_rtree(id, min_lat, max_lat, min_lon, max_lon, gid, mask, langs) "
-			      "VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?5, ?6)",
+	[S_INS_VENUE] = "INSERT INTO venues(vid, gid, address, postcode, lat, lon, placed_by) "
+			"VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_INS_VENUE_RTREE] = "INSERT INTO venue_rtree(id, min_lat, max_lat, min_lon, max_lon) "
+			      "VALUES (?1, ?2, ?2, ?3, ?3)",
 	[S_INS_SESSION] = "INSERT INTO sessions(gid, day, start_min, end_min, weeks) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_INS_NEED] = "INSERT INTO group_needs(gid, need) VALUES (?1, ?2)",
 	[S_INS_ACTIVITY] = "INSERT INTO group_activities(gid, activity) VALUES (?1, ?2)",
@@ -164,6 +164,13 @@ typedef struct load_queue {
 	int stop;                     /* non-zero: the writer's reason for the reader to stop */
 } load_queue;
 
+/* A group's masks as group_pack will hold them (zeros: removed), in the order written. */
+typedef struct pack_change {
+	sqlite3_int64 gid;
+	uint64_t mask, langs;
+	size_t order;
+} pack_change;
+
 /* The state of one feed load. */
 typedef struct load_state {
 	kith_index *idx;
@@ -188,6 +195,8 @@ typedef struct load_state {
 	char sha256[65];
 	size_t size;
 	char *feed_id, *publisher, *generated; /* owned copies */
+	pack_change *pack;       /* owned: the groups written or removed, for group_pack */
+	size_t pack_count, pack_alloc;
 } load_state;
 
 #define KITH_STOP_IDENTICAL 1 /* a callback's "stop reading, nothing to do" */
@@ -892,6 +901,24 @@ static int mark_seen(load_state *st, sqlite3_int64 gid)
 	return step_done(st->idx, s);
 }
 
+static int note_pack(load_state *st, sqlite3_int64 gid, uint64_t mask, uint64_t langs)
+{
+	if (st->pack_count == st->pack_alloc) {
+		size_t alloc = st->pack_alloc ? st->pack_alloc * 2 : 1024;
+		pack_change *more = realloc(st->pack, alloc * sizeof(*more));
+		if (!more)
+			return KITH_ENOMEM;
+		st->pack = more;
+		st->pack_alloc = alloc;
+	}
+	st->pack[st->pack_count].gid = gid;
+	st->pack[st->pack_count].mask = mask;
+	st->pack[st->pack_count].langs = langs;
+	st->pack[st->pack_count].order = st->pack_count;
+	st->pack_count++;
+	return 0;
+}
+
 /* Inserts the group's rows (with gid when it replaces a group, else a new one). */
 static int insert_group(load_state *st, const kith_group *g, const group_columns *c, sqlite3_int64 gid)
 {
@@ -960,6 +987,8 @@ static int insert_group(load_state *st, const kith_group *g, const group_columns
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 	gid = sqlite3_last_insert_rowid(kith_index_db(idx));
+	if ((error = note_pack(st, gid, c->mask, c->langs_mask)) != 0)
+		goto cleanup;
 
 	if ((s = stmt(idx, S_FTS_INSERT)) == NULL) {
 		error = KITH_EIO;
@@ -974,12 +1003,14 @@ static int insert_group(load_state *st, const kith_group *g, const group_columns
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 
-	for (i = 0; i < g->venue_count; i++) {
+	for (i = 0; i < g->venue_count && i < ((size_t)1 << KITH_VENUE_BITS); i++) {
 		const kith_venue *v = &g->venues[i];
+		sqlite3_int64 vid = gid << KITH_VENUE_BITS | (sqlite3_int64)i;
 		if ((s = stmt(idx, S_INS_VENUE)) == NULL) {
 			error = KITH_EIO;
 			goto cleanup;
 		}
+		sqlite3_bind_int64(s, 7, vid);
 		sqlite3_bind_int64(s, 1, gid);
 		bind_text(s, 2, v->address);
 		bind_text(s, 3, v->postcode);
@@ -991,7 +1022,6 @@ static int insert_group(load_state *st, const kith_group *g, const group_columns
 		if ((error = step_done(idx, s)) != 0)
 			goto cleanup;
 		if (v->point.known) {
-			sqlite3_int64 vid = sqlite3_last_insert_rowid(kith_index_db(idx));
 			if ((s = stmt(idx, S_INS_VENUE_RTREE)) == NULL) {
 				error = KITH_EIO;
 				goto cleanup;
@@ -999,9 +1029,6 @@ static int insert_group(load_state *st, const kith_group *g, const group_columns
 			sqlite3_bind_int64(s, 1, vid);
 			sqlite3_bind_double(s, 2, v->point.lat);
 			sqlite3_bind_double(s, 3, v->point.lon);
-			sqlite3_bind_int64(s, 4, gid);
-			sqlite3_bind_int64(s, 5, (sqlite3_int64)c->mask);
-			sqlite3_bind_int64(s, 6, (sqlite3_int64)c->langs_mask);
 			if ((error = step_done(idx, s)) != 0)
 				goto cleanup;
 		}
@@ -1090,7 +1117,9 @@ static int write_withdrawn(load_state *st, const char *id)
 	if (error || !gid)
 		return error;
 	st->report->removed++;
-	return delete_group(st->idx, gid);
+	if ((error = delete_group(st->idx, gid)) != 0)
+		return error;
+	return note_pack(st, gid, 0, 0);
 }
 
 static int write_item(load_state *st, const load_item *item)
@@ -1231,7 +1260,8 @@ static int remove_unseen(load_state *st)
 		goto cleanup;
 	}
 	for (i = 0; i < n && !error; i++)
-		error = delete_group(idx, gids[i]);
+		if ((error = delete_group(idx, gids[i])) == 0)
+			error = note_pack(st, gids[i], 0, 0);
 	st->report->removed += n;
 
 cleanup:
@@ -1352,6 +1382,68 @@ cleanup:
 	return error;
 }
 
+static int by_gid_then_order(const void *a, const void *b)
+{
+	const pack_change *x = a, *y = b;
+
+	if (x->gid != y->gid)
+		return x->gid < y->gid ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* Applies the load's changes to the parts of group_pack they fall in. */
+static int write_group_pack(load_state *st)
+{
+	sqlite3 *db = kith_index_db(st->idx);
+	sqlite3_stmt *get = NULL, *put = NULL;
+	unsigned char *entries = NULL;
+	size_t i = 0;
+	int error = 0;
+
+	if (!st->pack_count)
+		return 0;
+	qsort(st->pack, st->pack_count, sizeof(*st->pack), by_gid_then_order);
+	if (sqlite3_prepare_v2(db, "SELECT entries FROM group_pack WHERE part = ?1", -1, &get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO group_pack(part, entries) VALUES (?1, ?2)", -1, &put,
+			       NULL) != SQLITE_OK) {
+		error = kith_index_db_error(st->idx, "packing group masks");
+		goto cleanup;
+	}
+	if ((entries = malloc((size_t)KITH_PACK_GIDS * KITH_PACK_ENTRY)) == NULL) {
+		error = KITH_ENOMEM;
+		goto cleanup;
+	}
+	while (i < st->pack_count && !error) {
+		sqlite3_int64 part = st->pack[i].gid / KITH_PACK_GIDS;
+		size_t used = 0;
+		memset(entries, 0, (size_t)KITH_PACK_GIDS * KITH_PACK_ENTRY);
+		sqlite3_bind_int64(get, 1, part);
+		if (sqlite3_step(get) == SQLITE_ROW) {
+			used = (size_t)sqlite3_column_bytes(get, 0);
+			if (used > (size_t)KITH_PACK_GIDS * KITH_PACK_ENTRY)
+				used = (size_t)KITH_PACK_GIDS * KITH_PACK_ENTRY;
+			memcpy(entries, sqlite3_column_blob(get, 0), used);
+		}
+		sqlite3_reset(get);
+		for (; i < st->pack_count && st->pack[i].gid / KITH_PACK_GIDS == part; i++) {
+			size_t at = (size_t)(st->pack[i].gid % KITH_PACK_GIDS) * KITH_PACK_ENTRY;
+			put_le64(entries + at, st->pack[i].mask);
+			put_le64(entries + at + 8, st->pack[i].langs);
+			if (at + KITH_PACK_ENTRY > used)
+				used = at + KITH_PACK_ENTRY;
+		}
+		sqlite3_bind_int64(put, 1, part);
+		sqlite3_bind_blob(put, 2, entries, (int)used, SQLITE_STATIC);
+		error = step_done(st->idx, put);
+	}
+
+cleanup:
+	sqlite3_finalize(get);
+	sqlite3_finalize(put);
+	free(entries);
+	return error;
+}
+
 static int record_feed(load_state *st)
 {
 	char hash[32];
@@ -1387,6 +1479,8 @@ static int record_feed(load_state *st)
 		error = update_term_docs(st);
 	if (!error)
 		error = pack_online(idx);
+	if (!error)
+		error = write_group_pack(st);
 	snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(loader_of(idx)->rules));
 	if (!error && sqlite3_prepare_v2(kith_index_db(idx),
 					 "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)", -1, &m,
@@ -1497,6 +1591,7 @@ cleanup:
 		queue_release(&st.queue);
 	kith_error_release(&st.read_error);
 	kith_term_counts_release(&st.terms);
+	free(st.pack);
 	free(st.read_feed_id);
 	free(st.feed_id);
 	free(st.publisher);

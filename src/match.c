@@ -56,6 +56,9 @@ struct kith_matcher {
 	sqlite3_stmt *term_docs; /* owned: how many groups have a term */
 	sqlite3_stmt *masked[Q_COUNT]; /* owned; prepared on first use: the candidate queries */
 	sqlite3_stmt *online;  /* owned; prepared on first use: the packed online groups */
+	unsigned char *pack;   /* owned; read on first use: group_pack, every group's masks by gid */
+	size_t pack_bytes;
+	int pack_read;
 	double rows;          /* groups in the index */
 	double avg_tokens;    /* tokens per group, on average */
 };
@@ -258,6 +261,7 @@ void kith_matcher_free(kith_matcher *m)
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(m->masked[i]);
 	sqlite3_finalize(m->online);
+	free(m->pack);
 	kith_stemmer_free(m->stemmer);
 	kith_rules_free(m->rules);
 	kith_error_release(&m->error);
@@ -678,25 +682,22 @@ static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask, uint64_
 }
 
 /*
- * Runs sql (with an optional box bound to ?1..?4) whose rows are gid, mask,
- * language mask and, when home is not NULL, the lat and lon of a venue to
- * measure from it.
- */
-/*
- * ?1-?4: a box (min lat, max lat, min lon, max lon); ?5-?8: the inner box a
- * widening search has read already.  The four strips around it are split on
- * its edges, so that no venue is read twice.
+ * The queries that gather candidates.  The venue ones (Q_BOX to Q_RIGHT)
+ * give a vid and its point; the others a gid and its two masks.  ?1-?4: a
+ * box (min lat, max lat, min lon, max lon); ?5-?8: the inner box a widening
+ * search has read already, the four strips around it split on its edges so
+ * that no venue is read twice.
  */
 static const char *const masked_sql[Q_COUNT] = {
-	[Q_BOX] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+	[Q_BOX] = "SELECT id, min_lat, min_lon FROM venue_rtree "
 		  "WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
-	[Q_ABOVE] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+	[Q_ABOVE] = "SELECT id, min_lat, min_lon FROM venue_rtree "
 		    "WHERE min_lat > ?6 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
-	[Q_BELOW] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+	[Q_BELOW] = "SELECT id, min_lat, min_lon FROM venue_rtree "
 		    "WHERE max_lat < ?5 AND max_lat >= ?1 AND max_lon >= ?3 AND min_lon <= ?4",
-	[Q_LEFT] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+	[Q_LEFT] = "SELECT id, min_lat, min_lon FROM venue_rtree "
 		   "WHERE max_lat >= ?5 AND min_lat <= ?6 AND max_lon < ?7 AND max_lon >= ?3",
-	[Q_RIGHT] = "SELECT gid, mask, langs, min_lat, min_lon FROM venue_rtree "
+	[Q_RIGHT] = "SELECT id, min_lat, min_lon FROM venue_rtree "
 		    "WHERE max_lat >= ?5 AND min_lat <= ?6 AND min_lon > ?8 AND min_lon <= ?4",
 	[Q_UNLOCATED] = "SELECT gid, concept_mask, lang_mask FROM groups "
 			"WHERE venue_list IS NULL AND unlocated_venues > 0",
@@ -705,29 +706,35 @@ static const char *const masked_sql[Q_COUNT] = {
 	[Q_ALL_GROUPS] = "SELECT gid, concept_mask, lang_mask FROM groups",
 };
 
-/*
- * Appends the rows of query which (gid, mask, langs, and with home a venue's
- * lat and lon, for its distance) to out, binding the first box_values of box.
- */
-static int collect_masked(kith_matcher *m, int which, const double *box, int box_values, const kith_point *home,
-			  masked_list *out)
+/* Query which, prepared once and kept, with the first box_values of box bound. */
+static sqlite3_stmt *masked_stmt(kith_matcher *m, int which, const double *box, int box_values)
 {
 	sqlite3_stmt *s = m->masked[which];
-	int rc, i, error = 0;
+	int i;
 
 	if (!s) {
-		if (sqlite3_prepare_v3(m->db, masked_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
-			return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+		if (sqlite3_prepare_v3(m->db, masked_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+			kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+			return NULL;
+		}
 		m->masked[which] = s;
 	}
-	for (i = 0; box && i < box_values; i++)
+	for (i = 0; i < box_values; i++)
 		sqlite3_bind_double(s, i + 1, box[i]);
+	return s;
+}
+
+/* Appends the rows of query which (gid, concept mask, language mask) to out. */
+static int collect_masked(kith_matcher *m, int which, const double *box, int box_values, masked_list *out)
+{
+	sqlite3_stmt *s = masked_stmt(m, which, box, box_values);
+	int rc, error = 0;
+
+	if (!s)
+		return KITH_EIO;
 	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW)
 		error = masked_push(out, sqlite3_column_int64(s, 0), (uint64_t)sqlite3_column_int64(s, 1),
-				    (uint64_t)sqlite3_column_int64(s, 2),
-				    home ? kith_geo_distance_km(home->lat, home->lon, sqlite3_column_double(s, 3),
-								sqlite3_column_double(s, 4))
-					 : 0.0);
+				    (uint64_t)sqlite3_column_int64(s, 2), 0.0);
 	if (!error && rc != SQLITE_DONE)
 		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
 	sqlite3_reset(s);
@@ -743,6 +750,79 @@ static int popcount64(uint64_t x)
 	return n;
 }
 
+
+static uint64_t get_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Reads group_pack whole into m->pack, indexed by gid. */
+static int read_group_pack(kith_matcher *m)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(m->db, "SELECT part, entries FROM group_pack ORDER BY part", -1, &s, NULL) != SQLITE_OK)
+		return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_int64 part = sqlite3_column_int64(s, 0);
+		size_t at = (size_t)part * KITH_PACK_GIDS * KITH_PACK_ENTRY, n = (size_t)sqlite3_column_bytes(s, 1);
+		if (part < 0 || n > (size_t)KITH_PACK_GIDS * KITH_PACK_ENTRY)
+			continue; /* not written by kith: ignored, and its groups are all candidates */
+		if (at + n > m->pack_bytes) {
+			unsigned char *more = realloc(m->pack, at + n);
+			if (!more) {
+				error = KITH_ENOMEM;
+				break;
+			}
+			memset(more + m->pack_bytes, 0, at + n - m->pack_bytes);
+			m->pack = more;
+			m->pack_bytes = at + n;
+		}
+		memcpy(m->pack + at, sqlite3_column_blob(s, 1), n);
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+	sqlite3_finalize(s);
+	m->pack_read = !error;
+	return error;
+}
+
+/*
+ * Appends the venues query which finds (a vid and its point) as their
+ * groups, with the groups' masks from group_pack and the distances.
+ */
+static int collect_venues(kith_matcher *m, int which, const double *box, int box_values, const kith_point *home,
+			  masked_list *out)
+{
+	sqlite3_stmt *s = masked_stmt(m, which, box, box_values);
+	int rc, error = 0;
+
+	if (!s)
+		return KITH_EIO;
+	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_int64 gid = sqlite3_column_int64(s, 0) >> KITH_VENUE_BITS;
+		size_t at = (size_t)gid * KITH_PACK_ENTRY;
+		/* a group missing from the pack keeps every bit: it stays a candidate */
+		uint64_t mask = ~(uint64_t)0, langs = ~(uint64_t)0;
+		if (gid > 0 && at + KITH_PACK_ENTRY <= m->pack_bytes) {
+			mask = get_le64(m->pack + at);
+			langs = get_le64(m->pack + at + 8);
+		}
+		error = masked_push(out, gid, mask, langs,
+				    kith_geo_distance_km(home->lat, home->lon, sqlite3_column_double(s, 1),
+							 sqlite3_column_double(s, 2)));
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+	sqlite3_reset(s);
+	return error;
+}
 
 /* A box radius km around a point: min lat, max lat, min lon, max lon. */
 static void box_around(const kith_point *home, double radius, double box[4])
@@ -772,23 +852,15 @@ static int venues_near(kith_matcher *m, const query *q, double inner, double rad
 
 	if (pt->housebound)
 		return 0;
+	if (!m->pack_read && (error = read_group_pack(m)) != 0)
+		return error;
 	box_around(&pt->home, radius, box);
 	if (inner <= 0)
-		return collect_masked(m, Q_BOX, box, 4, &pt->home, out);
+		return collect_venues(m, Q_BOX, box, 4, &pt->home, out);
 	box_around(&pt->home, inner, box + 4);
 	for (i = 0; i < sizeof(ring) / sizeof(ring[0]) && !error; i++)
-		error = collect_masked(m, ring[i], box, 8, &pt->home, out);
+		error = collect_venues(m, ring[i], box, 8, &pt->home, out);
 	return error;
-}
-
-static uint64_t get_le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
 }
 
 /* Every online group with its masks, from the packed copy the index keeps (index.c, online_pack). */
@@ -831,9 +903,9 @@ static int reachable_remote(kith_matcher *m, const query *q, size_t remote_cap, 
 	int error = 0;
 
 	if (!pt->housebound &&
-	    (error = collect_masked(m, Q_UNLOCATED, NULL, 0, NULL, out)) != 0)
+	    (error = collect_masked(m, Q_UNLOCATED, NULL, 0, out)) != 0)
 		goto cleanup;
-	if ((error = collect_masked(m, Q_HOME_VISITS, here, 4, NULL, out)) != 0)
+	if ((error = collect_masked(m, Q_HOME_VISITS, here, 4, out)) != 0)
 		goto cleanup;
 	if (pt->online) {
 		size_t per_overlap[65] = {0}, taken = 0;
@@ -988,7 +1060,7 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 	    (error = reachable_remote(m, q, narrow ? remote_cap : wide_cap, &remote)) != 0)
 		goto cleanup;
 	if (everything || !q->pt->home.known) {
-		error = collect_masked(m, Q_ALL_GROUPS, NULL, 0, NULL, &found);
+		error = collect_masked(m, Q_ALL_GROUPS, NULL, 0, &found);
 	} else {
 		for (i = 0; i < remote.count && !error; i++)
 			error = masked_push(&found, remote.items[i].gid, remote.items[i].mask, remote.items[i].langs,
@@ -1051,7 +1123,8 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 	 */
 	if (!everything && found.count > cap)
 		keep_most_shared(&found, q->mask, cap);
-	qsort(found.items, found.count, sizeof(*found.items), masked_cmp); /* rows read in order */
+	if (found.count) /* rows read in gid order */
+		qsort(found.items, found.count, sizeof(*found.items), masked_cmp);
 	for (i = 0; i < found.count && !error; i++)
 		error = gid_push(out, found.items[i].gid);
 

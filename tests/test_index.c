@@ -268,14 +268,46 @@ static void assert_online_pack_exact(fixture *f)
 	free(rows);
 }
 
+/* group_pack, decoded, holds every group's masks at its gid, and nothing else. */
+static void assert_group_pack_exact(fixture *f)
+{
+	kith_buf packed = KITH_BUF_INIT;
+	char *rows = query(f->db, "SELECT gid, concept_mask, lang_mask FROM groups ORDER BY gid");
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT part, entries FROM group_pack ORDER BY part", -1, &s, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		long long part = sqlite3_column_int64(s, 0);
+		const unsigned char *p = sqlite3_column_blob(s, 1);
+		int n = sqlite3_column_bytes(s, 1), i, k;
+		assert_int_equal(n % 16, 0);
+		for (i = 0; i < n; i += 16) {
+			long long v[2] = {0, 0};
+			for (k = 0; k < 16; k++)
+				v[k / 8] |= (long long)((unsigned long long)p[i + k] << (8 * (k % 8)));
+			if (v[0] || v[1])
+				kith_buf_printf(&packed, "%lld|%lld|%lld\n", part * 65536 + i / 16, v[0], v[1]);
+		}
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_string_equal(packed.ptr, rows);
+	kith_buf_release(&packed);
+	free(rows);
+}
+
 /*
  * term_docs and the mean length, kept as feeds load, agree with FTS5's own
- * index and with the groups table; so does the packed copy of the online
- * groups.
+ * index and with the groups table; so do the packed copies of the online
+ * groups and of every group's masks.
  */
 static void assert_term_docs_exact(fixture *f)
 {
 	assert_online_pack_exact(f);
+	assert_group_pack_exact(f);
 	assert_query(f->db,
 		     "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'group_fts', 'row');"
 		     "SELECT (SELECT count(*) FROM temp.v v LEFT JOIN term_docs t USING (term) WHERE t.docs IS NOT v.doc)"

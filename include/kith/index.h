@@ -8,7 +8,7 @@
 #include "kith/common.h"
 
 /* The schema version kept in PRAGMA user_version. */
-#define KITH_SCHEMA_VERSION 2
+#define KITH_SCHEMA_VERSION 3
 
 typedef struct kith_index kith_index;
 
