@@ -40,6 +40,13 @@
 #define KITH_DISTANCE_STEEPNESS 4.0
 #define KITH_TEXT_SHARE 0.6 /* of the interests factor that comes from BM25 rather than the rules */
 
+/* One part of group_pack: the masks of KITH_PACK_GIDS gids. */
+typedef struct pack_part {
+	unsigned char *entries; /* owned */
+	size_t bytes;
+	int read;
+} pack_part;
+
 /* The queries that gather candidates with their concept and language masks (masked_sql). */
 enum { Q_BOX, Q_ABOVE, Q_BELOW, Q_LEFT, Q_RIGHT, Q_UNLOCATED, Q_HOME_VISITS, Q_ALL_GROUPS, Q_COUNT };
 
@@ -56,9 +63,9 @@ struct kith_matcher {
 	sqlite3_stmt *term_docs; /* owned: how many groups have a term */
 	sqlite3_stmt *masked[Q_COUNT]; /* owned; prepared on first use: the candidate queries */
 	sqlite3_stmt *online;  /* owned; prepared on first use: the packed online groups */
-	unsigned char *pack;   /* owned; read on first use: group_pack, every group's masks by gid */
-	size_t pack_bytes;
-	int pack_read;
+	pack_part *pack;       /* owned: group_pack's parts, each read when a venue first needs it */
+	size_t pack_count;     /* parts allocated in pack */
+	sqlite3_stmt *pack_get; /* owned; prepared on first use */
 	double rows;          /* groups in the index */
 	double avg_tokens;    /* tokens per group, on average */
 };
@@ -261,7 +268,10 @@ void kith_matcher_free(kith_matcher *m)
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(m->masked[i]);
 	sqlite3_finalize(m->online);
+	for (i = 0; i < (int)m->pack_count; i++)
+		free(m->pack[i].entries);
 	free(m->pack);
+	sqlite3_finalize(m->pack_get);
 	kith_stemmer_free(m->stemmer);
 	kith_rules_free(m->rules);
 	kith_error_release(&m->error);
@@ -761,36 +771,59 @@ static uint64_t get_le64(const unsigned char *p)
 	return v;
 }
 
-/* Reads group_pack whole into m->pack, indexed by gid. */
-static int read_group_pack(kith_matcher *m)
+/*
+ * The masks of group gid from group_pack, reading its part on first use: a
+ * city's groups usually come from a few feeds, so a match reads a few parts
+ * of a national pack.  A gid missing from the pack keeps every bit, so it
+ * stays a candidate.
+ */
+static int group_masks(kith_matcher *m, sqlite3_int64 gid, uint64_t *mask, uint64_t *langs)
 {
-	sqlite3_stmt *s = NULL;
-	int rc, error = 0;
+	size_t part = (size_t)(gid / KITH_PACK_GIDS), at = (size_t)(gid % KITH_PACK_GIDS) * KITH_PACK_ENTRY;
+	pack_part *p;
 
-	if (sqlite3_prepare_v2(m->db, "SELECT part, entries FROM group_pack ORDER BY part", -1, &s, NULL) != SQLITE_OK)
-		return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
-	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		sqlite3_int64 part = sqlite3_column_int64(s, 0);
-		size_t at = (size_t)part * KITH_PACK_GIDS * KITH_PACK_ENTRY, n = (size_t)sqlite3_column_bytes(s, 1);
-		if (part < 0 || n > (size_t)KITH_PACK_GIDS * KITH_PACK_ENTRY)
-			continue; /* not written by kith: ignored, and its groups are all candidates */
-		if (at + n > m->pack_bytes) {
-			unsigned char *more = realloc(m->pack, at + n);
-			if (!more) {
-				error = KITH_ENOMEM;
-				break;
-			}
-			memset(more + m->pack_bytes, 0, at + n - m->pack_bytes);
-			m->pack = more;
-			m->pack_bytes = at + n;
-		}
-		memcpy(m->pack + at, sqlite3_column_blob(s, 1), n);
+	*mask = *langs = ~(uint64_t)0;
+	if (gid <= 0)
+		return 0;
+	if (part >= m->pack_count) {
+		size_t count = part + 1;
+		pack_part *more = realloc(m->pack, count * sizeof(*more));
+		if (!more)
+			return KITH_ENOMEM;
+		memset(more + m->pack_count, 0, (count - m->pack_count) * sizeof(*more));
+		m->pack = more;
+		m->pack_count = count;
 	}
-	if (!error && rc != SQLITE_DONE)
-		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
-	sqlite3_finalize(s);
-	m->pack_read = !error;
-	return error;
+	p = &m->pack[part];
+	if (!p->read) {
+		sqlite3_stmt *s = m->pack_get;
+		int rc;
+		if (!s) {
+			if (sqlite3_prepare_v3(m->db, "SELECT entries FROM group_pack WHERE part = ?1", -1,
+					       SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+				return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+			m->pack_get = s;
+		}
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)part);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) > 0) {
+			p->bytes = (size_t)sqlite3_column_bytes(s, 0);
+			if ((p->entries = malloc(p->bytes)) == NULL) {
+				sqlite3_reset(s);
+				return KITH_ENOMEM;
+			}
+			memcpy(p->entries, sqlite3_column_blob(s, 0), p->bytes);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+		p->read = 1;
+	}
+	if (at + KITH_PACK_ENTRY <= p->bytes) {
+		*mask = get_le64(p->entries + at);
+		*langs = get_le64(p->entries + at + 8);
+	}
+	return 0;
 }
 
 /*
@@ -807,16 +840,11 @@ static int collect_venues(kith_matcher *m, int which, const double *box, int box
 		return KITH_EIO;
 	while (!error && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		sqlite3_int64 gid = sqlite3_column_int64(s, 0) >> KITH_VENUE_BITS;
-		size_t at = (size_t)gid * KITH_PACK_ENTRY;
-		/* a group missing from the pack keeps every bit: it stays a candidate */
-		uint64_t mask = ~(uint64_t)0, langs = ~(uint64_t)0;
-		if (gid > 0 && at + KITH_PACK_ENTRY <= m->pack_bytes) {
-			mask = get_le64(m->pack + at);
-			langs = get_le64(m->pack + at + 8);
-		}
-		error = masked_push(out, gid, mask, langs,
-				    kith_geo_distance_km(home->lat, home->lon, sqlite3_column_double(s, 1),
-							 sqlite3_column_double(s, 2)));
+		uint64_t mask, langs;
+		if ((error = group_masks(m, gid, &mask, &langs)) == 0)
+			error = masked_push(out, gid, mask, langs,
+					    kith_geo_distance_km(home->lat, home->lon, sqlite3_column_double(s, 1),
+								 sqlite3_column_double(s, 2)));
 	}
 	if (!error && rc != SQLITE_DONE)
 		error = kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
@@ -852,8 +880,6 @@ static int venues_near(kith_matcher *m, const query *q, double inner, double rad
 
 	if (pt->housebound)
 		return 0;
-	if (!m->pack_read && (error = read_group_pack(m)) != 0)
-		return error;
 	box_around(&pt->home, radius, box);
 	if (inner <= 0)
 		return collect_venues(m, Q_BOX, box, 4, &pt->home, out);
