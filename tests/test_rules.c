@@ -163,6 +163,36 @@ static void test_scan_reads_typography_as_ascii(void **state)
 	kith_buf_release(&err);
 }
 
+/* The built-in rules read the ways people put their needs in their own words. */
+static void test_everyday_phrasings(void **state)
+{
+	static const struct {
+		const char *text, *concept;
+	} cases[] = {
+		{"I'm looking after my mum full time", "need:carer-support"},
+		{"sofa surfing at a mate's since the summer", "need:housing"},
+		{"want my own place", "need:housing"},
+		{"struggling to pay the bills this winter", "need:money"},
+		{"behind on the rent", "need:money"},
+		{"nobody to talk to most days", "need:loneliness"},
+		{"no-one to talk to", "need:loneliness"},
+	};
+	kith_rules *rules = NULL;
+	kith_buf err = KITH_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(kith_rules_compile(&rules, kith_default_synonyms, "synonyms.rules", &err), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		kith_concepts found = {0};
+		kith_rules_scan(rules, cases[i].text, &found);
+		if (!kith_concepts_find(&found, cases[i].concept))
+			fail_msg("\"%s\" is not read as %s", cases[i].text, cases[i].concept);
+	}
+	kith_rules_free(rules);
+	kith_buf_release(&err);
+}
+
 /* A rule that starts on punctuation is still found where no word starts. */
 static void test_scan_rule_starting_off_word(void **state)
 {
@@ -184,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_scan_matches_reference),
 		cmocka_unit_test(test_scan_quotes_evidence),
 		cmocka_unit_test(test_scan_reads_typography_as_ascii),
+		cmocka_unit_test(test_everyday_phrasings),
 		cmocka_unit_test(test_scan_rule_starting_off_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
