@@ -987,6 +987,10 @@ static int insert_group(load_state *st, const kith_group *g, const group_columns
 	if ((error = step_done(idx, s)) != 0)
 		goto cleanup;
 	gid = sqlite3_last_insert_rowid(kith_index_db(idx));
+	if (gid >= (sqlite3_int64)1 << (62 - KITH_VENUE_BITS)) {
+		error = kith_error_set(kith_index_error_of(idx), KITH_ETOOLARGE, "group ids have run out");
+		goto cleanup;
+	}
 	if ((error = note_pack(st, gid, c->mask, c->langs_mask)) != 0)
 		goto cleanup;
 

@@ -40,6 +40,8 @@
 #define KITH_DISTANCE_STEEPNESS 4.0
 #define KITH_TEXT_SHARE 0.6 /* of the interests factor that comes from BM25 rather than the rules */
 
+#define MAX_PACK_PARTS 65536 /* 4 billion gids; a larger one was not written by kith */
+
 /* One part of group_pack: the masks of KITH_PACK_GIDS gids. */
 typedef struct pack_part {
 	unsigned char *entries; /* owned */
@@ -783,7 +785,7 @@ static int group_masks(kith_matcher *m, sqlite3_int64 gid, uint64_t *mask, uint6
 	pack_part *p;
 
 	*mask = *langs = ~(uint64_t)0;
-	if (gid <= 0)
+	if (gid <= 0 || part >= MAX_PACK_PARTS)
 		return 0;
 	if (part >= m->pack_count) {
 		size_t count = part + 1;
