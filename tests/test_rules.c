@@ -176,6 +176,9 @@ static void test_everyday_phrasings(void **state)
 		{"behind on the rent", "need:money"},
 		{"nobody to talk to most days", "need:loneliness"},
 		{"no-one to talk to", "need:loneliness"},
+		{"I've been feeling really low since the winter", "need:low-mood"},
+		{"I can't do my online banking", "need:digital-skills"},
+		{"skipping meals to pay for the electric", "need:food"},
 	};
 	kith_rules *rules = NULL;
 	kith_buf err = KITH_BUF_INIT;
