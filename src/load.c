@@ -827,6 +827,7 @@ static int write_header(load_state *st, const kith_feed_info *info)
 {
 	kith_index *idx = st->idx;
 	sqlite3_stmt *s = NULL;
+	char rules_hash[32];
 	int error = 0, rc;
 
 	snprintf(st->report->feed_id, sizeof(st->report->feed_id), "%s", info->id);
@@ -842,16 +843,21 @@ static int write_header(load_state *st, const kith_feed_info *info)
 	    (error = kith_index_exec(idx, "BEGIN IMMEDIATE")) != 0)
 		return error;
 	st->in_transaction = 1;
+	/* the same bytes need no reading, unless other rules made the index's concepts (a kith upgrade) */
 	if (sqlite3_prepare_v2(kith_index_db(idx),
 			       "SELECT source_sha256, group_count, "
-			       "NOT EXISTS (SELECT 1 FROM groups WHERE feed_id = ?1) FROM feeds WHERE id = ?1",
+			       "NOT EXISTS (SELECT 1 FROM groups WHERE feed_id = ?1), "
+			       "(SELECT value FROM meta WHERE key = 'rules_hash') IS ?2 FROM feeds WHERE id = ?1",
 			       -1, &s, NULL) != SQLITE_OK)
 		return kith_index_db_error(idx, "reading feeds");
 	bind_text(s, 1, info->id);
+	snprintf(rules_hash, sizeof(rules_hash), "%llx", kith_rules_hash(loader_of(idx)->rules));
+	bind_text(s, 2, rules_hash);
 	st->fresh = 1;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		st->fresh = sqlite3_column_int(s, 2);
-		if (sqlite3_column_text(s, 0) && strcmp((const char *)sqlite3_column_text(s, 0), info->sha256) == 0) {
+		if (sqlite3_column_text(s, 0) && strcmp((const char *)sqlite3_column_text(s, 0), info->sha256) == 0 &&
+		    sqlite3_column_int(s, 3)) {
 			st->report->unchanged = (size_t)sqlite3_column_int64(s, 1);
 			st->report->identical = 1;
 			error = KITH_STOP_IDENTICAL;

@@ -414,6 +414,32 @@ static void test_reload_same_file_changes_nothing(void **state)
 	free(after);
 }
 
+/*
+ * The same bytes loaded by a kith whose rules differ (an upgrade) are read
+ * again, so the concepts stored with the groups come from the rules in use.
+ */
+static void test_reload_after_new_rules(void **state)
+{
+	fixture *f = *state;
+	kith_load_report r;
+	char *rules_hash;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(load(f, "full.xml", &r), 0);
+	rules_hash = query(f->db, "SELECT value FROM meta WHERE key = 'rules_hash'");
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = 'older' WHERE key = 'rules_hash'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(load(f, "full.xml", &r), 0);
+	assert_int_equal(r.identical, 0);
+	assert_report(&r, "haverhill-lifelink", 0, 0, 0, 3);
+	assert_query(f->db, "SELECT value FROM meta WHERE key = 'rules_hash'", rules_hash);
+	assert_int_equal(load(f, "full.xml", &r), 0);
+	assert_int_equal(r.identical, 1);
+	free(rules_hash);
+}
+
 static void test_reload_same_groups_other_bytes(void **state)
 {
 	fixture *f = *state;
@@ -1056,6 +1082,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_full_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_same_file_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_after_new_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_same_groups_other_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_reload_updates_and_removes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delta_adds_replaces_withdraws, setup, teardown),
