@@ -248,73 +248,7 @@ int kith_judge(const kith_patient *pt, const kith_group *g, long today, kith_buf
 typedef struct reader {
 	kith_group_set *set;
 	const char *feed; /* in the set's arena */
-	int failed;       /* KITH_ENOMEM while copying */
 } reader;
-
-static const char *dup_str(kith_arena *a, const char *s, int *failed)
-{
-	char *copy;
-
-	if (!s)
-		return NULL;
-	if ((copy = kith_arena_strdup(a, s)) == NULL)
-		*failed = 1;
-	return copy;
-}
-
-static void dup_list(kith_arena *a, kith_strlist *to, const kith_strlist *from, int *failed)
-{
-	size_t i;
-
-	to->count = 0;
-	to->items = NULL;
-	if (!from->count)
-		return;
-	if ((to->items = kith_arena_alloc(a, from->count * sizeof(*to->items))) == NULL) {
-		*failed = 1;
-		return;
-	}
-	for (i = 0; i < from->count; i++)
-		to->items[i] = dup_str(a, from->items[i], failed);
-	to->count = from->count;
-}
-
-/* A copy of g whose every string and array lives in a. */
-static void dup_group(kith_arena *a, kith_group *to, const kith_group *g, int *failed)
-{
-	size_t i;
-
-	*to = *g;
-	to->id = dup_str(a, g->id, failed);
-	to->updated = dup_str(a, g->updated, failed);
-	to->name = dup_str(a, g->name, failed);
-	to->organisation = dup_str(a, g->organisation, failed);
-	to->description = dup_str(a, g->description, failed);
-	to->online_how = dup_str(a, g->online_how, failed);
-	to->starts = dup_str(a, g->starts, failed);
-	to->ends = dup_str(a, g->ends, failed);
-	to->phone = dup_str(a, g->phone, failed);
-	to->email = dup_str(a, g->email, failed);
-	to->web = dup_str(a, g->web, failed);
-	dup_list(a, &to->needs, &g->needs, failed);
-	dup_list(a, &to->activities, &g->activities, failed);
-	dup_list(a, &to->requires, &g->requires, failed);
-	dup_list(a, &to->languages, &g->languages, failed);
-	to->venues = NULL;
-	to->sessions = NULL;
-	if (g->venue_count && (to->venues = kith_arena_alloc(a, g->venue_count * sizeof(*to->venues))) == NULL)
-		*failed = 1;
-	for (i = 0; to->venues && i < g->venue_count; i++) {
-		to->venues[i] = g->venues[i];
-		to->venues[i].address = dup_str(a, g->venues[i].address, failed);
-		to->venues[i].postcode = dup_str(a, g->venues[i].postcode, failed);
-	}
-	if (g->session_count &&
-	    (to->sessions = kith_arena_alloc(a, g->session_count * sizeof(*to->sessions))) != NULL)
-		memcpy(to->sessions, g->sessions, g->session_count * sizeof(*to->sessions));
-	else if (g->session_count)
-		*failed = 1;
-}
 
 /* Index of the group with this key (linear: while reading, the set is not sorted), or -1. */
 static long find_linear(const kith_group_set *set, const char *key)
@@ -379,8 +313,7 @@ static int on_group(void *ctx, const kith_group *g)
 		slot = &set->items[set->count++];
 	}
 	slot->key = key;
-	dup_group(&set->arena, &slot->group, g, &r->failed);
-	return r->failed ? KITH_ENOMEM : 0;
+	return kith_group_copy(&set->arena, &slot->group, g);
 }
 
 static int on_withdrawn(void *ctx, const char *id)
@@ -398,7 +331,7 @@ static int on_withdrawn(void *ctx, const char *id)
 
 int kith_group_set_read(kith_group_set *set, const char *path, kith_diag_list *diags)
 {
-	reader r = {set, NULL, 0};
+	reader r = {set, NULL};
 	kith_feed_handler handler = {on_header, on_group, on_withdrawn, NULL, &r};
 
 	set->sorted = 0;

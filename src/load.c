@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "embedded.h"
 #include "feed.h"
+#include "hash.h"
 #include "rules.h"
 #include "stem.h"
 #include "terms.h"
@@ -273,7 +274,7 @@ static void put_number(kith_buf *b, double v)
 static int64_t group_hash(kith_buf *b, const kith_group *g, const kith_rules *rules)
 {
 	/* the rules count too: new rules rewrite the concepts of every group on the next load */
-	uint64_t h = 1469598103934665603u ^ kith_rules_hash(rules);
+	uint64_t h = KITH_FNV_START ^ kith_rules_hash(rules);
 	size_t i;
 
 	kith_buf_clear(b);
@@ -323,9 +324,7 @@ static int64_t group_hash(kith_buf *b, const kith_group *g, const kith_rules *ru
 	put_field(b, g->phone);
 	put_field(b, g->email);
 	put_field(b, g->web);
-	for (i = 0; i < b->size; i++)
-		h = (h ^ (unsigned char)b->ptr[i]) * 1099511628211u;
-	return (int64_t)h;
+	return (int64_t)kith_fnv(h, b->ptr, b->size);
 }
 
 static int delete_group(kith_index *idx, sqlite3_int64 gid)
@@ -510,92 +509,31 @@ static const char *gender_name(kith_gender g)
 static const char *const per_names[] = {"session", "week", "month", "course"};
 static const char *const capacity_names[] = {"open", "waiting-list", "closed"};
 
-static const char *copy_str(kith_arena *a, const char *s, int *failed)
+#define COLUMN_BUFS 13
+
+/* The buffers of c, to set up or free them all. */
+static void column_bufs(group_columns *c, kith_buf *bufs[COLUMN_BUFS])
 {
-	char *copy;
+	kith_buf *all[COLUMN_BUFS] = {&c->canon,	 &c->key,	    &c->langs,	       &c->tag_words,
+				      &c->needs,	 &c->activities,    &c->requires,      &c->sessions,
+				      &c->venues,	 &c->text_concepts, &c->name_concepts, &c->concept_words,
+				      &c->stems};
 
-	if (!s)
-		return NULL;
-	if ((copy = kith_arena_strdup(a, s)) == NULL)
-		*failed = 1;
-	return copy;
-}
-
-static void copy_list(kith_arena *a, kith_strlist *dst, const kith_strlist *src, int *failed)
-{
-	size_t i;
-
-	dst->items = NULL;
-	dst->count = 0;
-	if (!src->count)
-		return;
-	if ((dst->items = kith_arena_alloc(a, src->count * sizeof(*dst->items))) == NULL) {
-		*failed = 1;
-		return;
-	}
-	for (i = 0; i < src->count; i++)
-		dst->items[i] = copy_str(a, src->items[i], failed);
-	dst->count = src->count;
-}
-
-/* A deep copy of src in a: the reader's own copy dies when its callback returns. */
-static int copy_group(kith_arena *a, kith_group *dst, const kith_group *src)
-{
-	int failed = 0;
-	size_t i;
-
-	*dst = *src;
-	dst->id = copy_str(a, src->id, &failed);
-	dst->updated = copy_str(a, src->updated, &failed);
-	dst->name = copy_str(a, src->name, &failed);
-	dst->organisation = copy_str(a, src->organisation, &failed);
-	dst->description = copy_str(a, src->description, &failed);
-	dst->online_how = copy_str(a, src->online_how, &failed);
-	dst->starts = copy_str(a, src->starts, &failed);
-	dst->ends = copy_str(a, src->ends, &failed);
-	dst->phone = copy_str(a, src->phone, &failed);
-	dst->email = copy_str(a, src->email, &failed);
-	dst->web = copy_str(a, src->web, &failed);
-	copy_list(a, &dst->needs, &src->needs, &failed);
-	copy_list(a, &dst->activities, &src->activities, &failed);
-	copy_list(a, &dst->requires, &src->requires, &failed);
-	copy_list(a, &dst->languages, &src->languages, &failed);
-	dst->venues = NULL;
-	dst->sessions = NULL;
-	if (src->venue_count && (dst->venues = kith_arena_alloc(a, src->venue_count * sizeof(*dst->venues))) == NULL)
-		return KITH_ENOMEM;
-	for (i = 0; i < src->venue_count; i++) {
-		dst->venues[i] = src->venues[i];
-		dst->venues[i].address = copy_str(a, src->venues[i].address, &failed);
-		dst->venues[i].postcode = copy_str(a, src->venues[i].postcode, &failed);
-	}
-	if (src->session_count) {
-		if ((dst->sessions = kith_arena_alloc(a, src->session_count * sizeof(*dst->sessions))) == NULL)
-			return KITH_ENOMEM;
-		memcpy(dst->sessions, src->sessions, src->session_count * sizeof(*dst->sessions));
-	}
-	return failed ? KITH_ENOMEM : 0;
+	memcpy(bufs, all, sizeof(all));
 }
 
 /* Everything the index stores of g beyond its own fields, into cols: the reading thread's work. */
 static int derive_columns(load_state *st, const kith_group *g, group_columns *c)
 {
-	kith_index *idx = st->idx;
+	kith_loader *loader = loader_of(st->idx);
+	kith_buf *bufs[COLUMN_BUFS];
 	const char *fields[4];
 	size_t i;
 
-	c->hash = group_hash(&c->canon, g, loader_of(idx)->rules);
-	kith_buf_clear(&c->key);
-	kith_buf_clear(&c->langs);
-	kith_buf_clear(&c->needs);
-	kith_buf_clear(&c->activities);
-	kith_buf_clear(&c->requires);
-	kith_buf_clear(&c->sessions);
-	kith_buf_clear(&c->venues);
-	kith_buf_clear(&c->text_concepts);
-	kith_buf_clear(&c->name_concepts);
-	kith_buf_clear(&c->concept_words);
-	kith_buf_clear(&c->stems);
+	column_bufs(c, bufs);
+	for (i = 0; i < COLUMN_BUFS; i++)
+		kith_buf_clear(bufs[i]);
+	c->hash = group_hash(&c->canon, g, loader->rules);
 	kith_buf_puts(&c->key, st->read_feed_id);
 	kith_buf_putc(&c->key, '/');
 	kith_buf_puts(&c->key, g->id);
@@ -634,7 +572,7 @@ static int derive_columns(load_state *st, const kith_group *g, group_columns *c)
 		kith_buf_putc(&c->venues, ',');
 		kith_buf_put_fixed(&c->venues, pt->lon, 6);
 	}
-	concept_text(&c->text_concepts, &c->name_concepts, &c->concept_words, &c->mask, loader_of(idx)->rules, g);
+	concept_text(&c->text_concepts, &c->name_concepts, &c->concept_words, &c->mask, loader->rules, g);
 	fields[0] = g->name;
 	fields[1] = g->organisation;
 	fields[2] = g->description;
@@ -642,7 +580,8 @@ static int derive_columns(load_state *st, const kith_group *g, group_columns *c)
 	for (i = 0; i < 4; i++) {
 		if (i)
 			kith_buf_putc(&c->stems, '|');
-		if (fields[i] && kith_stemmer_tokens(loader_of(idx)->stemmer, fields[i], strlen(fields[i]), put_stem, &c->stems) != 0)
+		if (fields[i] &&
+		    kith_stemmer_tokens(loader->stemmer, fields[i], strlen(fields[i]), put_stem, &c->stems) != 0)
 			return kith_error_set(&st->read_error, KITH_ERROR, "tokenizing group '%s'", g->id);
 	}
 	c->token_count = count_tokens(c->stems.ptr);
@@ -752,18 +691,17 @@ static int read_header(void *ctx, const kith_feed_info *info)
 {
 	load_state *st = ctx;
 	load_item *item = take_free_item(st, ITEM_HEADER);
-	int failed = 0;
+	kith_arena *a;
 
 	if (!item)
 		return stop_reason(st);
-	if ((st->read_feed_id = strdup(info->id)) == NULL)
-		return KITH_ENOMEM;
+	a = &item->arena;
 	item->info = *info;
 	item->info.path = NULL;
-	item->info.id = copy_str(&item->arena, info->id, &failed);
-	item->info.publisher = copy_str(&item->arena, info->publisher, &failed);
-	item->info.generated = copy_str(&item->arena, info->generated, &failed);
-	if (failed)
+	if ((st->read_feed_id = strdup(info->id)) == NULL ||
+	    (item->info.id = kith_arena_strdup(a, info->id)) == NULL ||
+	    (info->publisher && (item->info.publisher = kith_arena_strdup(a, info->publisher)) == NULL) ||
+	    (info->generated && (item->info.generated = kith_arena_strdup(a, info->generated)) == NULL))
 		return KITH_ENOMEM;
 	send_item(st);
 	/* an identical file stops here, before a single group is parsed; after it, st->fresh is known */
@@ -778,7 +716,7 @@ static int read_group(void *ctx, const kith_group *g)
 
 	if (!item)
 		return stop_reason(st);
-	if ((error = copy_group(&item->arena, &item->group, g)) != 0 ||
+	if ((error = kith_group_copy(&item->arena, &item->group, g)) != 0 ||
 	    (error = derive_columns(st, &item->group, &item->cols)) != 0 ||
 	    (st->fresh && (error = count_terms(st, &item->cols)) != 0))
 		return error;
@@ -827,7 +765,7 @@ static int write_header(load_state *st, const kith_feed_info *info)
 {
 	kith_index *idx = st->idx;
 	sqlite3_stmt *s = NULL;
-	char rules_hash[32];
+	char rules_hash[KITH_RULES_HASH_TEXT];
 	int error = 0, rc;
 
 	snprintf(st->report->feed_id, sizeof(st->report->feed_id), "%s", info->id);
@@ -851,7 +789,7 @@ static int write_header(load_state *st, const kith_feed_info *info)
 			       -1, &s, NULL) != SQLITE_OK)
 		return kith_index_db_error(idx, "reading feeds");
 	bind_text(s, 1, info->id);
-	snprintf(rules_hash, sizeof(rules_hash), "%llx", kith_rules_hash(loader_of(idx)->rules));
+	kith_rules_hash_text(loader_of(idx)->rules, rules_hash);
 	bind_text(s, 2, rules_hash);
 	st->fresh = 1;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1184,19 +1122,6 @@ static int write_items(load_state *st)
 	}
 }
 
-#define COLUMN_BUFS 13
-
-/* The buffers of c, to set up or free them all. */
-static void column_bufs(group_columns *c, kith_buf *bufs[COLUMN_BUFS])
-{
-	kith_buf *all[COLUMN_BUFS] = {&c->canon,	 &c->key,	    &c->langs,	       &c->tag_words,
-				      &c->needs,	 &c->activities,    &c->requires,      &c->sessions,
-				      &c->venues,	 &c->text_concepts, &c->name_concepts, &c->concept_words,
-				      &c->stems};
-
-	memcpy(bufs, all, sizeof(all));
-}
-
 static int queue_init(load_queue *q)
 {
 	kith_buf *bufs[COLUMN_BUFS];
@@ -1456,7 +1381,7 @@ cleanup:
 
 static int record_feed(load_state *st)
 {
-	char hash[32];
+	char hash[KITH_RULES_HASH_TEXT];
 	sqlite3_stmt *m = NULL;
 
 	kith_index *idx = st->idx;
@@ -1491,7 +1416,7 @@ static int record_feed(load_state *st)
 		error = pack_online(idx);
 	if (!error)
 		error = write_group_pack(st);
-	snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(loader_of(idx)->rules));
+	kith_rules_hash_text(loader_of(idx)->rules, hash);
 	if (!error && sqlite3_prepare_v2(kith_index_db(idx),
 					 "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)", -1, &m,
 					 NULL) == SQLITE_OK) {

@@ -24,6 +24,7 @@
 #include "dedup.h"
 #include "embedded.h"
 #include "geo.h"
+#include "hash.h"
 #include "index_db.h"
 #include "patient.h"
 #include "rules.h"
@@ -217,8 +218,8 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 	}
 	{
 		sqlite3_stmt *s = NULL;
-		char hash[32];
-		snprintf(hash, sizeof(hash), "%llx", kith_rules_hash(m->rules));
+		char hash[KITH_RULES_HASH_TEXT];
+		kith_rules_hash_text(m->rules, hash);
 		if (sqlite3_prepare_v2(m->db, "SELECT value FROM meta WHERE key = 'rules_hash'", -1, &s, NULL) == SQLITE_OK &&
 		    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
 			m->precomputed = strcmp((const char *)sqlite3_column_text(s, 0), hash) == 0;
@@ -2205,10 +2206,8 @@ cleanup:
 /* A seeded, stable pseudo-random score for the random baseline. */
 static double random_score(unsigned long seed, const char *key)
 {
-	unsigned long long h = 1469598103934665603ull ^ (seed * 0x9E3779B97F4A7C15ull);
+	uint64_t h = kith_fnv(KITH_FNV_START ^ (seed * 0x9E3779B97F4A7C15ull), key, strlen(key));
 
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 1099511628211ull;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;

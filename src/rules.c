@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kith/common.h"
+#include "hash.h"
 
 typedef struct pattern_rule {
 	char id[48];
@@ -178,11 +179,7 @@ static int add_pattern(kith_rules *r, const char *target, const char *pattern, s
 
 static unsigned long long text_hash(const char *s)
 {
-	unsigned long long h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return kith_fnv(KITH_FNV_START, s, strlen(s));
 }
 
 static int add_imply(kith_rules *r, char *rest, size_t lineno, const char *name, kith_buf *err)
@@ -216,8 +213,6 @@ int kith_rules_compile(kith_rules **out, const char *text, const char *name, kit
 	kith_rules *r = calloc(1, sizeof(*r));
 	char *copy = NULL, *line, *next;
 	size_t lineno = 0, i;
-	unsigned long long h = 1469598103934665603ull;
-	const char *c;
 	int error = 0;
 
 	*out = NULL;
@@ -225,9 +220,7 @@ int kith_rules_compile(kith_rules **out, const char *text, const char *name, kit
 		error = KITH_ENOMEM;
 		goto cleanup;
 	}
-	for (c = text; *c; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211ull;
-	r->hash = h;
+	r->hash = text_hash(text);
 	for (line = copy; line && !error; line = next) {
 		char *eq, *s;
 		next = strchr(line, '\n');
@@ -283,6 +276,11 @@ void kith_rules_free(kith_rules *rules)
 unsigned long long kith_rules_hash(const kith_rules *rules)
 {
 	return rules->hash;
+}
+
+void kith_rules_hash_text(const kith_rules *rules, char out[KITH_RULES_HASH_TEXT])
+{
+	snprintf(out, KITH_RULES_HASH_TEXT, "%llx", rules->hash);
 }
 
 /* Copies src into dst of size bytes, cut short if need be. */

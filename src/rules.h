@@ -44,6 +44,9 @@ int kith_rules_compile(kith_rules **out, const char *text, const char *name, kit
 void kith_rules_free(kith_rules *rules);
 /* A hash of the rule text, to tell whether an index was built with these rules. */
 unsigned long long kith_rules_hash(const kith_rules *rules);
+/* The same as the index's meta table keeps it (rules_hash): hex digits. */
+#define KITH_RULES_HASH_TEXT 17
+void kith_rules_hash_text(const kith_rules *rules, char out[KITH_RULES_HASH_TEXT]);
 
 /*
  * Adds to set every concept whose pattern matches text (NULL is fine).

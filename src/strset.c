@@ -7,14 +7,11 @@
 #include <string.h>
 
 #include "kith/common.h"
+#include "hash.h"
 
 static size_t hash(const char *s)
 {
-	size_t h = 1469598103934665603u; /* FNV-1a: fast, and ids are not adversarial keys here */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
-	return h;
+	return (size_t)kith_fnv(KITH_FNV_START, s, strlen(s));
 }
 
 static size_t find(const kith_strset *set, const char *str)

@@ -8,16 +8,7 @@
 #include <string.h>
 
 #include "kith/common.h"
-
-static uint64_t hash_of(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603u;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return h;
-}
+#include "hash.h"
 
 /* The slot holding the term with this hash, or the empty slot where it belongs. */
 static kith_term_count *slot_for(kith_term_count *slots, size_t capacity, const char *term, size_t len,
@@ -54,7 +45,7 @@ void kith_term_counts_next(kith_term_counts *tc)
 
 int kith_term_counts_add(kith_term_counts *tc, const char *term, size_t len)
 {
-	uint64_t hash = hash_of(term, len);
+	uint64_t hash = kith_fnv(KITH_FNV_START, term, len);
 	kith_term_count *slot;
 
 	if ((tc->count + 1) * 2 > tc->capacity && grow(tc) != 0)

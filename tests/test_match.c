@@ -480,6 +480,67 @@ static void test_cli_bad_profile(void **state)
 	free(dir);
 }
 
+/* An index of 120 friendship clubs about loneliness near HOME, plus one more group. */
+typedef struct clubs {
+	char *dir, *feed, *db;
+	kith_index *idx;
+	kith_matcher *m;
+} clubs;
+
+static void clubs_open(clubs *c, const char *extra_group)
+{
+	kith_buf xml = KITH_BUF_INIT;
+	int i;
+
+	c->dir = ks_tmpdir();
+	kith_buf_puts(&xml, "<feed xmlns=\"urn:kith:feed:1\" id=\"many\" version=\"1\">\n");
+	for (i = 0; i < 120; i++)
+		kith_buf_printf(&xml,
+				"<group id=\"g%d\"><name>Friendship Club %d</name><needs><need>loneliness</need></needs>"
+				"<venue><point lat=\"%.4f\" lon=\"-2.74397\"/></venue></group>\n",
+				i, i, 54.3262 + i * 0.0001);
+	kith_buf_printf(&xml, "%s\n</feed>\n", extra_group);
+	c->feed = ks_write(c->dir, "many.xml", xml.ptr);
+	c->db = ks_write(c->dir, "many.db", "");
+	remove(c->db);
+	c->idx = NULL;
+	c->m = NULL;
+	assert_int_equal(kith_index_open(&c->idx, c->db, KITH_OPEN_CREATE), 0);
+	assert_int_equal(kith_index_load(c->idx, c->feed, NULL, NULL, NULL), 0);
+	assert_int_equal(kith_matcher_new(&c->m, c->idx, NULL, NULL), 0);
+	kith_buf_release(&xml);
+}
+
+static void clubs_close(clubs *c)
+{
+	kith_matcher_free(c->m);
+	kith_index_free(c->idx);
+	ks_rmtree(c->dir);
+	free(c->dir);
+	free(c->feed);
+	free(c->db);
+}
+
+/* Someone at HOME, 5 km, whose main need is loneliness, speaking languages. */
+static kith_results *lonely_within_5km(clubs *c, const char *languages, size_t top)
+{
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	kith_profile *p;
+	kith_results *r;
+
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	if (languages)
+		assert_int_equal(kith_profile_set(p, "languages", languages), 0);
+	o.today = TODAY;
+	o.top = top;
+	assert_int_equal(kith_matcher_run(c->m, p, &o, &r), 0);
+	kith_profile_free(p);
+	return r;
+}
+
 /*
  * Narrowing by shared concepts must not hide the only groups a person can
  * use: 120 English groups about loneliness, one Polish group about nothing
@@ -487,102 +548,37 @@ static void test_cli_bad_profile(void **state)
  */
 static void test_narrowing_never_hides_the_possible(void **state)
 {
-	char *dir = ks_tmpdir(), *feed, *db;
-	kith_buf xml = KITH_BUF_INIT;
-	kith_index *idx = NULL;
-	kith_matcher *m = NULL;
-	kith_profile *p;
+	clubs c;
 	kith_results *r;
-	int i;
 
 	(void)state;
-	kith_buf_puts(&xml, "<feed xmlns=\"urn:kith:feed:1\" id=\"many\" version=\"1\">\n");
-	for (i = 0; i < 120; i++)
-		kith_buf_printf(&xml,
-				"<group id=\"g%d\"><name>Friendship Club %d</name><needs><need>loneliness</need></needs>"
-				"<venue><point lat=\"%.4f\" lon=\"-2.74397\"/></venue></group>\n",
-				i, i, 54.3262 + i * 0.0001);
-	kith_buf_puts(&xml, "<group id=\"polish\"><name>Klub Szachowy</name><description>Szachy.</description>"
-			    "<venue><point lat=\"54.3265\" lon=\"-2.74397\"/></venue><languages>pl</languages></group>\n"
-			    "</feed>\n");
-	feed = ks_write(dir, "many.xml", xml.ptr);
-	db = ks_write(dir, "many.db", "");
-	remove(db);
-	assert_int_equal(kith_index_open(&idx, db, KITH_OPEN_CREATE), 0);
-	assert_int_equal(kith_index_load(idx, feed, NULL, NULL, NULL), 0);
-	assert_int_equal(kith_matcher_new(&m, idx, NULL, NULL), 0);
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
-	assert_int_equal(kith_profile_set(p, "languages", "pl"), 0);
-	{
-		kith_match_opts o = KITH_MATCH_OPTS_INIT;
-		o.today = TODAY;
-		assert_int_equal(kith_matcher_run(m, p, &o, &r), 0);
-	}
+	clubs_open(&c, "<group id=\"polish\"><name>Klub Szachowy</name><description>Szachy.</description>"
+		       "<venue><point lat=\"54.3265\" lon=\"-2.74397\"/></venue><languages>pl</languages></group>");
+	r = lonely_within_5km(&c, "pl", 0);
 	assert_int_equal(kith_results_count(r), 1);
 	assert_string_equal(kith_results_get(r, 0)->key, "many/polish");
 	kith_results_free(r);
-	kith_profile_free(p);
-	kith_matcher_free(m);
-	kith_index_free(idx);
-	kith_buf_release(&xml);
-	ks_rmtree(dir);
-	free(dir);
-	free(feed);
-	free(db);
+	clubs_close(&c);
 }
 
 /*
  * A group whose only venue has no location (an address, no postcode) is
  * still a candidate when plenty of located groups pass: the narrowing
- * brings it in beside them, and it says the distance is unknown.
+ * brings it in beside them.
  */
 static void test_unlocated_venues_are_candidates(void **state)
 {
-	char *dir = ks_tmpdir(), *feed, *db;
-	kith_buf xml = KITH_BUF_INIT;
-	kith_index *idx = NULL;
-	kith_matcher *m = NULL;
-	kith_match_opts o = KITH_MATCH_OPTS_INIT;
-	kith_profile *p;
+	clubs c;
 	kith_results *r;
-	int i;
 
 	(void)state;
-	kith_buf_puts(&xml, "<feed xmlns=\"urn:kith:feed:1\" id=\"many\" version=\"1\">\n");
-	for (i = 0; i < 120; i++)
-		kith_buf_printf(&xml,
-				"<group id=\"g%d\"><name>Friendship Club %d</name><needs><need>loneliness</need></needs>"
-				"<venue><point lat=\"%.4f\" lon=\"-2.74397\"/></venue></group>\n",
-				i, i, 54.3262 + i * 0.0001);
-	kith_buf_puts(&xml, "<group id=\"hall\"><name>Village Hall Lunch</name><needs><need>loneliness</need></needs>"
-			    "<venue><address>The Village Hall, Church Lane</address></venue></group>\n</feed>\n");
-	feed = ks_write(dir, "many.xml", xml.ptr);
-	db = ks_write(dir, "many.db", "");
-	remove(db);
-	assert_int_equal(kith_index_open(&idx, db, KITH_OPEN_CREATE), 0);
-	assert_int_equal(kith_index_load(idx, feed, NULL, NULL, NULL), 0);
-	assert_int_equal(kith_matcher_new(&m, idx, NULL, NULL), 0);
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
-	o.today = TODAY;
-	o.top = 200;
-	assert_int_equal(kith_matcher_run(m, p, &o, &r), 0);
+	clubs_open(&c, "<group id=\"hall\"><name>Village Hall Lunch</name><needs><need>loneliness</need></needs>"
+		       "<venue><address>The Village Hall, Church Lane</address></venue></group>");
+	r = lonely_within_5km(&c, NULL, 200);
 	assert_int_equal(kith_results_count(r), 121);
 	assert_non_null(find(r, "many/hall"));
 	kith_results_free(r);
-	kith_profile_free(p);
-	kith_matcher_free(m);
-	kith_index_free(idx);
-	kith_buf_release(&xml);
-	ks_rmtree(dir);
-	free(dir);
-	free(feed);
-	free(db);
+	clubs_close(&c);
 }
 
 int main(void)
