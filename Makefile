@@ -36,7 +36,7 @@ LIBKITH  := $(BUILD)/libkith.a
 KITH     := $(BUILD)/kith
 
 .SECONDARY:
-.PHONY: all deps demo test check san tsan valgrind bench-quality bench-perf install uninstall \
+.PHONY: all deps demo test check golden golden-update san tsan valgrind bench-quality bench-perf install uninstall \
         format lint clean
 all: $(LIBKITH) $(KITH) $(BENCH_BIN)
 
@@ -88,12 +88,20 @@ $(BUILD)/bench/peer_pg: bench/peer_pg.c $(LIBKITH)
 # ThreadSanitizer build (feeds load on two threads).  None is ever timed.
 test: deps
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory golden
 	$(MAKE) --no-print-directory valgrind
 	$(MAKE) --no-print-directory san
 	$(MAKE) --no-print-directory tsan
 
 check: $(KITH) $(TEST_BIN)
 	@sh tests/run.sh $(BUILD) $(TEST_BIN)
+
+# The program's outputs over the corpus, a generated directory and bad
+# input, byte for byte against tests/golden/expected (see tests/golden/README.md).
+golden: $(KITH) $(BUILD)/bench/genfeed
+	@sh tests/golden/run.sh $(BUILD)
+golden-update: $(KITH) $(BUILD)/bench/genfeed
+	@sh tests/golden/run.sh $(BUILD) --update
 
 san:
 	$(MAKE) --no-print-directory BUILD=build/san SANITIZE=address,undefined CFLAGS="-O1 -g" check
