@@ -395,8 +395,8 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	printf("seconds=%.3f groups=%llu base_rows=%llu rows=%llu groups_per_s=%.0f rows_per_s=%.0f "
 	       "base_rows_per_s=%.0f db_bytes=%lld rss_kb=%ld\n",
-	       t0, l.groups, l.base_rows, l.rows, (double)l.groups / t0, (double)l.rows / t0,
-	       (double)l.base_rows / t0, db_bytes, ru.ru_maxrss);
+	       t0, l.groups, l.base_rows, l.rows, (double)l.groups / t0, (double)l.rows / t0, (double)l.base_rows / t0,
+	       db_bytes, ru.ru_maxrss);
 	rc = 0;
 
 cleanup:

@@ -283,43 +283,75 @@ static void fmt_date(char *out, size_t size, long z)
 /* Vocabulary and phrase banks.                                        */
 
 static const char *const day_id[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-static const char *const day_name[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                        "Friday", "Saturday", "Sunday"};
-static const char *const month_name[12] = {"January", "February", "March", "April",
-                                           "May", "June", "July", "August",
-                                           "September", "October", "November", "December"};
+static const char *const day_name[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+static const char *const month_name[12] = {"January", "February", "March",     "April",   "May",      "June",
+					   "July",    "August",   "September", "October", "November", "December"};
 
 /* Activity ids (VOCABULARY.md) and the word a listing would use for them. */
 static const struct {
 	const char *id;   /* vocabulary id */
 	const char *word; /* as written in a group's name */
 } activity_words[] = {
-	{"walking", "Walking"}, {"running", "Running"}, {"cycling", "Cycling"},
-	{"swimming", "Swimming"}, {"football", "Football"},
-	{"walking-football", "Walking Football"}, {"bowls", "Bowls"}, {"gym", "Gym"},
-	{"yoga", "Yoga"}, {"tai-chi", "Tai Chi"}, {"pilates", "Pilates"},
-	{"chair-exercise", "Chair Exercise"}, {"dance", "Dance"}, {"sport", "Sport"},
-	{"gardening", "Gardening"}, {"nature", "Nature"}, {"conservation", "Conservation"},
-	{"fishing", "Angling"}, {"bird-watching", "Birdwatching"}, {"singing", "Singing"},
-	{"music", "Music"}, {"drama", "Drama"}, {"film", "Film"}, {"arts", "Art"},
-	{"crafts", "Craft"}, {"knitting", "Knitting"}, {"sewing", "Sewing"},
-	{"lace-making", "Lace-making"}, {"woodwork", "Woodwork"},
-	{"photography", "Photography"}, {"writing", "Writing"}, {"reading", "Reading"},
-	{"history", "History"}, {"heritage", "Heritage"}, {"lectures", "Talks"},
-	{"languages", "Languages"}, {"computers", "Computer"}, {"games", "Games"},
-	{"quiz", "Quiz"}, {"board-games", "Board Games"}, {"cooking", "Cookery"},
-	{"baking", "Baking"}, {"lunch-club", "Lunch"}, {"coffee-morning", "Coffee Morning"},
-	{"community-meal", "Community Meal"}, {"befriending", "Befriending"},
-	{"peer-support", "Peer Support"}, {"mens-shed", "Men's Shed"},
-	{"carers-group", "Carers"}, {"parent-and-baby", "Baby and Toddler"},
-	{"mindfulness", "Mindfulness"}, {"faith", "Faith"}, {"volunteering", "Volunteering"},
-	{"advice", "Advice"}, {"discussion", "Discussion"},
+	{"walking", "Walking"},
+	{"running", "Running"},
+	{"cycling", "Cycling"},
+	{"swimming", "Swimming"},
+	{"football", "Football"},
+	{"walking-football", "Walking Football"},
+	{"bowls", "Bowls"},
+	{"gym", "Gym"},
+	{"yoga", "Yoga"},
+	{"tai-chi", "Tai Chi"},
+	{"pilates", "Pilates"},
+	{"chair-exercise", "Chair Exercise"},
+	{"dance", "Dance"},
+	{"sport", "Sport"},
+	{"gardening", "Gardening"},
+	{"nature", "Nature"},
+	{"conservation", "Conservation"},
+	{"fishing", "Angling"},
+	{"bird-watching", "Birdwatching"},
+	{"singing", "Singing"},
+	{"music", "Music"},
+	{"drama", "Drama"},
+	{"film", "Film"},
+	{"arts", "Art"},
+	{"crafts", "Craft"},
+	{"knitting", "Knitting"},
+	{"sewing", "Sewing"},
+	{"lace-making", "Lace-making"},
+	{"woodwork", "Woodwork"},
+	{"photography", "Photography"},
+	{"writing", "Writing"},
+	{"reading", "Reading"},
+	{"history", "History"},
+	{"heritage", "Heritage"},
+	{"lectures", "Talks"},
+	{"languages", "Languages"},
+	{"computers", "Computer"},
+	{"games", "Games"},
+	{"quiz", "Quiz"},
+	{"board-games", "Board Games"},
+	{"cooking", "Cookery"},
+	{"baking", "Baking"},
+	{"lunch-club", "Lunch"},
+	{"coffee-morning", "Coffee Morning"},
+	{"community-meal", "Community Meal"},
+	{"befriending", "Befriending"},
+	{"peer-support", "Peer Support"},
+	{"mens-shed", "Men's Shed"},
+	{"carers-group", "Carers"},
+	{"parent-and-baby", "Baby and Toddler"},
+	{"mindfulness", "Mindfulness"},
+	{"faith", "Faith"},
+	{"volunteering", "Volunteering"},
+	{"advice", "Advice"},
+	{"discussion", "Discussion"},
 };
 
 /* Tags real feeds use that are outside the vocabulary; kith keeps them as
  * text and the checker warns. */
-static const char *const oov_activities =
-	"bingo|whist|bridge|ukulele|zumba|allotments|social|tea-dance|darts|dominoes";
+static const char *const oov_activities = "bingo|whist|bridge|ukulele|zumba|allotments|social|tea-dance|darts|dominoes";
 static const char *const oov_needs = "wellbeing|mental-health|isolation|farming|fitness|social";
 
 /* Everyday-words phrases per need, so full-text search has something to find
@@ -329,69 +361,67 @@ static const struct {
 	const char *phrases; /* '|'-separated sentences */
 } need_phrases[] = {
 	{"loneliness", "A good way to meet people if you live on your own or don't get out much.|"
-	               "Lots of our regulars came along on their own at first - you'll soon know everyone.|"
-	               "If you're feeling lonely or cut off, come and join us for some company.|"
-	               "Somewhere to get out of the house, have a chat and make new friends."},
+		       "Lots of our regulars came along on their own at first - you'll soon know everyone.|"
+		       "If you're feeling lonely or cut off, come and join us for some company.|"
+		       "Somewhere to get out of the house, have a chat and make new friends."},
 	{"low-mood", "Good for your mood if you've been feeling down or fed up.|"
-	             "Many people tell us it lifts their spirits when life feels a bit grey.|"
-	             "Helpful if you're going through a low patch or mild depression."},
+		     "Many people tell us it lifts their spirits when life feels a bit grey.|"
+		     "Helpful if you're going through a low patch or mild depression."},
 	{"anxiety", "A calm, friendly atmosphere if you get anxious or stressed.|"
-	            "Nobody will put you on the spot - come and go as you please if worry gets too much.|"
-	            "Practical ways to manage stress, worry and panic."},
+		    "Nobody will put you on the spot - come and go as you please if worry gets too much.|"
+		    "Practical ways to manage stress, worry and panic."},
 	{"bereavement", "For anyone grieving the loss of someone close, however long ago.|"
-	                "A safe place to talk about the person you've lost, with others who understand."},
+			"A safe place to talk about the person you've lost, with others who understand."},
 	{"confidence", "Ideal if you've lost confidence or haven't been out much for a while.|"
-	               "A gentle way to build your confidence back up, at your own pace."},
+		       "A gentle way to build your confidence back up, at your own pace."},
 	{"purpose", "Something to look forward to each week and a reason to get up and out.|"
-	            "Put your skills to good use and feel part of something again."},
+		    "Put your skills to good use and feel part of something again."},
 	{"carer-support", "A break for unpaid carers and a chance to talk to people who get it.|"
-	                  "If you look after a husband, wife, parent or friend, this is time for you."},
+			  "If you look after a husband, wife, parent or friend, this is time for you."},
 	{"physical-activity", "A gentle way to get more active, whatever your fitness.|"
-	                      "Good for your heart, joints and general fitness - go at your own pace."},
+			      "Good for your heart, joints and general fitness - go at your own pace."},
 	{"healthy-weight", "Support to eat well and lose a bit of weight, without faddy diets.|"
-	                   "Tips on healthy eating, portion sizes and staying a healthy weight."},
+			   "Tips on healthy eating, portion sizes and staying a healthy weight."},
 	{"long-term-condition", "Suitable if you live with diabetes, COPD, arthritis or a heart condition.|"
-	                        "Adapted for people with long-term health conditions and chronic pain."},
+				"Adapted for people with long-term health conditions and chronic pain."},
 	{"falls-prevention", "Helps with strength and balance and reduces the risk of falls.|"
-	                     "If you're unsteady on your feet or worried about falling, this can help."},
+			     "If you're unsteady on your feet or worried about falling, this can help."},
 	{"memory", "Welcoming to people living with dementia or memory problems, and their families.|"
-	           "Dementia friendly: come with your partner, family member or carer."},
+		   "Dementia friendly: come with your partner, family member or carer."},
 	{"money", "Help if you're struggling with debt, bills or making ends meet.|"
-	          "Free, confidential help with money worries and budgeting."},
+		  "Free, confidential help with money worries and budgeting."},
 	{"benefits", "Check you're getting all the benefits and grants you're entitled to.|"
-	             "Help with benefit claims, forms and appeals."},
+		     "Help with benefit claims, forms and appeals."},
 	{"housing", "Advice on housing problems, repairs, rent arrears and risk of losing your home."},
 	{"employment", "Help with CVs, job applications and interviews, or volunteering as a step back to work.|"
-	               "If you're looking for work or struggling to stay in a job, we can help."},
+		       "If you're looking for work or struggling to stay in a job, we can help."},
 	{"learning", "Learn something new in a relaxed, friendly setting - no exams.|"
-	             "A chance to learn new skills and keep your mind active."},
+		     "A chance to learn new skills and keep your mind active."},
 	{"digital-skills", "Bring your phone, tablet or laptop and get help using it.|"
-	                   "Get help with email, video calls, online shopping and NHS app."},
+			   "Get help with email, video calls, online shopping and NHS app."},
 	{"food", "Nobody is turned away; food parcels, fresh fruit and veg and toiletries.|"
-	         "A hot meal and help with food if money is tight."},
+		 "A hot meal and help with food if money is tight."},
 	{"substance-use", "Support for anyone worried about their drinking or drug use.|"
-	                  "Recovery support in a non-judgemental setting."},
+			  "Recovery support in a non-judgemental setting."},
 	{"domestic-abuse", "Confidential support if you are or have been in an abusive relationship."},
 	{"parenting", "Meet other parents, share tips and let the little ones play.|"
-	              "Support for parents of babies and young children."},
+		      "Support for parents of babies and young children."},
 	{"english-language", "Practise your English in a friendly group; all levels welcome.|"
-	                     "Help with English and settling into the area."},
+			     "Help with English and settling into the area."},
 };
 
 /* Group kinds: how each sort of listing tends to look. */
 enum when_class { W_DAY, W_EVE, W_MIX, W_WEEKEND, W_LUNCH, W_APPT, W_COURSE };
-enum venue_class { V_HALL, V_LEISURE, V_OUTDOOR, V_LIBRARY, V_GARDEN, V_WORKSHOP,
-                   V_CAFE, V_OFFICE, V_FAITH, V_CLINIC };
+enum venue_class { V_HALL, V_LEISURE, V_OUTDOOR, V_LIBRARY, V_GARDEN, V_WORKSHOP, V_CAFE, V_OFFICE, V_FAITH, V_CLINIC };
 enum price_class { P_FREE, P_SMALL, P_MEAL, P_MONTH, P_COURSE };
-enum rule_class { R_NONE, R_CARER, R_DEMENTIA, R_NEWPARENT, R_VETERAN, R_OLDER,
-                  R_YOUTH, R_MALE, R_FEMALE, R_PRO };
+enum rule_class { R_NONE, R_CARER, R_DEMENTIA, R_NEWPARENT, R_VETERAN, R_OLDER, R_YOUTH, R_MALE, R_FEMALE, R_PRO };
 
 struct kind {
-	const char *acts;  /* activity ids, space-separated, primary first */
-	const char *needs; /* needs it typically helps with */
-	const char *names; /* name templates: {T} town, {R} region, {S} saint, {A} activity */
-	const char *orgs;  /* organisation templates, {N} the group's name */
-	const char *opens; /* opening sentences */
+	const char *acts;      /* activity ids, space-separated, primary first */
+	const char *needs;     /* needs it typically helps with */
+	const char *names;     /* name templates: {T} town, {R} region, {S} saint, {A} activity */
+	const char *orgs;      /* organisation templates, {N} the group's name */
+	const char *opens;     /* opening sentences */
 	unsigned char when;    /* enum when_class */
 	unsigned char venue;   /* enum venue_class */
 	unsigned char price;   /* enum price_class */
@@ -403,7 +433,8 @@ struct kind {
 
 static const struct kind kinds[] = {
 	{"walking nature", "physical-activity loneliness low-mood long-term-condition",
-	 "Walking for Health – {T}|{T} Health Walks|{T} Wellbeing Walk|Stride Out {T}|{T} Walking Group|{T} Short Walks",
+	 "Walking for Health – {T}|{T} Health Walks|{T} Wellbeing Walk|Stride Out {T}|{T} Walking Group|{T} Short "
+	 "Walks",
 	 "Walking for Health|{T} Ramblers|{R} Council Active Communities|{N}",
 	 "Free, friendly short walks led by trained volunteer walk leaders, at an easy pace on mostly level paths.|"
 	 "A gentle walk of about an hour around {T}, finishing with a cuppa at a local café.|"
@@ -419,7 +450,8 @@ static const struct kind kinds[] = {
 	 "{T} Chair-Based Exercise|Seated Exercise – {T}|Move More {T}|Sit and Be Fit {T}|{T} Chair Exercise Club",
 	 "Age UK {R}|{R} Council Healthy Lifestyles|{T} Community Centre|{N}",
 	 "Gentle seated exercise to music, led by a qualified instructor, to keep you moving.|"
-	 "A light exercise class done sitting down or holding the back of a chair - suitable if you're unsteady on your feet.",
+	 "A light exercise class done sitting down or holding the back of a chair - suitable if you're unsteady on "
+	 "your feet.",
 	 W_DAY, V_HALL, P_SMALL, R_OLDER, 5, 0, 45},
 	{"chair-exercise tai-chi", "falls-prevention physical-activity",
 	 "{T} Strength and Balance|Steady Steps {T}|Strength and Balance Programme – {T}|Stay Steady {T}",
@@ -442,8 +474,8 @@ static const struct kind kinds[] = {
 	{"pilates", "physical-activity long-term-condition",
 	 "{T} Pilates|Pilates for Back Care – {T}|Mat Pilates at {T} Leisure Centre",
 	 "{N}|{R} Leisure|{T} Leisure Centre",
-	 "A mat-based Pilates class focusing on posture, core strength and back care.",
-	 W_EVE, V_LEISURE, P_SMALL, R_NONE, 5, 0, 8},
+	 "A mat-based Pilates class focusing on posture, core strength and back care.", W_EVE, V_LEISURE, P_SMALL,
+	 R_NONE, 5, 0, 8},
 	{"swimming sport", "physical-activity long-term-condition healthy-weight",
 	 "{T} Aquafit|Over 50s Swim – {T}|Women-only Swim {T}|{T} Quiet Swim|Swimming for Health – {T}",
 	 "{R} Leisure|{T} Leisure Centre|{T} Swimming Club",
@@ -470,14 +502,12 @@ static const struct kind kinds[] = {
 	 "Get back on a bike with friendly ride leaders; bikes and adapted trikes can be borrowed.",
 	 W_WEEKEND, V_OUTDOOR, P_FREE, R_NONE, 0, 0, 8},
 	{"running", "physical-activity low-mood confidence",
-	 "{T} parkrun|Couch to 5k – {T}|{T} Jog Club|{T} Run Together",
-	 "parkrun UK|{N}|{T} Harriers",
+	 "{T} parkrun|Couch to 5k – {T}|{T} Jog Club|{T} Run Together", "parkrun UK|{N}|{T} Harriers",
 	 "A free, weekly, timed 5k in the park - walk, jog or run, or come and volunteer.|"
 	 "A beginners' running group taking you from the sofa to 5k over nine weeks.",
 	 W_WEEKEND, V_OUTDOOR, P_FREE, R_NONE, 0, 0, 10},
 	{"bowls sport", "loneliness physical-activity",
-	 "{T} Bowls Club|{T} Short Mat Bowls|Indoor Bowls at {T}|{T} Crown Green Bowls",
-	 "{N}",
+	 "{T} Bowls Club|{T} Short Mat Bowls|Indoor Bowls at {T}|{T} Crown Green Bowls", "{N}",
 	 "Bowls is easy to learn and good for body and mind; woods can be borrowed.|"
 	 "A friendly club that welcomes beginners - flat shoes are all you need.",
 	 W_DAY, V_LEISURE, P_SMALL, R_NONE, 0, 0, 10},
@@ -507,7 +537,8 @@ static const struct kind kinds[] = {
 	 "Angling sessions by the water to relax, switch off and talk if you want to.",
 	 W_WEEKEND, V_OUTDOOR, P_FREE, R_NONE, 0, 0, 6},
 	{"singing music", "loneliness low-mood long-term-condition",
-	 "{T} Community Choir|Sing for Your Lungs {T}|{T} Rock Choir|{T} Male Voice Choir|{T} Singing for Wellbeing|{T} Pop Choir",
+	 "{T} Community Choir|Sing for Your Lungs {T}|{T} Rock Choir|{T} Male Voice Choir|{T} Singing for "
+	 "Wellbeing|{T} Pop Choir",
 	 "{N}|{T} Arts Centre|British Lung Foundation",
 	 "A friendly choir for people who love to sing - no auditions and no need to read music.|"
 	 "Singing is great for breathing, mood and meeting people; we sing everything from Abba to gospel.|"
@@ -550,10 +581,9 @@ static const struct kind kinds[] = {
 	 "Bring along broken things and clothes needing a repair; volunteers fix them with you.",
 	 W_MIX, V_HALL, P_SMALL, R_NONE, 0, 0, 8},
 	{"lace-making crafts heritage", "loneliness purpose",
-	 "{T} Lace Makers|{T} Bobbin Lace Group|Lace-making in {T}",
-	 "{N}",
-	 "Traditional bobbin lace, taught by experienced lace makers; bobbins and pillows to borrow.",
-	 W_DAY, V_HALL, P_SMALL, R_NONE, 0, 0, 2},
+	 "{T} Lace Makers|{T} Bobbin Lace Group|Lace-making in {T}", "{N}",
+	 "Traditional bobbin lace, taught by experienced lace makers; bobbins and pillows to borrow.", W_DAY, V_HALL,
+	 P_SMALL, R_NONE, 0, 0, 2},
 	{"mens-shed woodwork", "loneliness purpose low-mood",
 	 "Men's Shed {T}|{T} Men's Shed|{T} Community Shed|{T} and District Men's Shed",
 	 "{N}|UK Men's Sheds Association",
@@ -562,14 +592,12 @@ static const struct kind kinds[] = {
 	 "A workshop where men (and women) can come together to work on projects and chat shoulder to shoulder.",
 	 W_DAY, V_WORKSHOP, P_SMALL, R_MALE, 0, 0, 16},
 	{"photography walking", "low-mood loneliness purpose",
-	 "{T} Photography Club|Phone Photography Walks – {T}|{T} Camera Club",
-	 "{N}",
+	 "{T} Photography Club|Phone Photography Walks – {T}|{T} Camera Club", "{N}",
 	 "Get out and about taking pictures, on a phone or a proper camera.|"
 	 "Club nights with talks, competitions and outings for photographers of every level.",
 	 W_EVE, V_HALL, P_SMALL, R_NONE, 0, 0, 5},
 	{"writing discussion", "low-mood confidence purpose",
-	 "{T} Writers' Circle|Write Well {T}|{T} Creative Writing Group|Life Stories – {T}",
-	 "{N}|{T} Library",
+	 "{T} Writers' Circle|Write Well {T}|{T} Creative Writing Group|Life Stories – {T}", "{N}|{T} Library",
 	 "Share stories, poems and memories in a supportive writing group.|"
 	 "Gentle writing exercises to get you started, and a chance to read your work aloud if you'd like.",
 	 W_MIX, V_LIBRARY, P_FREE, R_NONE, 10, 0, 6},
@@ -581,7 +609,8 @@ static const struct kind kinds[] = {
 	 "Help us support the library with events, fundraising and a warm welcome for visitors.",
 	 W_DAY, V_LIBRARY, P_FREE, R_NONE, 5, 0, 12},
 	{"history heritage lectures", "purpose loneliness learning",
-	 "{T} Local History Society|{T} Heritage Volunteers|{T} Museum Volunteers|{T} Civic Society|{T} Family History Group",
+	 "{T} Local History Society|{T} Heritage Volunteers|{T} Museum Volunteers|{T} Civic Society|{T} Family History "
+	 "Group",
 	 "{N}|{T} Museum|{R} Archives",
 	 "Monthly talks on the history of {T} and the surrounding villages, with visits in the summer.|"
 	 "Help care for the museum's collection, welcome visitors and research local stories.|"
@@ -633,7 +662,8 @@ static const struct kind kinds[] = {
 	 "Drop in for tea, toast and a natter with friendly volunteers.",
 	 W_DAY, V_FAITH, P_SMALL, R_NONE, 0, 0, 40},
 	{"community-meal", "food money loneliness",
-	 "{T} Food Bank|{T} Community Pantry|{T} Community Larder|{T} Community Fridge|Pay-as-you-feel Café {T}|{T} Community Supper",
+	 "{T} Food Bank|{T} Community Pantry|{T} Community Larder|{T} Community Fridge|Pay-as-you-feel Café {T}|{T} "
+	 "Community Supper",
 	 "{T} Foodbank|{T} Churches Together|{T} Community Trust|{N}",
 	 "Emergency food parcels for people in crisis, with a referral voucher from a support worker.|"
 	 "A membership pantry: a weekly shop of groceries for a few pounds.|"
@@ -641,14 +671,16 @@ static const struct kind kinds[] = {
 	 "A free hot meal once a week, with a warm welcome for everyone.",
 	 W_DAY, V_FAITH, P_FREE, R_PRO, 0, 0, 20},
 	{"befriending", "loneliness low-mood bereavement confidence",
-	 "{T} Befriending Service|Telephone Friends {T}|Age UK {R} Befriending|{T} Good Neighbours Scheme|Home Library Service – {T}",
+	 "{T} Befriending Service|Telephone Friends {T}|Age UK {R} Befriending|{T} Good Neighbours Scheme|Home Library "
+	 "Service – {T}",
 	 "Age UK {R}|Re-engage|{T} Good Neighbours|{R} Libraries|Royal Voluntary Service",
 	 "A volunteer befriender visits you at home or rings for a chat every week.|"
 	 "Regular friendly phone calls from a trained volunteer for older people who feel lonely.|"
 	 "Good neighbours helping with lifts, shopping, small jobs and a friendly visit.",
 	 W_APPT, V_OFFICE, P_FREE, R_OLDER, 55, 45, 22},
 	{"peer-support discussion", "low-mood anxiety confidence",
-	 "{T} Wellbeing Café|Mind in {R} Peer Support – {T}|{T} Talking Café|Andy's Man Club {T}|Talk Club {T}|{T} Hearing Voices Group",
+	 "{T} Wellbeing Café|Mind in {R} Peer Support – {T}|{T} Talking Café|Andy's Man Club {T}|Talk Club {T}|{T} "
+	 "Hearing Voices Group",
 	 "Mind in {R}|Andy's Man Club|TALK CLUB|{T} Wellbeing Hub|{N}",
 	 "A drop-in for adults who are struggling with their mental health or just need someone to talk to.|"
 	 "Peer supporters with lived experience, tea and toast, and information about local services.|"
@@ -673,7 +705,8 @@ static const struct kind kinds[] = {
 	 "Songs, reminiscence, activities and a cuppa, with staff who understand memory problems.",
 	 W_DAY, V_CAFE, P_FREE, R_DEMENTIA, 0, 0, 14},
 	{"parent-and-baby", "parenting loneliness low-mood",
-	 "{T} Stay and Play|Baby Rhyme Time – {T} Library|{T} Bumps and Babies|{T} Family Hub Baby Group|{T} Dads' Group|{T} Baby Massage",
+	 "{T} Stay and Play|Baby Rhyme Time – {T} Library|{T} Bumps and Babies|{T} Family Hub Baby Group|{T} Dads' "
+	 "Group|{T} Baby Massage",
 	 "{T} Family Hub|{T} Library|NCT {R}|Home-Start {R}|{N}",
 	 "Rhymes, songs, toys and messy play for babies and toddlers with their grown-ups.|"
 	 "A relaxed group for new parents to meet others and get support from the health visiting team.",
@@ -685,7 +718,8 @@ static const struct kind kinds[] = {
 	 "A drop-in for ex-forces, with advice on housing, benefits and health from people who've served.",
 	 W_WEEKEND, V_CAFE, P_SMALL, R_VETERAN, 10, 0, 8},
 	{"advice", "money benefits housing",
-	 "Citizens Advice {R} – {T}|{T} Money Advice Drop-in|{T} Debt Advice Clinic|{T} Benefits Advice Surgery|{T} Energy Advice",
+	 "Citizens Advice {R} – {T}|{T} Money Advice Drop-in|{T} Debt Advice Clinic|{T} Benefits Advice Surgery|{T} "
+	 "Energy Advice",
 	 "Citizens Advice {R}|StepChange|{T} Advice Centre|{R} Council Welfare Rights",
 	 "Free, confidential advice on benefits, debt, housing, energy bills and employment problems.|"
 	 "Face-to-face help with benefit forms, appeals and money worries.",
@@ -697,7 +731,8 @@ static const struct kind kinds[] = {
 	 "Find a volunteering role that suits you, with support to get started.",
 	 W_DAY, V_LIBRARY, P_FREE, R_NONE, 15, 0, 12},
 	{"mindfulness lectures", "anxiety low-mood learning",
-	 "Stress Control – {T}|{T} Mindfulness Course|Living Life to the Full – {T}|{T} Wellbeing College Course|Confidence Building – {T}",
+	 "Stress Control – {T}|{T} Mindfulness Course|Living Life to the Full – {T}|{T} Wellbeing College "
+	 "Course|Confidence Building – {T}",
 	 "NHS Talking Therapies {R}|{R} Recovery College|{R} Adult Learning|{N}",
 	 "A free course teaching practical ways to cope with stress, worry and low mood.|"
 	 "Six weekly sessions of mindfulness practice, with recordings to use at home.",
@@ -715,13 +750,15 @@ static const struct kind kinds[] = {
 	 "Understand what happened, rebuild confidence and plan for the future, with trained staff.",
 	 W_COURSE, V_OFFICE, P_FREE, R_FEMALE, 30, 0, 4},
 	{"faith coffee-morning community-meal", "loneliness bereavement",
-	 "St {S}'s Open Door – {T}|{T} Methodist Friendship Club|{T} Gurdwara Langar|{T} Mosque Sisters' Circle|{T} Churches Together Drop-in|Messy Church {T}",
+	 "St {S}'s Open Door – {T}|{T} Methodist Friendship Club|{T} Gurdwara Langar|{T} Mosque Sisters' Circle|{T} "
+	 "Churches Together Drop-in|Messy Church {T}",
 	 "St {S}'s Church|{T} Methodist Church|{T} Baptist Church|{N}",
 	 "Everyone is welcome, whatever your faith or none; a warm drink and a friendly face.|"
 	 "Free vegetarian meal served to all who come, every day the doors are open.",
 	 W_DAY, V_FAITH, P_FREE, R_NONE, 5, 0, 12},
 	{"peer-support lectures", "long-term-condition loneliness",
-	 "{T} Breathe Easy|{T} Diabetes Support Group|{T} Parkinson's UK Branch|{T} Stroke Club|{T} Heart Support Group|Living Well with Pain – {T}",
+	 "{T} Breathe Easy|{T} Diabetes Support Group|{T} Parkinson's UK Branch|{T} Stroke Club|{T} Heart Support "
+	 "Group|Living Well with Pain – {T}",
 	 "Asthma + Lung UK|Diabetes UK|Parkinson's UK|Stroke Association|{N}",
 	 "A support group for people living with a long-term condition, and their families.|"
 	 "Talks from health professionals, gentle exercise and a chance to share experiences.",
@@ -729,8 +766,8 @@ static const struct kind kinds[] = {
 	{"cooking walking", "healthy-weight physical-activity",
 	 "{T} Weight Management Group|Healthy You {T}|{T} Healthy Lifestyles Programme|Man v Fat {T}",
 	 "{R} Healthy Lifestyles Service|NHS {R}|{N}",
-	 "A twelve-week programme to help you lose weight, eat well and move more.",
-	 W_COURSE, V_CLINIC, P_FREE, R_PRO, 25, 0, 8},
+	 "A twelve-week programme to help you lose weight, eat well and move more.", W_COURSE, V_CLINIC, P_FREE, R_PRO,
+	 25, 0, 8},
 	{"peer-support sport games", "anxiety confidence loneliness",
 	 "{T} Youth Wellbeing Drop-in|{T} 16–25 Hub|Young Carers {T}|{T} Youth Club",
 	 "{R} Youth Service|{T} YMCA|Kooth|{N}",
@@ -738,7 +775,8 @@ static const struct kind kinds[] = {
 	 "Games, food, trips and someone to talk to about whatever is on your mind.",
 	 W_EVE, V_HALL, P_FREE, R_YOUTH, 15, 0, 8},
 	{"volunteering", "purpose employment confidence loneliness",
-	 "Volunteer with {T} Foodbank|{T} Library Volunteers|{T} Community Transport|Friends of {T} Hospital|{T} Charity Shop Volunteers",
+	 "Volunteer with {T} Foodbank|{T} Library Volunteers|{T} Community Transport|Friends of {T} Hospital|{T} "
+	 "Charity Shop Volunteers",
 	 "{T} Volunteer Centre|{N}|{T} Community Trust",
 	 "We're looking for friendly volunteers to help a few hours a week - training given.|"
 	 "Use your time and skills to help others and meet new people.",
@@ -747,7 +785,8 @@ static const struct kind kinds[] = {
 
 static const char *const generic_names = "{T} {A} Club|{T} {A} Group|{A} for Wellbeing – {T}|{A} in {T}";
 
-static const char *const saints = "Mary|John|Peter|Andrew|Michael|Paul|George|Luke|Mark|Margaret|James|Matthew|Laurence|Chad";
+static const char *const saints =
+	"Mary|John|Peter|Andrew|Michael|Paul|George|Luke|Mark|Margaret|James|Matthew|Laurence|Chad";
 
 static const char *const streets =
 	"High Street|Church Lane|Station Road|Market Place|Victoria Road|Mill Lane|Park Road|London Road|"
@@ -760,7 +799,8 @@ static const char *const venue_places[] = {
 	"{T} Community Centre|{T} Village Hall|{T} Memorial Hall|The Salvation Army Hall|{T} Scout Hut|"
 	"{T} Town Hall|{T} Family Hub|Friends Meeting House|{T} Social Club|Royal British Legion Club|{T} Civic Hall",
 	/* V_LEISURE */
-	"{T} Leisure Centre|{T} Sports Centre|{T} Swimming Pool|{T} Community Sports Hub|{T} Recreation Ground Pavilion",
+	"{T} Leisure Centre|{T} Sports Centre|{T} Swimming Pool|{T} Community Sports Hub|{T} Recreation Ground "
+	"Pavilion",
 	/* V_OUTDOOR */
 	"Meet at the car park, {T} Country Park|Meet outside {T} Library|{T} Park café|"
 	"Meet at the bandstand, {T} Recreation Ground|{T} Nature Reserve visitor centre|Meet at the war memorial",
@@ -769,13 +809,15 @@ static const char *const venue_places[] = {
 	/* V_GARDEN */
 	"{T} Community Garden|Allotments, {T}|{T} Walled Garden|{T} Growing Space",
 	/* V_WORKSHOP */
-	"Unit 4, {T} Enterprise Park|The Shed, rear of St {S}'s Church|The Old Fire Station|Unit 2, {T} Business Centre",
+	"Unit 4, {T} Enterprise Park|The Shed, rear of St {S}'s Church|The Old Fire Station|Unit 2, {T} Business "
+	"Centre",
 	/* V_CAFE */
 	"{T} Community Café|The Old Bakery Café|{T} Garden Centre café|The Red Lion|{T} Arts Centre café",
 	/* V_OFFICE */
 	"{T} Community Hub|{T} Advice Centre|{T} Library|{T} Resource Centre|{T} Council Offices",
 	/* V_FAITH */
-	"St {S}'s Church Hall|{T} Methodist Church|{T} Baptist Church|Trinity URC Hall|St {S}'s Parish Rooms|{T} Community Centre",
+	"St {S}'s Church Hall|{T} Methodist Church|{T} Baptist Church|Trinity URC Hall|St {S}'s Parish Rooms|{T} "
+	"Community Centre",
 	/* V_CLINIC */
 	"{T} Health Centre|{T} Medical Practice|{T} Community Hospital|{T} Wellbeing Hub|{T} Library",
 };
@@ -938,7 +980,9 @@ static int districts_load(struct districts *ds, const char *path)
 		nf = csv_split(line, fields, 7);
 		if (nf != 7) {
 			fprintf(stderr, "genfeed: %s:%ld: expected 7 fields, found %s\n", path, lineno,
-			        nf < 0 ? "an unterminated quote" : nf > 7 ? "more" : "fewer");
+				nf < 0   ? "an unterminated quote"
+				: nf > 7 ? "more"
+					 : "fewer");
 			error = -1;
 			goto cleanup;
 		}
@@ -1022,8 +1066,7 @@ static const struct district *districts_pick(const struct districts *ds, struct 
  * " city centre" style suffixes that would read oddly in a name. */
 static void pick_town(struct rng *r, const struct district *d, char *out, size_t size)
 {
-	static const char *const suffixes[] = {" city centre", " City Centre", " town centre",
-	                                       " Town Centre"};
+	static const char *const suffixes[] = {" city centre", " City Centre", " town centre", " Town Centre"};
 	const char *list = d->towns;
 	unsigned parts = 1, k, i;
 	const char *p;
@@ -1186,14 +1229,14 @@ static void tx_clock(struct text *t, int minutes)
 #define MAX_SESSIONS 3
 
 struct session {
-	int day;          /* 0 = mon */
-	int start, end;   /* minutes after midnight */
+	int day;           /* 0 = mon */
+	int start, end;    /* minutes after midnight */
 	const char *weeks; /* NULL, or the weeks attribute */
 };
 
 struct schedule {
-	int kind;         /* 0 none, 1 sessions, 2 by-appointment */
-	int nsess;        /* sessions used */
+	int kind;  /* 0 none, 1 sessions, 2 by-appointment */
+	int nsess; /* sessions used */
 	struct session s[MAX_SESSIONS];
 	long starts, ends; /* course bounds in days, or -1 */
 };
@@ -1297,7 +1340,7 @@ static void tx_schedule(struct text *t, struct rng *r, const struct schedule *sc
 
 	if (sc->kind == 2) {
 		tx_put(t, rng_pm(r, 500) ? "By appointment - ring us to arrange a time that suits you."
-		                         : "Appointments to suit you, weekdays.");
+					 : "Appointments to suit you, weekdays.");
 		return;
 	}
 	if (sc->starts >= 0) {
@@ -1328,9 +1371,9 @@ static void tx_schedule(struct text *t, struct rng *r, const struct schedule *sc
 }
 
 struct cost {
-	int kind;          /* 0 absent, 1 free, 2 amount */
-	int pence;         /* amount when kind is 2 */
-	const char *per;   /* session, week, month, course */
+	int kind;        /* 0 absent, 1 free, 2 amount */
+	int pence;       /* amount when kind is 2 */
+	const char *per; /* session, week, month, course */
 };
 
 static void make_cost(struct rng *r, const struct kind *k, struct cost *c)
@@ -1360,11 +1403,8 @@ static void make_cost(struct rng *r, const struct kind *k, struct cost *c)
 			c->pence = 100 * rng_range(r, 3, 6);
 		}
 		return;
-	case P_MEAL:
-		c->pence = 300 + 50 * rng_range(r, 0, 6);
-		return;
-	default:
-		break;
+	case P_MEAL: c->pence = 300 + 50 * rng_range(r, 0, 6); return;
+	default: break;
 	}
 	if (roll < 330) {
 		c->kind = 1;
@@ -1383,10 +1423,10 @@ static void make_cost(struct rng *r, const struct kind *k, struct cost *c)
 }
 
 struct elig {
-	int min_age, max_age;  /* 0 when absent */
-	const char *gender;    /* NULL, "female", "male" */
-	int professional;      /* referral="professional" */
-	const char *requires;  /* circumstance, or NULL */
+	int min_age, max_age; /* 0 when absent */
+	const char *gender;   /* NULL, "female", "male" */
+	int professional;     /* referral="professional" */
+	const char *requires; /* circumstance, or NULL */
 };
 
 static void make_elig(struct rng *r, const struct kind *k, struct elig *e)
@@ -1396,10 +1436,22 @@ static void make_elig(struct rng *r, const struct kind *k, struct elig *e)
 	memset(e, 0, sizeof(*e));
 	if (k->rule != R_NONE && rng_pm(r, k->rule == R_OLDER ? 450 : 700)) {
 		switch (k->rule) {
-		case R_CARER: e->requires = "carer"; break;
-		case R_DEMENTIA: e->requires = "dementia"; break;
-		case R_NEWPARENT: e->requires = "new-parent"; break;
-		case R_VETERAN: e->requires = "veteran"; break;
+		case R_CARER:
+			e->requires
+			= "carer";
+			break;
+		case R_DEMENTIA:
+			e->requires
+			= "dementia";
+			break;
+		case R_NEWPARENT:
+			e->requires
+			= "new-parent";
+			break;
+		case R_VETERAN:
+			e->requires
+			= "veteran";
+			break;
 		case R_OLDER: e->min_age = older[rng_below(r, 5)]; break;
 		case R_YOUTH:
 			e->min_age = rng_pm(r, 500) ? 16 : 18;
@@ -1469,8 +1521,8 @@ static void put_point(FILE *f, const char *indent, double lat, double lon)
 	fprintf(f, "%s<point lat=\"%.4f\" lon=\"%.4f\"/>\n", indent, lat, lon);
 }
 
-static void put_venue(FILE *f, struct rng *r, const struct kind *k, const struct district *d,
-                      const struct ctx *c, double *lat, double *lon)
+static void put_venue(FILE *f, struct rng *r, const struct kind *k, const struct district *d, const struct ctx *c,
+		      double *lat, double *lon)
 {
 	struct text addr;
 	char postcode[24];
@@ -1516,8 +1568,8 @@ static const char *tri(struct rng *r, unsigned yes_pm, unsigned no_pm)
 
 static void put_access(FILE *f, struct rng *r, const struct kind *k)
 {
-	static const char *const attrs[] = {"wheelchair", "step-free", "hearing-loop",
-	                                    "accessible-toilet", "parking", "public-transport"};
+	static const char *const attrs[] = {"wheelchair",        "step-free", "hearing-loop",
+					    "accessible-toilet", "parking",   "public-transport"};
 	static const unsigned present[] = {650, 550, 300, 400, 300, 250};
 	int outdoor = k->venue == V_OUTDOOR || k->venue == V_GARDEN;
 	int i, any = 0;
@@ -1541,8 +1593,8 @@ static void put_access(FILE *f, struct rng *r, const struct kind *k)
 
 /* Writes the tags of one kind list: n distinct ids in random order, with an
  * out-of-vocabulary word now and then. */
-static void put_tags(FILE *f, struct rng *r, const char *outer, const char *inner, const struct span *ids,
-                     int nids, int n, const char *oov)
+static void put_tags(FILE *f, struct rng *r, const char *outer, const char *inner, const struct span *ids, int nids,
+		     int n, const char *oov)
 {
 	int order[8], i;
 
@@ -1682,10 +1734,11 @@ static void gen_group(FILE *f, const struct districts *ds, uint64_t seed, unsign
 			} else if (what == 7 && el.requires) {
 				used |= S_RULE;
 				tx_fmt(&text, "This group is only for people who are %s.",
-				       strcmp(el.requires, "carer") == 0        ? "unpaid carers"
-				       : strcmp(el.requires, "veteran") == 0    ? "veterans of the armed forces"
-				       : strcmp(el.requires, "dementia") == 0   ? "living with dementia, with their carers"
-				                                                : "parents of babies under one");
+				       strcmp(el.requires, "carer") == 0     ? "unpaid carers"
+				       : strcmp(el.requires, "veteran") == 0 ? "veterans of the armed forces"
+				       : strcmp(el.requires, "dementia") == 0
+					       ? "living with dementia, with their carers"
+					       : "parents of babies under one");
 			} else if (what == 7 && el.min_age >= 50) {
 				used |= S_RULE;
 				tx_fmt(&text, "For people aged %d and over.", el.min_age);
@@ -1724,9 +1777,7 @@ static void gen_group(FILE *f, const struct districts *ds, uint64_t seed, unsign
 	{
 		int remote = rng_pm(&r, (unsigned)k->online * 10 + 50);
 		int home = rng_pm(&r, (unsigned)k->home * 10 + 30);
-		int venues = (remote || home) && k->when == W_APPT && rng_pm(&r, 400) ? 0
-		             : rng_pm(&r, 920)                                        ? 1
-		                                                                      : 2;
+		int venues = (remote || home) && k->when == W_APPT && rng_pm(&r, 400) ? 0 : rng_pm(&r, 920) ? 1 : 2;
 		for (i = 0; i < venues; i++)
 			put_venue(f, &r, k, d, &c, i == 0 ? &lat : &lat2, i == 0 ? &lon : &lon2);
 		if (venues == 0)
@@ -1755,8 +1806,8 @@ static void gen_group(FILE *f, const struct districts *ds, uint64_t seed, unsign
 		fputs(">\n", f);
 		for (i = 0; i < sc.nsess; i++) {
 			const struct session *s = &sc.s[i];
-			fprintf(f, "      <session day=\"%s\" start=\"%02d:%02d\" end=\"%02d:%02d\"",
-			        day_id[s->day], s->start / 60, s->start % 60, s->end / 60, s->end % 60);
+			fprintf(f, "      <session day=\"%s\" start=\"%02d:%02d\" end=\"%02d:%02d\"", day_id[s->day],
+				s->start / 60, s->start % 60, s->end / 60, s->end % 60);
 			if (s->weeks)
 				fprintf(f, " weeks=\"%s\"", s->weeks);
 			fputs("/>\n", f);
@@ -1785,8 +1836,7 @@ static void gen_group(FILE *f, const struct districts *ds, uint64_t seed, unsign
 	if (cost.kind == 1)
 		fputs("    <cost free=\"yes\"/>\n", f);
 	else if (cost.kind == 2)
-		fprintf(f, "    <cost amount=\"%d.%02d\" per=\"%s\"/>\n", cost.pence / 100, cost.pence % 100,
-		        cost.per);
+		fprintf(f, "    <cost amount=\"%d.%02d\" per=\"%s\"/>\n", cost.pence / 100, cost.pence % 100, cost.per);
 
 	{
 		unsigned x = rng_below(&r, 1000);
@@ -1897,42 +1947,63 @@ static const struct {
 	{"misses the lads from the regiment", "peer-support", I_VETERAN},
 };
 
-static const char *const limits =
-	"no car|doesn't like big groups|bad knees, can't walk far|finds noisy places hard|"
-	"works days so evenings only|hard of hearing|the bus only runs a few times a day|"
-	"nervous about going somewhere new on {P} own|gets tired quickly";
+static const char *const limits = "no car|doesn't like big groups|bad knees, can't walk far|finds noisy places hard|"
+				  "works days so evenings only|hard of hearing|the bus only runs a few times a day|"
+				  "nervous about going somewhere new on {P} own|gets tired quickly";
 
 static const char *const patient_needs[] = {
-	"loneliness", "loneliness", "loneliness", "low-mood", "low-mood", "anxiety", "anxiety",
-	"bereavement", "confidence", "purpose", "physical-activity", "physical-activity",
-	"healthy-weight", "long-term-condition", "falls-prevention", "memory", "money",
-	"benefits", "housing", "employment", "learning", "digital-skills", "food",
-	"substance-use", "parenting", "english-language", "carer-support",
+	"loneliness",
+	"loneliness",
+	"loneliness",
+	"low-mood",
+	"low-mood",
+	"anxiety",
+	"anxiety",
+	"bereavement",
+	"confidence",
+	"purpose",
+	"physical-activity",
+	"physical-activity",
+	"healthy-weight",
+	"long-term-condition",
+	"falls-prevention",
+	"memory",
+	"money",
+	"benefits",
+	"housing",
+	"employment",
+	"learning",
+	"digital-skills",
+	"food",
+	"substance-use",
+	"parenting",
+	"english-language",
+	"carer-support",
 };
 
 #define P_FIELDS 10
 
 struct patient {
-	int age;                 /* years */
-	const char *gender;      /* NULL when not given */
-	char circ[96];           /* space-separated circumstances, may be empty */
-	const char *needs[3];    /* distinct need ids */
-	const char *prio[3];     /* "high", "low" or NULL */
-	int nneeds;              /* used */
-	struct text interests;   /* free text */
-	int itag[3];             /* interest rows, for <tag> */
-	int ntags;               /* <tag> children to write */
-	const char *langs;       /* NULL for absent */
-	char postcode[24];       /* home postcode */
-	int has_point;           /* write a point */
-	double lat, lon;         /* home point */
-	int has_mobility;        /* write mobility */
-	const char *travel;      /* max-travel-km */
+	int age;                                     /* years */
+	const char *gender;                          /* NULL when not given */
+	char circ[96];                               /* space-separated circumstances, may be empty */
+	const char *needs[3];                        /* distinct need ids */
+	const char *prio[3];                         /* "high", "low" or NULL */
+	int nneeds;                                  /* used */
+	struct text interests;                       /* free text */
+	int itag[3];                                 /* interest rows, for <tag> */
+	int ntags;                                   /* <tag> children to write */
+	const char *langs;                           /* NULL for absent */
+	char postcode[24];                           /* home postcode */
+	int has_point;                               /* write a point */
+	double lat, lon;                             /* home point */
+	int has_mobility;                            /* write mobility */
+	const char *travel;                          /* max-travel-km */
 	int wheelchair, stepfree, hloop, housebound; /* need flags */
-	const char *online;      /* "yes", "no" or NULL */
-	int nwin;                /* availability windows, 0 for absent */
-	int wday[4], wstart[4], wend[4]; /* windows */
-	int budget;              /* pounds, -1 for absent */
+	const char *online;                          /* "yes", "no" or NULL */
+	int nwin;                                    /* availability windows, 0 for absent */
+	int wday[4], wstart[4], wend[4];             /* windows */
+	int budget;                                  /* pounds, -1 for absent */
 };
 
 static void add_need(struct patient *p, const char *need)
@@ -1956,8 +2027,8 @@ static void add_circ(struct patient *p, const char *circ)
 
 static void make_patient(struct rng *r, const struct districts *ds, struct patient *p)
 {
-	static const char *const travel[] = {"1", "1.5", "2", "2.5", "3", "4", "5", "5", "8",
-	                                     "10", "10", "12", "15", "20", "25"};
+	static const char *const travel[] = {"1", "1.5", "2",  "2.5", "3",  "4",  "5", "5",
+					     "8", "10",  "10", "12",  "15", "20", "25"};
 	static const int budgets[] = {0, 0, 2, 3, 3, 4, 5, 5, 10};
 	static const char *const langs = "pl|ur en|pa hi|ar|bn en|so|pl en|uk|pa en|ro";
 	const struct district *d;
@@ -2029,8 +2100,8 @@ static void make_patient(struct rng *r, const struct districts *ds, struct patie
 
 	memset(&c, 0, sizeof(c));
 	c.pron = !p->gender || strcmp(p->gender, "other") == 0 ? "their"
-	         : strcmp(p->gender, "female") == 0            ? "her"
-	                                                       : "his";
+		 : strcmp(p->gender, "female") == 0            ? "her"
+							       : "his";
 	tx_clear(&p->interests);
 	n = 1 + (int)rng_below(r, 3);
 	for (i = 0; i < n; i++) {
@@ -2115,9 +2186,7 @@ static void put_patient_field(FILE *f, const struct patient *p, int field)
 	int i;
 
 	switch (field) {
-	case 0:
-		fprintf(f, "  <age>%d</age>\n", p->age);
-		break;
+	case 0: fprintf(f, "  <age>%d</age>\n", p->age); break;
 	case 1:
 		if (p->gender)
 			fprintf(f, "  <gender>%s</gender>\n", p->gender);
@@ -2179,16 +2248,15 @@ static void put_patient_field(FILE *f, const struct patient *p, int field)
 		fputs("  <availability>\n", f);
 		for (i = 0; i < p->nwin; i++)
 			fprintf(f, "    <window day=\"%s\" start=\"%02d:%02d\" end=\"%02d:%02d\"/>\n",
-			        day_id[p->wday[i]], p->wstart[i] / 60, p->wstart[i] % 60, p->wend[i] / 60,
-			        p->wend[i] % 60);
+				day_id[p->wday[i]], p->wstart[i] / 60, p->wstart[i] % 60, p->wend[i] / 60,
+				p->wend[i] % 60);
 		fputs("  </availability>\n", f);
 		break;
 	case 9:
 		if (p->budget >= 0)
 			fprintf(f, "  <budget max-per-session=\"%d\"/>\n", p->budget);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -2216,7 +2284,7 @@ static int close_checked(FILE *f, const char *path)
 }
 
 static int write_feed(const char *dir, const struct districts *ds, uint64_t seed, unsigned long feed,
-                      unsigned long nfeeds, unsigned long first, unsigned long last, long long *bytes)
+		      unsigned long nfeeds, unsigned long first, unsigned long last, long long *bytes)
 {
 	int error = 0;
 	char path[4096];
@@ -2238,12 +2306,13 @@ static int write_feed(const char *dir, const struct districts *ds, uint64_t seed
 	buf = malloc(1 << 20);
 	if (buf)
 		setvbuf(f, buf, _IOFBF, 1 << 20);
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	           "<feed xmlns=\"urn:kith:feed:1\" id=\"gen-%lu\" version=\"1\"\n"
-	           "      publisher=\"kith genfeed, seed %llu, part %lu of %lu\" "
-	           "generated=\"2026-11-01T09:00:00Z\"\n"
-	           "      mode=\"full\">\n",
-	        feed + 1, (unsigned long long)seed, feed + 1, nfeeds);
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"gen-%lu\" version=\"1\"\n"
+		"      publisher=\"kith genfeed, seed %llu, part %lu of %lu\" "
+		"generated=\"2026-11-01T09:00:00Z\"\n"
+		"      mode=\"full\">\n",
+		feed + 1, (unsigned long long)seed, feed + 1, nfeeds);
 	for (g = first; g < last; g++)
 		gen_group(f, ds, seed, g);
 	fputs("</feed>\n", f);
@@ -2294,9 +2363,10 @@ static int write_patient(const char *dir, const struct districts *ds, uint64_t s
 		error = -1;
 		goto cleanup;
 	}
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	           "<patient xmlns=\"urn:kith:patient:1\" id=\"PAT%04lu\">\n",
-	        index + 1);
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<patient xmlns=\"urn:kith:patient:1\" id=\"PAT%04lu\">\n",
+		index + 1);
 	for (i = 0; i < P_FIELDS; i++)
 		put_patient_field(f, &p, order[i]);
 	fputs("</patient>\n", f);
@@ -2429,8 +2499,8 @@ int main(int argc, char **argv)
 				goto cleanup;
 			}
 	}
-	fprintf(stderr, "genfeed: %llu groups in %llu feeds (%.1f MB), %llu patients, to %s in %.2f s\n",
-	        groups, nfeeds, (double)bytes / 1e6, patients, out, now_seconds() - t0);
+	fprintf(stderr, "genfeed: %llu groups in %llu feeds (%.1f MB), %llu patients, to %s in %.2f s\n", groups,
+		nfeeds, (double)bytes / 1e6, patients, out, now_seconds() - t0);
 
 cleanup:
 	districts_release(&ds);

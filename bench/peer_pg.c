@@ -303,18 +303,18 @@ static const char load_schema[] =
 	"CREATE TABLE sessions(gid int NOT NULL, day smallint NOT NULL, start_min smallint NOT NULL,"
 	"  end_min smallint NOT NULL, weeks text);";
 
-static const char load_finish[] =
-	"UPDATE venues v SET lat = d.lat, lon = d.lon FROM districts d"
-	"  WHERE v.lat IS NULL AND v.postcode IS NOT NULL"
-	"  AND d.district = upper(regexp_replace(regexp_replace(v.postcode, '\\s+', '', 'g'), '[0-9][A-Za-z]{2}$', ''));"
-	"CREATE INDEX venues_earth ON venues USING gist (ll_to_earth(lat, lon));"
-	"CREATE INDEX venues_gid ON venues(gid);"
-	"CREATE INDEX sessions_gid ON sessions(gid);"
-	"CREATE INDEX groups_tsv ON groups USING gin (tsv);"
-	"CREATE INDEX groups_online ON groups(gid) WHERE online;"
-	"CREATE INDEX groups_home ON groups USING gist (ll_to_earth(home_lat, home_lon))"
-	"  WHERE home_radius_km IS NOT NULL;"
-	"CREATE INDEX groups_home_radius ON groups(home_radius_km);";
+static const char load_finish[] = "UPDATE venues v SET lat = d.lat, lon = d.lon FROM districts d"
+				  "  WHERE v.lat IS NULL AND v.postcode IS NOT NULL"
+				  "  AND d.district = upper(regexp_replace(regexp_replace(v.postcode, '\\s+', '', "
+				  "'g'), '[0-9][A-Za-z]{2}$', ''));"
+				  "CREATE INDEX venues_earth ON venues USING gist (ll_to_earth(lat, lon));"
+				  "CREATE INDEX venues_gid ON venues(gid);"
+				  "CREATE INDEX sessions_gid ON sessions(gid);"
+				  "CREATE INDEX groups_tsv ON groups USING gin (tsv);"
+				  "CREATE INDEX groups_online ON groups(gid) WHERE online;"
+				  "CREATE INDEX groups_home ON groups USING gist (ll_to_earth(home_lat, home_lon))"
+				  "  WHERE home_radius_km IS NOT NULL;"
+				  "CREATE INDEX groups_home_radius ON groups(home_radius_km);";
 
 enum { ACC_WHEELCHAIR, ACC_STEP_FREE, ACC_HEARING_LOOP, ACC_TOILET, ACC_PARKING, ACC_TRANSPORT, ACC_COUNT };
 static const char *const access_attrs[ACC_COUNT] = {"wheelchair",        "step-free", "hearing-loop",
@@ -365,10 +365,10 @@ static char *text_of(xmlTextReaderPtr r)
 
 static void pgroup_clear(pgroup *g)
 {
-	char **strs[] = {&g->id,	  &g->updated,	   &g->name,	&g->organisation, &g->description,
-			 &g->online_how,  &g->starts,	   &g->ends,	&g->min_age,	  &g->max_age,
-			 &g->gender,	  &g->referral,	   &g->cost_free, &g->cost_amount, &g->cost_per,
-			 &g->capacity,	  &g->languages,   &g->phone,	&g->email,	  &g->web,
+	char **strs[] = {&g->id,         &g->updated,   &g->name,      &g->organisation, &g->description,
+			 &g->online_how, &g->starts,    &g->ends,      &g->min_age,      &g->max_age,
+			 &g->gender,     &g->referral,  &g->cost_free, &g->cost_amount,  &g->cost_per,
+			 &g->capacity,   &g->languages, &g->phone,     &g->email,        &g->web,
 			 &g->home_radius};
 	buf keep[3] = {g->needs_l, g->activities_l, g->requires_l};
 	size_t i;
@@ -519,8 +519,8 @@ static void emit_group(loader *l, const char *feed_id, pgroup *g)
 	}
 	put_tab(b, g->min_age);
 	put_tab(b, g->max_age);
-	put_tab(b, g->gender && (strcmp(g->gender, "female") == 0 || strcmp(g->gender, "male") == 0) ? g->gender
-												      : "any");
+	put_tab(b,
+		g->gender && (strcmp(g->gender, "female") == 0 || strcmp(g->gender, "male") == 0) ? g->gender : "any");
 	put_tab(b, g->referral && strcmp(g->referral, "professional") == 0 ? "professional" : "self");
 	if (g->cost_free && strcmp(g->cost_free, "yes") == 0) {
 		put_tab(b, "t");
@@ -773,54 +773,55 @@ static int cmd_load(int argc, char **argv)
  * $16..$18 availability windows (day, start, end in minutes; empty: any
  * time), $19 how many.  REACH is one of the two candidate clauses below.
  */
-#define MATCH_SQL(REACH)                                                                                        \
-	"WITH p AS MATERIALIZED (SELECT CASE WHEN $1::float8 IS NULL THEN NULL::earth "                         \
-	"                                    ELSE ll_to_earth($1::float8, $2::float8) END AS e), "              \
-	"q AS MATERIALIZED (SELECT to_tsquery('english', $14::text) AS q), "                                    \
-	"reach AS (" REACH                                                                                      \
-	"  UNION ALL SELECT gid, NULL FROM groups WHERE online AND $5::bool "                                  \
-	"  UNION ALL SELECT g.gid, NULL FROM groups g, p WHERE g.home_radius_km IS NOT NULL "                   \
-	"    AND earth_box(p.e, (SELECT max(home_radius_km) FROM groups) * 1000) @> ll_to_earth(g.home_lat, g.home_lon) " \
-	"    AND earth_distance(ll_to_earth(g.home_lat, g.home_lon), p.e) <= g.home_radius_km * 1000), "      \
-	"cand AS (SELECT gid, min(d) AS d FROM reach GROUP BY gid), "                                           \
-	"ok AS (SELECT g.key, g.needs, c.d, "                                                                   \
-	"         CASE WHEN g.tsv @@ q.q THEN ts_rank('{0.25,0.25,0.5,1.0}', g.tsv, q.q) ELSE 0 END AS r "     \
-	"    FROM cand c JOIN groups g ON g.gid = c.gid, q "                                                    \
-	"   WHERE NOT ($6::bool AND g.wheelchair = 2) AND NOT ($7::bool AND g.step_free = 2) "                  \
-	"     AND ($8::int IS NULL OR ((g.min_age IS NULL OR $8::int >= g.min_age) "                            \
-	"                              AND (g.max_age IS NULL OR $8::int <= g.max_age))) "                      \
-	"     AND (g.gender = 'any' OR $9::text IS NULL OR g.gender = $9::text) "                               \
-	"     AND g.requires <@ $10::text[] "                                                                   \
-	"     AND (NOT g.schedule_known OR g.by_appointment OR cardinality($16::int[]) = 0 "                    \
-	"          OR NOT EXISTS (SELECT 1 FROM sessions s WHERE s.gid = g.gid) "                               \
+#define MATCH_SQL(REACH)                                                                                               \
+	"WITH p AS MATERIALIZED (SELECT CASE WHEN $1::float8 IS NULL THEN NULL::earth "                                \
+	"                                    ELSE ll_to_earth($1::float8, $2::float8) END AS e), "                     \
+	"q AS MATERIALIZED (SELECT to_tsquery('english', $14::text) AS q), "                                           \
+	"reach AS (" REACH "  UNION ALL SELECT gid, NULL FROM groups WHERE online AND $5::bool "                       \
+	"  UNION ALL SELECT g.gid, NULL FROM groups g, p WHERE g.home_radius_km IS NOT NULL "                          \
+	"    AND earth_box(p.e, (SELECT max(home_radius_km) FROM groups) * 1000) @> ll_to_earth(g.home_lat, "          \
+	"g.home_lon) "                                                                                                 \
+	"    AND earth_distance(ll_to_earth(g.home_lat, g.home_lon), p.e) <= g.home_radius_km * 1000), "               \
+	"cand AS (SELECT gid, min(d) AS d FROM reach GROUP BY gid), "                                                  \
+	"ok AS (SELECT g.key, g.needs, c.d, "                                                                          \
+	"         CASE WHEN g.tsv @@ q.q THEN ts_rank('{0.25,0.25,0.5,1.0}', g.tsv, q.q) ELSE 0 END AS r "             \
+	"    FROM cand c JOIN groups g ON g.gid = c.gid, q "                                                           \
+	"   WHERE NOT ($6::bool AND g.wheelchair = 2) AND NOT ($7::bool AND g.step_free = 2) "                         \
+	"     AND ($8::int IS NULL OR ((g.min_age IS NULL OR $8::int >= g.min_age) "                                   \
+	"                              AND (g.max_age IS NULL OR $8::int <= g.max_age))) "                             \
+	"     AND (g.gender = 'any' OR $9::text IS NULL OR g.gender = $9::text) "                                      \
+	"     AND g.requires <@ $10::text[] "                                                                          \
+	"     AND (NOT g.schedule_known OR g.by_appointment OR cardinality($16::int[]) = 0 "                           \
+	"          OR NOT EXISTS (SELECT 1 FROM sessions s WHERE s.gid = g.gid) "                                      \
 	"          OR EXISTS (SELECT 1 FROM sessions s, unnest($16::int[], $17::int[], $18::int[]) AS w(day, ws, we) " \
-	"                      WHERE s.gid = g.gid AND s.day = w.day "                                          \
-	"                        AND least(s.end_min, w.we) - greatest(s.start_min, w.ws) >= 30)) "            \
+	"                      WHERE s.gid = g.gid AND s.day = w.day "                                                 \
+	"                        AND least(s.end_min, w.we) - greatest(s.start_min, w.ws) >= 30)) "                    \
 	"     AND ($11::float8 IS NULL OR g.cost_free IS NULL OR g.cost_free OR g.cost_amount <= $11::float8 + 1e-9) " \
-	"     AND g.capacity <> 'closed' AND (g.ends IS NULL OR g.ends >= $12::date) "                          \
-	"     AND g.languages && $13::text[]) "                                                                 \
-	"SELECT key, round((0.4 * coalesce(r / NULLIF(max(r) OVER (), 0), 0) "                                  \
-	"    + 0.4 * least((SELECT count(*) FROM unnest(needs) n WHERE n = ANY($15::text[]))::float8 "         \
-	"                  / greatest(cardinality($15::text[]), 1), 1) "                                        \
-	"    + 0.2 * CASE WHEN d IS NULL THEN 0.5 ELSE 1 - least(d / coalesce($3::float8, 8000), 1) END)::numeric, 4) " \
-	"    AS score "                                                                                         \
+	"     AND g.capacity <> 'closed' AND (g.ends IS NULL OR g.ends >= $12::date) "                                 \
+	"     AND g.languages && $13::text[]) "                                                                        \
+	"SELECT key, round((0.4 * coalesce(r / NULLIF(max(r) OVER (), 0), 0) "                                         \
+	"    + 0.4 * least((SELECT count(*) FROM unnest(needs) n WHERE n = ANY($15::text[]))::float8 "                 \
+	"                  / greatest(cardinality($15::text[]), 1), 1) "                                               \
+	"    + 0.2 * CASE WHEN d IS NULL THEN 0.5 ELSE 1 - least(d / coalesce($3::float8, 8000), 1) END)::numeric, "   \
+	"4) "                                                                                                          \
+	"    AS score "                                                                                                \
 	"  FROM ok ORDER BY score DESC, key LIMIT $19::int"
 
 /* Home and reach known: venues inside the radius, through the GiST index. */
-static const char match_bounded[] = MATCH_SQL(
-	"SELECT v.gid, earth_distance(ll_to_earth(v.lat, v.lon), p.e) AS d FROM venues v, p "
-	" WHERE NOT $4::bool AND earth_box(p.e, $3::float8) @> ll_to_earth(v.lat, v.lon) "
-	"   AND earth_distance(ll_to_earth(v.lat, v.lon), p.e) <= $3::float8 ");
+static const char match_bounded[] =
+	MATCH_SQL("SELECT v.gid, earth_distance(ll_to_earth(v.lat, v.lon), p.e) AS d FROM venues v, p "
+		  " WHERE NOT $4::bool AND earth_box(p.e, $3::float8) @> ll_to_earth(v.lat, v.lon) "
+		  "   AND earth_distance(ll_to_earth(v.lat, v.lon), p.e) <= $3::float8 ");
 
 /*
  * No home or no limit: every group with a venue.  Nearness only scores
  * within 8 km (DEFAULT_LIMIT_KM in kith), so only venues inside that box
  * get a distance, through the index; the rest count as far.
  */
-static const char match_unbounded[] = MATCH_SQL(
-	"SELECT DISTINCT gid, 'Infinity'::float8 AS d FROM venues WHERE NOT $4::bool "
-	"UNION ALL SELECT v.gid, earth_distance(ll_to_earth(v.lat, v.lon), p.e) FROM venues v, p "
-	" WHERE NOT $4::bool AND earth_box(p.e, 8000) @> ll_to_earth(v.lat, v.lon) ");
+static const char match_unbounded[] =
+	MATCH_SQL("SELECT DISTINCT gid, 'Infinity'::float8 AS d FROM venues WHERE NOT $4::bool "
+		  "UNION ALL SELECT v.gid, earth_distance(ll_to_earth(v.lat, v.lon), p.e) FROM venues v, p "
+		  " WHERE NOT $4::bool AND earth_box(p.e, 8000) @> ll_to_earth(v.lat, v.lon) ");
 
 #define NPARAMS 19
 
@@ -1019,10 +1020,10 @@ static void read_profile(PGconn *c, const char *path, pquery *out)
 	out->values[5] = strdup(wheelchair ? "t" : "f");
 	out->values[6] = strdup(step_free ? "t" : "f");
 	out->values[7] = age;
-	out->values[8] = gender && (strcmp(gender, "female") == 0 || strcmp(gender, "male") == 0 ||
-				    strcmp(gender, "other") == 0)
-				 ? gender
-				 : NULL;
+	out->values[8] =
+		gender && (strcmp(gender, "female") == 0 || strcmp(gender, "male") == 0 || strcmp(gender, "other") == 0)
+			? gender
+			: NULL;
 	if (!out->values[8])
 		free(gender);
 	out->values[9] = strdup(circ.n ? circ.p : "{}");
@@ -1077,8 +1078,8 @@ static void prepare(PGconn *c, const char *name, const char *sql)
 
 static PGresult *run_query(PGconn *c, const pquery *q)
 {
-	PGresult *r = PQexecPrepared(c, q->bounded ? "bounded" : "unbounded", NPARAMS,
-				     (const char *const *)q->values, NULL, NULL, 0);
+	PGresult *r = PQexecPrepared(c, q->bounded ? "bounded" : "unbounded", NPARAMS, (const char *const *)q->values,
+				     NULL, NULL, 0);
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		die("%s: %s", q->id, PQerrorMessage(c));
@@ -1300,7 +1301,8 @@ static int cmd_eval(int argc, char **argv)
 				dup |= strcmp(run[x].patient, q[i].patient) == 0 && strcmp(run[x].key, run[j].key) == 0;
 			if (!dup)
 				for (x = 0; x < nq; x++)
-					if (strcmp(q[x].patient, q[i].patient) == 0 && strcmp(q[x].key, run[j].key) == 0)
+					if (strcmp(q[x].patient, q[i].patient) == 0 &&
+					    strcmp(q[x].key, run[j].key) == 0)
 						grades[got] = q[x].grade;
 			got++;
 		}

@@ -36,18 +36,17 @@ static void quality_usage(FILE *f)
 
 static void tune_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: kith tune [options] SETDIR...\n"
-		"  Tunes the scoring weights on judged benchmark sets by coordinate ascent (each\n"
-		"  weight times 0, 0.5, 0.75, 1.25, 1.5 and 2 in turn) to maximise the mean NDCG@10,\n"
-		"  starting from the current weights.  With two sets or more it first holds out\n"
-		"  each set in turn and reports its score with weights trained without it.\n"
-		"  --date YYYY-MM-DD   'today' (default: the real date; the benchmark sets use 2026-11-23)\n"
-		"  --weights FILE      starting weights (default: built from corpus/weights.conf)\n"
-		"  --rules FILE        synonym rules (default: built from corpus/synonyms.rules)\n"
-		"  --out FILE          write the weights trained on all the sets (weights-file format)\n"
-		"  --rounds N          rounds of coordinate ascent at most (default 3)\n"
-		"  --verbose           each weight change, on stderr\n");
+	fprintf(f, "usage: kith tune [options] SETDIR...\n"
+		   "  Tunes the scoring weights on judged benchmark sets by coordinate ascent (each\n"
+		   "  weight times 0, 0.5, 0.75, 1.25, 1.5 and 2 in turn) to maximise the mean NDCG@10,\n"
+		   "  starting from the current weights.  With two sets or more it first holds out\n"
+		   "  each set in turn and reports its score with weights trained without it.\n"
+		   "  --date YYYY-MM-DD   'today' (default: the real date; the benchmark sets use 2026-11-23)\n"
+		   "  --weights FILE      starting weights (default: built from corpus/weights.conf)\n"
+		   "  --rules FILE        synonym rules (default: built from corpus/synonyms.rules)\n"
+		   "  --out FILE          write the weights trained on all the sets (weights-file format)\n"
+		   "  --rounds N          rounds of coordinate ascent at most (default 3)\n"
+		   "  --verbose           each weight change, on stderr\n");
 }
 
 /* Opens every set; on failure prints why and returns non-zero.  sets[] must hold count NULLs. */
@@ -113,7 +112,8 @@ static void print_set_text(kith_bench *b, kith_bench_result **res, size_t nsys, 
 	for (i = 0; i < kith_bench_result_count(kith); i++) {
 		const kith_bench_patient *p = kith_bench_result_patient(kith, i);
 		if (!p->scored)
-			printf("%s%s", unscored++ ? ", " : "  left out of the means (no group graded 2 or more): ", p->id);
+			printf("%s%s",
+			       unscored++ ? ", " : "  left out of the means (no group graded 2 or more): ", p->id);
 	}
 	if (unscored)
 		printf("\n");
@@ -131,7 +131,8 @@ static void print_set_text(kith_bench *b, kith_bench_result **res, size_t nsys, 
 		const kith_bench_patient *p = kith_bench_result_patient(kith, i);
 		for (j = 0; j < p->breach_count; j++)
 			printf("  kith breach: %s rank %zu %s: rule %d (%s): %s\n", p->id, p->breaches[j].rank,
-			       p->breaches[j].key, p->breaches[j].rule, p->breaches[j].rule_name, p->breaches[j].reason);
+			       p->breaches[j].key, p->breaches[j].rule, p->breaches[j].rule_name,
+			       p->breaches[j].reason);
 	}
 }
 
@@ -238,10 +239,14 @@ static int write_runs(const char *dir, kith_bench *b, kith_bench_result **res, s
 static int bench_quality(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"date", required_argument, NULL, 'd'},    {"runs", required_argument, NULL, 'o'},
-		{"json", no_argument, NULL, 'j'},          {"per-patient", no_argument, NULL, 'p'},
-		{"weights", required_argument, NULL, 'W'}, {"rules", required_argument, NULL, 'R'},
-		{"seed", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
+		{"date", required_argument, NULL, 'd'},
+		{"runs", required_argument, NULL, 'o'},
+		{"json", no_argument, NULL, 'j'},
+		{"per-patient", no_argument, NULL, 'p'},
+		{"weights", required_argument, NULL, 'W'},
+		{"rules", required_argument, NULL, 'R'},
+		{"seed", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	kith_bench_opts opts = KITH_BENCH_OPTS_INIT;
@@ -395,8 +400,8 @@ static char *tune_heading(kith_bench **sets, size_t nsets, const kith_tune_repor
 	for (i = 0; i < nsets && n > 0 && (size_t)n < len; i++)
 		n += snprintf(text + n, len - (size_t)n, " %s", kith_bench_name(sets[i]));
 	if (n > 0 && (size_t)n < len)
-		n += snprintf(text + n, len - (size_t)n, "\n# mean NDCG@10 %.4f (starting weights %.4f)", all->train_after,
-			      all->train_before);
+		n += snprintf(text + n, len - (size_t)n, "\n# mean NDCG@10 %.4f (starting weights %.4f)",
+			      all->train_after, all->train_before);
 	if (n > 0 && (size_t)n < len && held_after >= 0)
 		n += snprintf(text + n, len - (size_t)n, "; held out, set by set: %.4f (starting weights %.4f)",
 			      held_after, held_before);
@@ -408,10 +413,10 @@ static char *tune_heading(kith_bench **sets, size_t nsets, const kith_tune_repor
 int cli_tune(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"date", required_argument, NULL, 'd'},    {"weights", required_argument, NULL, 'W'},
-		{"rules", required_argument, NULL, 'R'},   {"out", required_argument, NULL, 'o'},
-		{"rounds", required_argument, NULL, 'r'},  {"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+		{"date", required_argument, NULL, 'd'},   {"weights", required_argument, NULL, 'W'},
+		{"rules", required_argument, NULL, 'R'},  {"out", required_argument, NULL, 'o'},
+		{"rounds", required_argument, NULL, 'r'}, {"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	kith_bench_opts opts = KITH_BENCH_OPTS_INIT;
 	kith_tune_opts topts = KITH_TUNE_OPTS_INIT;
@@ -460,8 +465,8 @@ int cli_tune(int argc, char **argv)
 		goto cleanup;
 	}
 
-	printf("weight tuning as of %s: coordinate ascent on mean NDCG@10 over %zu set%s\n",
-	       kith_bench_today(sets[0]), nsets, nsets == 1 ? "" : "s");
+	printf("weight tuning as of %s: coordinate ascent on mean NDCG@10 over %zu set%s\n", kith_bench_today(sets[0]),
+	       nsets, nsets == 1 ? "" : "s");
 	if (nsets == 1) {
 		printf("one set: no held-out score (leave-one-set-out needs two sets or more), so the\n"
 		       "training score below is optimistic\n");

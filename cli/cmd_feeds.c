@@ -156,8 +156,8 @@ int cli_check(int argc, char **argv)
 	cli_print_diags(stdout, diags, 0, NULL);
 	errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
 	warnings = kith_diag_list_count_of(diags, KITH_DIAG_WARNING);
-	printf("%d feed%s checked: %zu error%s, %zu warning%s\n", argc - optind, argc - optind == 1 ? "" : "s",
-	       errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	printf("%d feed%s checked: %zu error%s, %zu warning%s\n", argc - optind, argc - optind == 1 ? "" : "s", errors,
+	       errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	kith_diag_list_free(diags);
 	if (rc != 0 || errors)
 		return CLI_ERROR;
@@ -201,8 +201,7 @@ int cli_stats(int argc, char **argv)
 		stats_usage(stderr);
 		return CLI_ERROR;
 	}
-	if (kith_index_open(&idx, argv[optind], KITH_OPEN_READONLY) != 0 ||
-	    kith_index_stats(idx, today, &st) != 0) {
+	if (kith_index_open(&idx, argv[optind], KITH_OPEN_READONLY) != 0 || kith_index_stats(idx, today, &st) != 0) {
 		cli_error("%s", kith_index_errmsg(idx));
 		status = CLI_ERROR;
 		goto cleanup;

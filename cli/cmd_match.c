@@ -11,23 +11,22 @@
 
 static void match_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: kith match DB [PATIENT.xml] [options]\n"
-		"  Suggests groups for one person, best first, each with its reasons.\n"
-		"output:\n"
-		"  --top N             how many (default 10)\n"
-		"  --format F          text (default), json or trec\n"
-		"  --run-name NAME     run name for --format trec (default kith)\n"
-		"  --explain           every factor's part of each score\n"
-		"  --why-not KEY       why group FEED-ID/GROUP-ID is not in the list\n"
-		"  --date YYYY-MM-DD   'today' for courses and freshness (default: the real date)\n"
-		"  --weights FILE      scoring weights (default: built from corpus/weights.conf)\n"
-		"  --rules FILE        synonym rules (default: built from corpus/synonyms.rules)\n"
-		"quick query (each sets or overrides one profile element):\n"
-		"  --postcode PC  --point LAT,LON  --max-km N  --needs a,b:high  --interests TEXT\n"
-		"  --tags a,b  --age N  --gender G  --languages 'pa en'  --circumstances a,b\n"
-		"  --wheelchair  --step-free  --hearing-loop  --accessible-toilet  --online\n"
-		"  --housebound  --free  --budget POUNDS  --when 'mon,tue@09:00-12:00;thu@13:00-17:00'\n");
+	fprintf(f, "usage: kith match DB [PATIENT.xml] [options]\n"
+		   "  Suggests groups for one person, best first, each with its reasons.\n"
+		   "output:\n"
+		   "  --top N             how many (default 10)\n"
+		   "  --format F          text (default), json or trec\n"
+		   "  --run-name NAME     run name for --format trec (default kith)\n"
+		   "  --explain           every factor's part of each score\n"
+		   "  --why-not KEY       why group FEED-ID/GROUP-ID is not in the list\n"
+		   "  --date YYYY-MM-DD   'today' for courses and freshness (default: the real date)\n"
+		   "  --weights FILE      scoring weights (default: built from corpus/weights.conf)\n"
+		   "  --rules FILE        synonym rules (default: built from corpus/synonyms.rules)\n"
+		   "quick query (each sets or overrides one profile element):\n"
+		   "  --postcode PC  --point LAT,LON  --max-km N  --needs a,b:high  --interests TEXT\n"
+		   "  --tags a,b  --age N  --gender G  --languages 'pa en'  --circumstances a,b\n"
+		   "  --wheelchair  --step-free  --hearing-loop  --accessible-toilet  --online\n"
+		   "  --housebound  --free  --budget POUNDS  --when 'mon,tue@09:00-12:00;thu@13:00-17:00'\n");
 }
 
 static void json_opt_string(FILE *f, const char *name, const char *s)
@@ -118,8 +117,8 @@ static void print_text(const kith_results *res, int explain, const char *today)
 {
 	size_t i, j, n = kith_results_count(res);
 
-	printf("%zu suggestion%s for %s%s%s\n", n, n == 1 ? "" : "s", kith_results_patient(res),
-	       today ? " as of " : "", today ? today : "");
+	printf("%zu suggestion%s for %s%s%s\n", n, n == 1 ? "" : "s", kith_results_patient(res), today ? " as of " : "",
+	       today ? today : "");
 	for (i = 0; i < n; i++) {
 		const kith_result *r = kith_results_get(res, i);
 		printf("\n%2zu. %s  [%.3f]\n    %s\n", r->rank, r->name, r->score, r->key);
@@ -143,8 +142,9 @@ static void print_text(const kith_results *res, int explain, const char *today)
 			printf("\n");
 		}
 		if (r->phone || r->email || r->web)
-			printf("    contact: %s%s%s%s%s\n", r->phone ? r->phone : "", r->phone && (r->email || r->web) ? ", " : "",
-			       r->email ? r->email : "", r->email && r->web ? ", " : "", r->web ? r->web : "");
+			printf("    contact: %s%s%s%s%s\n", r->phone ? r->phone : "",
+			       r->phone && (r->email || r->web) ? ", " : "", r->email ? r->email : "",
+			       r->email && r->web ? ", " : "", r->web ? r->web : "");
 		for (j = 0; j < r->caution_count; j++)
 			printf("    check: %s\n", r->cautions[j]);
 		if (r->also_listed)
@@ -157,15 +157,24 @@ static const struct {
 	const char *option, *field;
 	int has_value;
 } quick[] = {
-	{"postcode", "postcode", 1},   {"point", "point", 1},
-	{"max-km", "max-km", 1},       {"needs", "needs", 1},
-	{"interests", "interests", 1}, {"tags", "tags", 1},
-	{"age", "age", 1},             {"gender", "gender", 1},
-	{"languages", "languages", 1}, {"circumstances", "circumstances", 1},
-	{"wheelchair", "wheelchair", 0}, {"step-free", "step-free", 0},
-	{"hearing-loop", "hearing-loop", 0}, {"accessible-toilet", "accessible-toilet", 0},
-	{"online", "online", 0},       {"housebound", "housebound", 0},
-	{"free", "free", 0},           {"budget", "budget", 1},
+	{"postcode", "postcode", 1},
+	{"point", "point", 1},
+	{"max-km", "max-km", 1},
+	{"needs", "needs", 1},
+	{"interests", "interests", 1},
+	{"tags", "tags", 1},
+	{"age", "age", 1},
+	{"gender", "gender", 1},
+	{"languages", "languages", 1},
+	{"circumstances", "circumstances", 1},
+	{"wheelchair", "wheelchair", 0},
+	{"step-free", "step-free", 0},
+	{"hearing-loop", "hearing-loop", 0},
+	{"accessible-toilet", "accessible-toilet", 0},
+	{"online", "online", 0},
+	{"housebound", "housebound", 0},
+	{"free", "free", 0},
+	{"budget", "budget", 1},
 	{"when", "when", 1},
 };
 #define QUICK_COUNT (sizeof(quick) / sizeof(quick[0]))
@@ -194,11 +203,11 @@ int cli_match(int argc, char **argv)
 	}
 	{
 		const struct option rest[] = {
-			{"top", required_argument, NULL, 't'},     {"format", required_argument, NULL, 'f'},
+			{"top", required_argument, NULL, 't'},      {"format", required_argument, NULL, 'f'},
 			{"run-name", required_argument, NULL, 'r'}, {"explain", no_argument, NULL, 'e'},
-			{"why-not", required_argument, NULL, 'w'}, {"date", required_argument, NULL, 'd'},
-			{"weights", required_argument, NULL, 'W'}, {"rules", required_argument, NULL, 'R'},
-			{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+			{"why-not", required_argument, NULL, 'w'},  {"date", required_argument, NULL, 'd'},
+			{"weights", required_argument, NULL, 'W'},  {"rules", required_argument, NULL, 'R'},
+			{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 		};
 		memcpy(options + QUICK_COUNT, rest, sizeof(rest));
 	}
@@ -283,7 +292,8 @@ int cli_match(int argc, char **argv)
 	} else if (strcmp(format, "trec") == 0) {
 		for (i = 0; i < kith_results_count(res); i++) {
 			const kith_result *r = kith_results_get(res, i);
-			printf("%s Q0 %s %zu %.4f %s\n", kith_results_patient(res), r->key, r->rank, r->score, run_name);
+			printf("%s Q0 %s %zu %.4f %s\n", kith_results_patient(res), r->key, r->rank, r->score,
+			       run_name);
 		}
 	} else {
 		print_text(res, explain, opts.today);

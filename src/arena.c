@@ -10,8 +10,8 @@
 
 struct kith_arena_block {
 	kith_arena_block *next;
-	size_t size;          /* bytes in data */
-	max_align_t data[];   /* aligned for any object */
+	size_t size;        /* bytes in data */
+	max_align_t data[]; /* aligned for any object */
 };
 
 void *kith_arena_alloc(kith_arena *arena, size_t size)

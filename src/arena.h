@@ -16,7 +16,10 @@ typedef struct kith_arena {
 	size_t used;            /* bytes used in head */
 } kith_arena;
 
-#define KITH_ARENA_INIT {NULL, 0}
+#define KITH_ARENA_INIT \
+	{               \
+		NULL, 0 \
+	}
 
 /* Zeroed memory valid until the next reset; NULL on ENOMEM. */
 void *kith_arena_alloc(kith_arena *arena, size_t size);

@@ -25,17 +25,17 @@
 #include "schedule.h"
 
 struct kith_bench {
-	char *dir;                 /* as given */
-	char *name;                /* its last component */
-	char *tmpdir;              /* holds the index; removed by kith_bench_free */
+	char *dir;    /* as given */
+	char *name;   /* its last component */
+	char *tmpdir; /* holds the index; removed by kith_bench_free */
 	char today[11];
 	long today_days;
 	unsigned long seed;
-	kith_index *idx;           /* owned */
-	kith_matcher *matcher;     /* owned */
-	kith_profile **profiles;   /* owned, in file-name order */
+	kith_index *idx;         /* owned */
+	kith_matcher *matcher;   /* owned */
+	kith_profile **profiles; /* owned, in file-name order */
 	size_t profile_count;
-	size_t scored;             /* profiles with a relevant judgment */
+	size_t scored; /* profiles with a relevant judgment */
 	kith_qrels qrels;
 	kith_group_set groups;
 	kith_error error;
@@ -49,8 +49,8 @@ struct kith_bench_result {
 	size_t count;
 };
 
-static const kith_rank_mode systems[] = {KITH_RANK_KITH, KITH_RANK_FILTERED_TEXT, KITH_RANK_TEXT,
-					 KITH_RANK_NEAREST, KITH_RANK_RANDOM};
+static const kith_rank_mode systems[] = {KITH_RANK_KITH, KITH_RANK_FILTERED_TEXT, KITH_RANK_TEXT, KITH_RANK_NEAREST,
+					 KITH_RANK_RANDOM};
 
 const kith_rank_mode *kith_bench_systems(size_t *count)
 {
@@ -178,8 +178,7 @@ static int load_feeds(kith_bench *b, const char *dir, kith_diag_list *diags)
 	int error = 0;
 
 	lo.skip_bad_groups = 1;
-	if ((error = kith_buf_printf(&path, "%s/feeds", dir)) != 0 ||
-	    (error = kith_diag_list_new(&scratch)) != 0) {
+	if ((error = kith_buf_printf(&path, "%s/feeds", dir)) != 0 || (error = kith_diag_list_new(&scratch)) != 0) {
 		error = kith_error_set(&b->error, KITH_ENOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -198,8 +197,8 @@ static int load_feeds(kith_bench *b, const char *dir, kith_diag_list *diags)
 		}
 		if (report.skipped && diags)
 			kith_diag_add(diags, KITH_DIAG_WARNING, feeds[i], 0, 0,
-				      "%zu bad group%s left out of the benchmark (`kith check` says why)", report.skipped,
-				      report.skipped == 1 ? "" : "s");
+				      "%zu bad group%s left out of the benchmark (`kith check` says why)",
+				      report.skipped, report.skipped == 1 ? "" : "s");
 		kith_diag_list_free(scratch);
 		scratch = NULL;
 		if ((error = kith_diag_list_new(&scratch)) != 0) {
@@ -257,8 +256,9 @@ static int load_profiles(kith_bench *b, const char *dir, kith_diag_list *diags)
 		b->profile_count++;
 		for (j = 0; j < i; j++) {
 			if (strcmp(kith_profile_id(b->profiles[j]), kith_profile_id(b->profiles[i])) == 0) {
-				error = kith_error_set(&b->error, KITH_EINVALID, "%s: patient id '%s' is also used by %s",
-						       files[i], kith_profile_id(b->profiles[i]), files[j]);
+				error = kith_error_set(&b->error, KITH_EINVALID,
+						       "%s: patient id '%s' is also used by %s", files[i],
+						       kith_profile_id(b->profiles[i]), files[j]);
 				goto cleanup;
 			}
 		}

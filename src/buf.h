@@ -19,7 +19,10 @@ typedef struct kith_buf {
 } kith_buf;
 
 extern char kith_buf__empty[];
-#define KITH_BUF_INIT {kith_buf__empty, 0, 0, 0}
+#define KITH_BUF_INIT                    \
+	{                                \
+		kith_buf__empty, 0, 0, 0 \
+	}
 
 void kith_buf_init(kith_buf *buf, size_t limit);
 /* Frees the memory and returns buf to its initial state. */

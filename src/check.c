@@ -17,7 +17,7 @@
 
 typedef struct seen_group {
 	kith_dedup_key key;
-	size_t file;    /* index into the paths */
+	size_t file; /* index into the paths */
 	unsigned line, column;
 	char id[128];
 	char feed[128];
@@ -32,7 +32,7 @@ typedef struct check_state {
 	char feed_id[128];  /* of the feed being read */
 	seen_group *groups; /* owned */
 	size_t count, alloc;
-	int failed;         /* growing the list failed */
+	int failed; /* growing the list failed */
 } check_state;
 
 static int on_header(void *ctx, const kith_feed_info *info)
@@ -71,8 +71,7 @@ static int on_group(void *ctx, const kith_group *g)
 	for (i = 0; i < KITH_ACCESS_COUNT; i++)
 		any_access |= g->access[i] != KITH_TRI_UNKNOWN;
 	if (!any_access && (g->venue_count || !g->online))
-		note(st, g, "group '%s' gives no accessibility facts: wheelchair users are told to phone first",
-		     g->id);
+		note(st, g, "group '%s' gives no accessibility facts: wheelchair users are told to phone first", g->id);
 	if (!g->schedule_known)
 		note(st, g, "group '%s' has no schedule: nobody can tell when it meets", g->id);
 
@@ -148,8 +147,7 @@ static void report_duplicates(check_state *st, const char *const *paths)
 	}
 }
 
-int kith_check_feeds(const char *const *paths, size_t count, const kith_check_opts *opts,
-		     kith_diag_list *diags)
+int kith_check_feeds(const char *const *paths, size_t count, const kith_check_opts *opts, kith_diag_list *diags)
 {
 	kith_check_opts defaults = KITH_CHECK_OPTS_INIT;
 	kith_feed_handler handler = {on_header, on_group, NULL, NULL, NULL};

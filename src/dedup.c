@@ -13,8 +13,8 @@
 
 /* Words that say nothing about which group it is. */
 static const char *const filler[] = {
-	"the", "a", "an", "at", "of", "for", "and", "in", "on", "to", "with", "s", "group", "club",
-	"session", "sessions", "meeting", "centre", "center", "weekly", "monthly",
+	"the", "a",     "an",   "at",      "of",       "for",     "and",    "in",     "on",     "to",      "with",
+	"s",   "group", "club", "session", "sessions", "meeting", "centre", "center", "weekly", "monthly",
 };
 
 static int is_filler(const char *w, size_t n)
@@ -160,8 +160,7 @@ int kith_dedup_same(const kith_dedup_key *a, const kith_dedup_key *b)
 	size_t na, nb, shared, i, j;
 	int same_session = 0;
 
-	if (!a->has_point || !b->has_point ||
-	    kith_geo_distance_km(a->lat, a->lon, b->lat, b->lon) > SAME_PLACE_KM)
+	if (!a->has_point || !b->has_point || kith_geo_distance_km(a->lat, a->lon, b->lat, b->lon) > SAME_PLACE_KM)
 		return 0;
 	if (a->contact[0] && strcmp(a->contact, b->contact) == 0)
 		return 1;

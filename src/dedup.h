@@ -14,11 +14,11 @@
 #define KITH_DEDUP_MAX_SESSIONS 8
 
 typedef struct kith_dedup_key {
-	char words[256];     /* the name's distinctive words, normalised, space-separated */
-	char place[256];     /* street and town words of its address: in a name they say where, not what */
-	double lat, lon;     /* first located venue */
+	char words[256]; /* the name's distinctive words, normalised, space-separated */
+	char place[256]; /* street and town words of its address: in a name they say where, not what */
+	double lat, lon; /* first located venue */
 	int has_point;
-	char contact[128];   /* phone digits, else e-mail, else web host; may be empty */
+	char contact[128];                     /* phone digits, else e-mail, else web host; may be empty */
 	int sessions[KITH_DEDUP_MAX_SESSIONS]; /* day * 1440 + start */
 	size_t session_count;
 } kith_dedup_key;

@@ -110,8 +110,8 @@ const kith_diag *kith_diag_list_get(const kith_diag_list *list, size_t i)
 	return list && i < list->count ? &list->items[i] : NULL;
 }
 
-int kith_diag_vadd(kith_diag_list *list, kith_severity severity, const char *file, unsigned line,
-		   unsigned column, const char *fmt, va_list ap)
+int kith_diag_vadd(kith_diag_list *list, kith_severity severity, const char *file, unsigned line, unsigned column,
+		   const char *fmt, va_list ap)
 {
 	kith_buf msg = KITH_BUF_INIT;
 	kith_diag *d;
@@ -144,8 +144,8 @@ int kith_diag_vadd(kith_diag_list *list, kith_severity severity, const char *fil
 	return 0;
 }
 
-int kith_diag_add(kith_diag_list *list, kith_severity severity, const char *file, unsigned line,
-		  unsigned column, const char *fmt, ...)
+int kith_diag_add(kith_diag_list *list, kith_severity severity, const char *file, unsigned line, unsigned column,
+		  const char *fmt, ...)
 {
 	va_list ap;
 	int error;
@@ -162,8 +162,7 @@ size_t kith_diag_format(const kith_diag *diag, char *buf, size_t size)
 	int n;
 
 	if (diag->line && diag->column)
-		n = snprintf(buf, size, "%s:%u:%u: %s%s", diag->file, diag->line, diag->column, sev,
-			     diag->message);
+		n = snprintf(buf, size, "%s:%u:%u: %s%s", diag->file, diag->line, diag->column, sev, diag->message);
 	else if (diag->line)
 		n = snprintf(buf, size, "%s:%u: %s%s", diag->file, diag->line, sev, diag->message);
 	else

@@ -10,10 +10,10 @@
 #include "kith/common.h"
 
 /* Appends a diagnostic; file is copied.  Returns 0 or KITH_ENOMEM. */
-int kith_diag_add(kith_diag_list *list, kith_severity severity, const char *file, unsigned line,
-		  unsigned column, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-int kith_diag_vadd(kith_diag_list *list, kith_severity severity, const char *file, unsigned line,
-		   unsigned column, const char *fmt, va_list ap);
+int kith_diag_add(kith_diag_list *list, kith_severity severity, const char *file, unsigned line, unsigned column,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int kith_diag_vadd(kith_diag_list *list, kith_severity severity, const char *file, unsigned line, unsigned column,
+		   const char *fmt, va_list ap);
 /* Sorts the diagnostics after the first n by file, line and column, keeping the order of equals. */
 void kith_diag_list_sort(kith_diag_list *list, size_t n);
 /* Removes every diagnostic after the first n. */

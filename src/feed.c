@@ -54,21 +54,21 @@ typedef struct span_scanner {
 } span_scanner;
 
 typedef struct feed_reader {
-	kith_xml *xml;                 /* owned */
+	kith_xml *xml; /* owned */
 	const kith_feed_handler *handler;
 	kith_feed_info info;
-	kith_arena header;             /* feed attributes, for the whole read */
-	kith_arena arena;              /* the current group, reset per group */
+	kith_arena header; /* feed attributes, for the whole read */
+	kith_arena arena;  /* the current group, reset per group */
 	kith_group group;
-	kith_strset ids;               /* group ids seen, with their lines */
-	kith_strset withdrawn;         /* withdrawn ids seen */
+	kith_strset ids;       /* group ids seen, with their lines */
+	kith_strset withdrawn; /* withdrawn ids seen */
 	kith_feed_result result;
-	int skip_bad;                  /* skip_bad_groups */
+	int skip_bad; /* skip_bad_groups */
 	span_scanner scan;
 	text_pos group_start, group_end; /* of the group being read */
-	size_t diag_start;             /* the first diagnostic of this feed */
-	size_t settle_from;            /* diagnostics before it are settled */
-	kith_buf claimed;              /* a byte per diagnostic: 1 when a group's */
+	size_t diag_start;               /* the first diagnostic of this feed */
+	size_t settle_from;              /* diagnostics before it are settled */
+	kith_buf claimed;                /* a byte per diagnostic: 1 when a group's */
 } feed_reader;
 
 /* ---- where groups are --------------------------------------------------- */
@@ -232,8 +232,7 @@ static int pos_before(unsigned line, unsigned column, text_pos p)
 static int is_kith(const xmlNode *n, const char *name)
 {
 	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-	       strcmp((const char *)n->ns->href, FEED_NS) == 0 &&
-	       (!name || strcmp((const char *)n->name, name) == 0);
+	       strcmp((const char *)n->ns->href, FEED_NS) == 0 && (!name || strcmp((const char *)n->name, name) == 0);
 }
 
 /* An attribute without namespace, borrowed from the node; NULL when absent. */
@@ -309,8 +308,7 @@ static void fail(feed_reader *fr, const xmlNode *n, const char *a, const char *f
 }
 
 /* Reads the children named child of n into list, warning on words outside the vocabulary. */
-static int read_tags(feed_reader *fr, const xmlNode *n, const char *child, kith_vocab_kind kind,
-		     kith_strlist *list)
+static int read_tags(feed_reader *fr, const xmlNode *n, const char *child, kith_vocab_kind kind, kith_strlist *list)
 {
 	const xmlNode *c;
 	size_t count = 0;
@@ -392,8 +390,8 @@ static void read_schedule(feed_reader *fr, const xmlNode *n, kith_group *g)
 	g->schedule_known = 1;
 	g->starts = dup_attr(&fr->arena, n, "starts");
 	g->ends = dup_attr(&fr->arena, n, "ends");
-	if (g->starts && g->ends && kith_date_parse(g->starts, &starts) == 0 &&
-	    kith_date_parse(g->ends, &ends) == 0 && ends < starts)
+	if (g->starts && g->ends && kith_date_parse(g->starts, &starts) == 0 && kith_date_parse(g->ends, &ends) == 0 &&
+	    ends < starts)
 		fail(fr, n, "ends", "schedule ends %s before it starts %s", g->ends, g->starts);
 	for (c = n->children; c; c = c->next)
 		count += is_kith(c, "session");
@@ -430,9 +428,9 @@ static void read_access(const xmlNode *n, kith_group *g)
 
 	for (i = 0; i < KITH_ACCESS_COUNT; i++) {
 		const char *v = attr(n, kith_access_names[i]);
-		g->access[i] = !v ? KITH_TRI_UNKNOWN
+		g->access[i] = !v                      ? KITH_TRI_UNKNOWN
 			       : strcmp(v, "yes") == 0 ? KITH_TRI_YES
-			       : strcmp(v, "no") == 0 ? KITH_TRI_NO
+			       : strcmp(v, "no") == 0  ? KITH_TRI_NO
 						       : KITH_TRI_UNKNOWN;
 	}
 }
@@ -468,9 +466,9 @@ static void read_cost(feed_reader *fr, const xmlNode *n, kith_group *g)
 		g->cost_amount = strtod(amount, NULL);
 		g->cost_free = g->cost_amount == 0.0;
 		g->cost_per = !per || strcmp(per, "session") == 0 ? KITH_PER_SESSION
-			      : strcmp(per, "week") == 0	  ? KITH_PER_WEEK
-			      : strcmp(per, "month") == 0	  ? KITH_PER_MONTH
-							  : KITH_PER_COURSE;
+			      : strcmp(per, "week") == 0          ? KITH_PER_WEEK
+			      : strcmp(per, "month") == 0         ? KITH_PER_MONTH
+								  : KITH_PER_COURSE;
 	}
 }
 
@@ -569,10 +567,10 @@ static int read_group(feed_reader *fr, const xmlNode *n, int located)
 			read_cost(fr, c, g);
 		else if (strcmp(name, "capacity") == 0) {
 			const char *s = attr(c, "status");
-			g->capacity = !s ? KITH_CAPACITY_OPEN
-				      : strcmp(s, "closed") == 0 ? KITH_CAPACITY_CLOSED
+			g->capacity = !s                               ? KITH_CAPACITY_OPEN
+				      : strcmp(s, "closed") == 0       ? KITH_CAPACITY_CLOSED
 				      : strcmp(s, "waiting-list") == 0 ? KITH_CAPACITY_WAITING_LIST
-								      : KITH_CAPACITY_OPEN;
+								       : KITH_CAPACITY_OPEN;
 		} else if (strcmp(name, "languages") == 0)
 			read_languages(fr, c, g);
 		else if (strcmp(name, "contact") == 0) {
@@ -628,8 +626,8 @@ static int read_root(feed_reader *fr, xmlTextReaderPtr r, size_t diag_mark)
 		kith_diag_list_truncate(diags, diag_mark);
 		kith_xml_forgive(fr->xml, kith_xml_errors(fr->xml));
 		fail(fr, n, NULL, "not a kith feed: root element is '%s'%s%s%s (expected 'feed' in namespace '%s')",
-		     n ? (const char *)n->name : "?", ns ? " in namespace '" : " with no namespace",
-		     ns ? ns : "", ns ? "'" : "", FEED_NS);
+		     n ? (const char *)n->name : "?", ns ? " in namespace '" : " with no namespace", ns ? ns : "",
+		     ns ? "'" : "", FEED_NS);
 		return KITH_EINVALID;
 	}
 	version = attr(n, "version");
@@ -775,8 +773,7 @@ static int handle_withdrawn(feed_reader *fr, xmlTextReaderPtr r)
 	if (!id)
 		return 0; /* the schema reports it */
 	if (!fr->info.delta)
-		warn(fr, n, NULL, "withdrawn '%s' in a full feed does nothing: absent groups are removed anyway",
-		     id);
+		warn(fr, n, NULL, "withdrawn '%s' in a full feed does nothing: absent groups are removed anyway", id);
 	if (kith_strset_has(&fr->ids, id, &line))
 		fail(fr, n, "id", "group '%s' is both listed (line %zu) and withdrawn", id, line);
 	if (kith_strset_add(&fr->withdrawn, id, 0, NULL) < 0)
@@ -788,8 +785,8 @@ static int handle_withdrawn(feed_reader *fr, xmlTextReaderPtr r)
 	return 0;
 }
 
-int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_bad_groups,
-		   kith_diag_list *diags, kith_feed_result *result)
+int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_bad_groups, kith_diag_list *diags,
+		   kith_feed_result *result)
 {
 	feed_reader fr;
 	xmlTextReaderPtr r;
@@ -824,8 +821,7 @@ int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_
 				goto cleanup;
 			if (handler->on_progress && ++since_progress == 1000) {
 				since_progress = 0;
-				handler->on_progress(handler->ctx, (size_t)xmlTextReaderByteConsumed(r),
-						     fr.info.size);
+				handler->on_progress(handler->ctx, (size_t)xmlTextReaderByteConsumed(r), fr.info.size);
 			}
 		} else if (xmlTextReaderDepth(r) == 1) {
 			scan_skip(&fr.scan, kith_xml_line(xmlTextReaderCurrentNode(r)));
@@ -921,4 +917,3 @@ int kith_group_copy(kith_arena *a, kith_group *dst, const kith_group *src)
 	}
 	return failed ? KITH_ENOMEM : 0;
 }
-

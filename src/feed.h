@@ -34,8 +34,8 @@ typedef struct kith_feed_handler {
 } kith_feed_handler;
 
 typedef struct kith_feed_result {
-	size_t groups;   /* groups handed to on_group */
-	size_t skipped;  /* bad groups left out (skip_bad_groups) */
+	size_t groups;  /* groups handed to on_group */
+	size_t skipped; /* bad groups left out (skip_bad_groups) */
 	size_t withdrawn;
 	size_t warnings; /* warning diagnostics added */
 	size_t errors;   /* error diagnostics added */
@@ -49,8 +49,8 @@ typedef struct kith_feed_result {
  * (or KITH_EIO, KITH_ETOOLARGE) when it is not, or the first non-zero value a
  * callback returned.  Diagnostics go to diags; result may be NULL.
  */
-int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_bad_groups,
-		   kith_diag_list *diags, kith_feed_result *result);
+int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_bad_groups, kith_diag_list *diags,
+		   kith_feed_result *result);
 
 /*
  * A copy of src whose every string and array lives in a (the group handed

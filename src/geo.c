@@ -16,8 +16,7 @@ double kith_geo_distance_km(double lat1, double lon1, double lat2, double lon2)
 {
 	const double rad = 3.14159265358979323846 / 180.0;
 	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-	double a = sin(dlat / 2) * sin(dlat / 2) +
-		   cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+	double a = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
 
 	return 2.0 * 6371.0088 * asin(sqrt(a < 1.0 ? a : 1.0));
 }

@@ -88,9 +88,9 @@ static const char schema_sql[] =
 	"  tokenize='porter unicode61 remove_diacritics 2');";
 
 struct kith_index {
-	sqlite3 *db;          /* owned */
+	sqlite3 *db; /* owned */
 	kith_error error;
-	kith_loader *loader;  /* owned; made on the first load */
+	kith_loader *loader; /* owned; made on the first load */
 };
 
 #define STR_(x) #x
@@ -165,8 +165,7 @@ int kith_index_open(kith_index **out, const char *path, int flags)
 	kith_index *idx;
 	struct stat st;
 	int error = 0, version = 0, tables = 0;
-	int oflags = flags & KITH_OPEN_CREATE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-					      : SQLITE_OPEN_READONLY;
+	int oflags = flags & KITH_OPEN_CREATE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
 
 	*out = NULL;
 	if ((idx = calloc(1, sizeof(*idx))) == NULL)
@@ -186,8 +185,8 @@ int kith_index_open(kith_index **out, const char *path, int flags)
 		if (!(flags & KITH_OPEN_CREATE))
 			return kith_error_set(&idx->error, KITH_ENOTFOUND, "%s: empty database, not a kith index",
 					      path);
-		if ((error = kith_index_exec(idx, "PRAGMA journal_mode=WAL")) != 0 || (error = kith_index_exec(idx, "BEGIN")) != 0 ||
-		    (error = kith_index_exec(idx, schema_sql)) != 0 ||
+		if ((error = kith_index_exec(idx, "PRAGMA journal_mode=WAL")) != 0 ||
+		    (error = kith_index_exec(idx, "BEGIN")) != 0 || (error = kith_index_exec(idx, schema_sql)) != 0 ||
 		    (error = kith_index_exec(idx, "PRAGMA user_version=" KITH_STR(KITH_SCHEMA_VERSION))) != 0 ||
 		    (error = kith_index_exec(idx, "COMMIT")) != 0)
 			return error;
@@ -195,8 +194,8 @@ int kith_index_open(kith_index **out, const char *path, int flags)
 		return kith_error_set(&idx->error, KITH_EVERSION,
 				      "%s: %s (schema version %d; this kith reads version %d): rebuild it with "
 				      "kith index into a new file",
-				      path, version ? "made by another version of kith" : "not a kith index",
-				      version, KITH_SCHEMA_VERSION);
+				      path, version ? "made by another version of kith" : "not a kith index", version,
+				      KITH_SCHEMA_VERSION);
 	}
 	if (flags & KITH_OPEN_CREATE) {
 		if ((error = kith_index_exec(idx, "PRAGMA journal_mode=WAL")) != 0 ||
@@ -300,7 +299,8 @@ static int read_tags(kith_index *idx, kith_stats *st)
 	static const char sql[] =
 		"SELECT 'need', need, count(DISTINCT gid) FROM group_needs GROUP BY need "
 		"UNION ALL SELECT 'activity', activity, count(DISTINCT gid) FROM group_activities GROUP BY activity "
-		"UNION ALL SELECT 'requires', circumstance, count(DISTINCT gid) FROM group_requires GROUP BY circumstance "
+		"UNION ALL SELECT 'requires', circumstance, count(DISTINCT gid) FROM group_requires GROUP BY "
+		"circumstance "
 		"UNION ALL SELECT 'language', language, count(DISTINCT gid) FROM group_languages GROUP BY language "
 		"ORDER BY 1, 3 DESC, 2";
 	sqlite3_stmt *s = NULL;
@@ -320,7 +320,7 @@ static int read_tags(kith_index *idx, kith_stats *st)
 		t->tag = column_dup(s, 1);
 		t->groups = sqlite3_column_int64(s, 2);
 		t->in_vocabulary = strcmp(t->kind, "language") == 0 ||
-				   kith_vocab_find(strcmp(t->kind, "need") == 0	      ? KITH_VOCAB_NEED
+				   kith_vocab_find(strcmp(t->kind, "need") == 0       ? KITH_VOCAB_NEED
 						   : strcmp(t->kind, "activity") == 0 ? KITH_VOCAB_ACTIVITY
 										      : KITH_VOCAB_CIRCUMSTANCE,
 						   t->tag) != NULL;
@@ -345,16 +345,21 @@ int kith_index_stats(kith_index *idx, const char *today, kith_stats **out)
 		{"SELECT count(*) FROM venues", NULL},
 		{"SELECT count(*) FROM sessions", NULL},
 		{"SELECT count(*) FROM groups WHERE updated >= date(?1, '-3 months')", NULL},
-		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-3 months') AND updated >= date(?1, '-12 months')", NULL},
+		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-3 months') AND updated >= date(?1, '-12 "
+		 "months')",
+		 NULL},
 		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-12 months')", NULL},
 		{"SELECT count(*) FROM groups WHERE updated IS NULL", NULL},
 		{"SELECT count(*) FROM groups WHERE wheelchair + step_free + hearing_loop + accessible_toilet "
-		 "+ parking + public_transport = 0", NULL},
+		 "+ parking + public_transport = 0",
+		 NULL},
 		{"SELECT count(*) FROM groups WHERE schedule_known = 0", NULL},
 		{"SELECT count(*) FROM groups g WHERE online = 0 AND home_radius_km IS NULL AND NOT EXISTS "
-		 "(SELECT 1 FROM venues v WHERE v.gid = g.gid AND v.lat IS NOT NULL)", NULL},
+		 "(SELECT 1 FROM venues v WHERE v.gid = g.gid AND v.lat IS NOT NULL)",
+		 NULL},
 		{"SELECT count(*) FROM groups g WHERE NOT EXISTS (SELECT 1 FROM group_needs n WHERE n.gid = g.gid) "
-		 "AND NOT EXISTS (SELECT 1 FROM group_activities a WHERE a.gid = g.gid)", NULL},
+		 "AND NOT EXISTS (SELECT 1 FROM group_activities a WHERE a.gid = g.gid)",
+		 NULL},
 		{"SELECT count(*) FROM groups WHERE online = 1", NULL},
 		{"SELECT count(*) FROM groups WHERE home_radius_km IS NOT NULL", NULL},
 		{"SELECT count(*) FROM groups WHERE by_appointment = 1", NULL},
@@ -388,8 +393,7 @@ int kith_index_stats(kith_index *idx, const char *today, kith_stats **out)
 		kith_date_format(kith_date_today(), now);
 		today = now;
 	} else if (kith_date_parse(today, &days) != 0) {
-		error = kith_error_set(&idx->error, KITH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)",
-				       today);
+		error = kith_error_set(&idx->error, KITH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)", today);
 		goto cleanup;
 	}
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]) && !error; i++)

@@ -125,9 +125,9 @@ static int rule_reach(const kith_patient *pt, const kith_group *g, kith_buf *why
 			kith_buf_printf(why, "nearest venue %.1f km away, beyond %g km", nearest, pt->max_travel_km);
 		kith_buf_puts(why, g->online ? "; online, but the person cannot join online" : "; not online");
 		if (g->home_visits)
-			kith_buf_printf(why, "; home visits reach %g km, the person is %.1f km away", g->home_radius_km,
-					kith_geo_distance_km(pt->home.lat, pt->home.lon, g->home_point.lat,
-							     g->home_point.lon));
+			kith_buf_printf(
+				why, "; home visits reach %g km, the person is %.1f km away", g->home_radius_km,
+				kith_geo_distance_km(pt->home.lat, pt->home.lon, g->home_point.lat, g->home_point.lon));
 		else
 			kith_buf_puts(why, "; no home visits");
 	}
@@ -164,8 +164,8 @@ static int rule_schedule(const kith_patient *pt, const kith_group *g, kith_buf *
 	if (why) {
 		const kith_session *s = &g->sessions[0];
 		kith_buf_printf(why, "no session overlaps the person's times by %d minutes (%s %02d:%02d-%02d:%02d%s)",
-				KITH_JUDGE_MIN_OVERLAP, kith_day_name(s->day), s->start / 60, s->start % 60, s->end / 60,
-				s->end % 60, g->session_count > 1 ? ", ..." : "");
+				KITH_JUDGE_MIN_OVERLAP, kith_day_name(s->day), s->start / 60, s->start % 60,
+				s->end / 60, s->end % 60, g->session_count > 1 ? ", ..." : "");
 	}
 	return 1;
 }

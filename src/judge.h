@@ -47,8 +47,8 @@ int kith_judge(const kith_patient *pt, const kith_group *g, long today, kith_buf
 
 /* One group read from a feed, with its global key. */
 typedef struct kith_judged_group {
-	const char *key;   /* FEED-ID/GROUP-ID */
-	kith_group group;  /* deep copy; strings in the set's arena */
+	const char *key;  /* FEED-ID/GROUP-ID */
+	kith_group group; /* deep copy; strings in the set's arena */
 } kith_judged_group;
 
 /*
@@ -57,14 +57,17 @@ typedef struct kith_judged_group {
  * "delta" adds and replaces, <withdrawn> removes.
  */
 typedef struct kith_group_set {
-	kith_arena arena;          /* owns every copy */
-	kith_judged_group *items;  /* owned; sorted by key once kith_group_set_finish() ran */
+	kith_arena arena;         /* owns every copy */
+	kith_judged_group *items; /* owned; sorted by key once kith_group_set_finish() ran */
 	size_t count;
 	size_t alloc;
 	int sorted;
 } kith_group_set;
 
-#define KITH_GROUP_SET_INIT {KITH_ARENA_INIT, NULL, 0, 0, 0}
+#define KITH_GROUP_SET_INIT                    \
+	{                                      \
+		KITH_ARENA_INIT, NULL, 0, 0, 0 \
+	}
 
 /*
  * Reads the feed at path into set, leaving out groups that break a rule

@@ -128,11 +128,11 @@ void kith_loader_free(kith_loader *loader)
  * in a small queue of items, so memory stays flat whatever the feed's size.
  */
 typedef struct group_columns {
-	int64_t hash;     /* of every field: tells an unchanged group on reload */
+	int64_t hash; /* of every field: tells an unchanged group on reload */
 	uint64_t mask, langs_mask;
 	size_t token_count;
-	int unlocated;    /* venues with no location */
-	kith_buf canon;   /* the group's canonical text, hashed */
+	int unlocated;  /* venues with no location */
+	kith_buf canon; /* the group's canonical text, hashed */
 	kith_buf key, langs, tag_words, needs, activities, requires, sessions, venues;
 	kith_buf text_concepts, name_concepts, concept_words, stems;
 } group_columns;
@@ -156,13 +156,13 @@ typedef struct load_item {
 
 typedef struct load_queue {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;       /* an item came or went, reading ended, or it must stop */
-	int waiting;                  /* threads waiting on changed: no signal is sent to nobody */
-	load_item *items;             /* owned: QUEUE_ITEMS of them, a ring */
-	size_t head, count;           /* the oldest waiting item, and how many wait */
+	pthread_cond_t changed; /* an item came or went, reading ended, or it must stop */
+	int waiting;            /* threads waiting on changed: no signal is sent to nobody */
+	load_item *items;       /* owned: QUEUE_ITEMS of them, a ring */
+	size_t head, count;     /* the oldest waiting item, and how many wait */
 	int reading_done;
-	int read_result;              /* kith_feed_read's, once reading_done */
-	int stop;                     /* non-zero: the writer's reason for the reader to stop */
+	int read_result; /* kith_feed_read's, once reading_done */
+	int stop;        /* non-zero: the writer's reason for the reader to stop */
 } load_queue;
 
 /* A group's masks as group_pack will hold them (zeros: removed), in the order written. */
@@ -184,19 +184,19 @@ typedef struct load_state {
 	kith_feed_result result;
 	kith_progress_fn progress;
 	void *progress_data;
-	char *read_feed_id;      /* owned: the feed's id, for the groups' keys */
-	kith_term_counts terms;  /* owned: in a new feed, groups per FTS5 term */
-	long long tokens;        /* in a new feed, the groups' tokens */
-	kith_error read_error;   /* why the reading thread failed, when not the feed's fault */
+	char *read_feed_id;     /* owned: the feed's id, for the groups' keys */
+	kith_term_counts terms; /* owned: in a new feed, groups per FTS5 term */
+	long long tokens;       /* in a new feed, the groups' tokens */
+	kith_error read_error;  /* why the reading thread failed, when not the feed's fault */
 	/* the writing thread's */
 	int delta;
-	int fresh;               /* the index held no group of this feed before (the reader reads it once the
-				    header is written: see read_header) */
+	int fresh; /* the index held no group of this feed before (the reader reads it once the
+		      header is written: see read_header) */
 	int in_transaction;
 	char sha256[65];
 	size_t size;
 	char *feed_id, *publisher, *generated; /* owned copies */
-	pack_change *pack;       /* owned: the groups written or removed, for group_pack */
+	pack_change *pack;                     /* owned: the groups written or removed, for group_pack */
 	size_t pack_count, pack_alloc;
 } load_state;
 
@@ -212,8 +212,8 @@ static sqlite3_stmt *stmt(kith_index *idx, int which)
 	sqlite3_stmt *s = loader_of(idx)->stmt[which];
 
 	if (!s) {
-		if (sqlite3_prepare_v3(kith_index_db(idx), statements[which], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
-		    SQLITE_OK) {
+		if (sqlite3_prepare_v3(kith_index_db(idx), statements[which], -1, SQLITE_PREPARE_PERSISTENT, &s,
+				       NULL) != SQLITE_OK) {
 			kith_index_db_error(idx, "preparing a statement");
 			return NULL;
 		}
@@ -329,9 +329,9 @@ static int64_t group_hash(kith_buf *b, const kith_group *g, const kith_rules *ru
 
 static int delete_group(kith_index *idx, sqlite3_int64 gid)
 {
-	static const int order[] = {S_FTS_DELETE, S_DEL_VENUE_RTREE, S_DEL_VENUES, S_DEL_SESSIONS,
-				    S_DEL_NEEDS,  S_DEL_ACTIVITIES,  S_DEL_REQUIRES, S_DEL_LANGUAGES,
-				    S_DEL_HOME_RTREE, S_DEL_ONLINE, S_DEL_GROUP};
+	static const int order[] = {S_FTS_DELETE,     S_DEL_VENUE_RTREE, S_DEL_VENUES,   S_DEL_SESSIONS,
+				    S_DEL_NEEDS,      S_DEL_ACTIVITIES,  S_DEL_REQUIRES, S_DEL_LANGUAGES,
+				    S_DEL_HOME_RTREE, S_DEL_ONLINE,      S_DEL_GROUP};
 	size_t i;
 	int error;
 
@@ -407,8 +407,8 @@ static void put_concepts(kith_buf *b, const kith_concepts *set)
  * mask, every concept it has: tagged, read or implied, strong enough to
  * count, as plain words ("loneliness walking football") and bits.
  */
-static void concept_text(kith_buf *text, kith_buf *named, kith_buf *words, uint64_t *mask,
-			 kith_rules *rules, const kith_group *g)
+static void concept_text(kith_buf *text, kith_buf *named, kith_buf *words, uint64_t *mask, kith_rules *rules,
+			 const kith_group *g)
 {
 	kith_concepts name_set = {0}, set = {0}, all = {0};
 	const kith_strlist *lists[2];
@@ -514,9 +514,9 @@ static const char *const capacity_names[] = {"open", "waiting-list", "closed"};
 /* The buffers of c, to set up or free them all. */
 static void column_bufs(group_columns *c, kith_buf *bufs[COLUMN_BUFS])
 {
-	kith_buf *all[COLUMN_BUFS] = {&c->canon,	 &c->key,	    &c->langs,	       &c->tag_words,
-				      &c->needs,	 &c->activities,    &c->requires,      &c->sessions,
-				      &c->venues,	 &c->text_concepts, &c->name_concepts, &c->concept_words,
+	kith_buf *all[COLUMN_BUFS] = {&c->canon,  &c->key,           &c->langs,         &c->tag_words,
+				      &c->needs,  &c->activities,    &c->requires,      &c->sessions,
+				      &c->venues, &c->text_concepts, &c->name_concepts, &c->concept_words,
 				      &c->stems};
 
 	memcpy(bufs, all, sizeof(all));
@@ -679,9 +679,8 @@ static int count_terms(load_state *st, const group_columns *c)
 		if (*p)
 			p++;
 	}
-	if (c->concept_words.size &&
-	    kith_stemmer_tokens(loader_of(st->idx)->stemmer, c->concept_words.ptr, c->concept_words.size, count_term,
-				&st->terms) != 0)
+	if (c->concept_words.size && kith_stemmer_tokens(loader_of(st->idx)->stemmer, c->concept_words.ptr,
+							 c->concept_words.size, count_term, &st->terms) != 0)
 		return KITH_ENOMEM;
 	st->tokens += (long long)c->token_count;
 	return 0;
@@ -698,8 +697,7 @@ static int read_header(void *ctx, const kith_feed_info *info)
 	a = &item->arena;
 	item->info = *info;
 	item->info.path = NULL;
-	if ((st->read_feed_id = strdup(info->id)) == NULL ||
-	    (item->info.id = kith_arena_strdup(a, info->id)) == NULL ||
+	if ((st->read_feed_id = strdup(info->id)) == NULL || (item->info.id = kith_arena_strdup(a, info->id)) == NULL ||
 	    (info->publisher && (item->info.publisher = kith_arena_strdup(a, info->publisher)) == NULL) ||
 	    (info->generated && (item->info.generated = kith_arena_strdup(a, info->generated)) == NULL))
 		return KITH_ENOMEM;
@@ -777,8 +775,7 @@ static int write_header(load_state *st, const kith_feed_info *info)
 	memcpy(st->sha256, info->sha256, sizeof(st->sha256));
 	st->size = info->size;
 	/* a load touches pages all over the B-trees: a larger cache saves reading them again */
-	if ((error = kith_index_exec(idx, LOAD_CACHE)) != 0 ||
-	    (error = kith_index_exec(idx, "BEGIN IMMEDIATE")) != 0)
+	if ((error = kith_index_exec(idx, LOAD_CACHE)) != 0 || (error = kith_index_exec(idx, "BEGIN IMMEDIATE")) != 0)
 		return error;
 	st->in_transaction = 1;
 	/* the same bytes need no reading, unless other rules made the index's concepts (a kith upgrade) */
@@ -807,7 +804,7 @@ static int write_header(load_state *st, const kith_feed_info *info)
 	if (error || st->fresh)
 		return error; /* a feed new to the index has no old groups to look up or remove */
 	return kith_index_exec(idx, "CREATE TEMP TABLE IF NOT EXISTS seen(gid INTEGER PRIMARY KEY);"
-			 "DELETE FROM temp.seen;");
+				    "DELETE FROM temp.seen;");
 }
 
 /* The row of the feed's group with this id: its gid and content hash; gid 0 when there is none. */
@@ -1073,12 +1070,9 @@ static int write_withdrawn(load_state *st, const char *id)
 static int write_item(load_state *st, const load_item *item)
 {
 	switch (item->kind) {
-	case ITEM_HEADER:
-		return write_header(st, &item->info);
-	case ITEM_GROUP:
-		return write_group(st, &item->group, &item->cols);
-	case ITEM_WITHDRAWN:
-		return write_withdrawn(st, item->id);
+	case ITEM_HEADER: return write_header(st, &item->info);
+	case ITEM_GROUP: return write_group(st, &item->group, &item->cols);
+	case ITEM_WITHDRAWN: return write_withdrawn(st, item->id);
 	}
 	return KITH_ERROR;
 }
@@ -1222,12 +1216,14 @@ static int update_term_docs(load_state *st)
 	int error = 0;
 
 	if (!st->fresh)
-		return kith_index_exec(idx, "INSERT OR REPLACE INTO meta(key, value) "
-				 "SELECT 'tokens', coalesce(sum(token_count), 0) FROM groups;"
-				 "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
-				 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, 'group_fts', 'row');"
-				 "DELETE FROM term_docs;"
-				 "INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab;") ||
+		return kith_index_exec(idx,
+				       "INSERT OR REPLACE INTO meta(key, value) "
+				       "SELECT 'tokens', coalesce(sum(token_count), 0) FROM groups;"
+				       "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
+				       "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, "
+				       "'group_fts', 'row');"
+				       "DELETE FROM term_docs;"
+				       "INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab;") ||
 		       kith_index_exec(idx, mean);
 	if (sqlite3_prepare_v2(kith_index_db(idx),
 			       "INSERT INTO term_docs(term, docs) VALUES (?1, ?2) "
@@ -1417,9 +1413,9 @@ static int record_feed(load_state *st)
 	if (!error)
 		error = write_group_pack(st);
 	kith_rules_hash_text(loader_of(idx)->rules, hash);
-	if (!error && sqlite3_prepare_v2(kith_index_db(idx),
-					 "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)", -1, &m,
-					 NULL) == SQLITE_OK) {
+	if (!error &&
+	    sqlite3_prepare_v2(kith_index_db(idx), "INSERT OR REPLACE INTO meta(key, value) VALUES ('rules_hash', ?1)",
+			       -1, &m, NULL) == SQLITE_OK) {
 		bind_text(m, 1, hash);
 		if (sqlite3_step(m) != SQLITE_DONE)
 			error = kith_index_db_error(idx, "writing meta");
@@ -1482,7 +1478,8 @@ int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opt
 		goto cleanup;
 	queue_ready = 1;
 	if (pthread_create(&reader, NULL, reading_thread, &st) != 0) {
-		error = kith_error_set(kith_index_error_of(idx), KITH_ENOMEM, "%s: cannot start a thread to read it", path);
+		error = kith_error_set(kith_index_error_of(idx), KITH_ENOMEM, "%s: cannot start a thread to read it",
+				       path);
 		goto cleanup;
 	}
 	error = write_items(&st);
@@ -1512,9 +1509,9 @@ int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opt
 		st.in_transaction = 0;
 	if (error && kith_index_error_of(idx)->code == 0)
 		kith_error_set(kith_index_error_of(idx), error, "%s: feed not loaded: %s", path,
-			       error == KITH_EINVALID	 ? "it is not valid"
+			       error == KITH_EINVALID    ? "it is not valid"
 			       : error == KITH_ETOOLARGE ? "it is over a size or nesting limit"
-			       : error == KITH_EIO	 ? "it cannot be read"
+			       : error == KITH_EIO       ? "it cannot be read"
 							 : kith_strerror(error));
 
 cleanup:

@@ -54,23 +54,23 @@ typedef struct pack_part {
 enum { Q_BOX, Q_ABOVE, Q_BELOW, Q_LEFT, Q_RIGHT, Q_UNLOCATED, Q_HOME_VISITS, Q_ALL_GROUPS, Q_COUNT };
 
 struct kith_matcher {
-	kith_index *idx;      /* borrowed */
-	sqlite3 *db;          /* borrowed from idx */
+	kith_index *idx; /* borrowed */
+	sqlite3 *db;     /* borrowed from idx */
 	kith_error error;
 	kith_weights weights;
-	kith_rules *rules;    /* owned */
-	sqlite3_stmt *by_gid; /* owned: one group's row */
-	sqlite3_stmt *by_key; /* owned: a key's gid */
-	int precomputed;      /* the index's concepts came from these same rules */
-	kith_stemmer *stemmer; /* owned: FTS5's tokenizer, for BM25 in C */
-	sqlite3_stmt *term_docs; /* owned: how many groups have a term */
+	kith_rules *rules;             /* owned */
+	sqlite3_stmt *by_gid;          /* owned: one group's row */
+	sqlite3_stmt *by_key;          /* owned: a key's gid */
+	int precomputed;               /* the index's concepts came from these same rules */
+	kith_stemmer *stemmer;         /* owned: FTS5's tokenizer, for BM25 in C */
+	sqlite3_stmt *term_docs;       /* owned: how many groups have a term */
 	sqlite3_stmt *masked[Q_COUNT]; /* owned; prepared on first use: the candidate queries */
-	sqlite3_stmt *online;  /* owned; prepared on first use: the packed online groups */
-	pack_part *pack;       /* owned: group_pack's parts, each read when a venue first needs it */
-	size_t pack_count;     /* parts allocated in pack */
-	sqlite3_stmt *pack_get; /* owned; prepared on first use */
-	double rows;          /* groups in the index */
-	double avg_tokens;    /* tokens per group, on average */
+	sqlite3_stmt *online;          /* owned; prepared on first use: the packed online groups */
+	pack_part *pack;               /* owned: group_pack's parts, each read when a venue first needs it */
+	size_t pack_count;             /* parts allocated in pack */
+	sqlite3_stmt *pack_get;        /* owned; prepared on first use */
+	double rows;                   /* groups in the index */
+	double avg_tokens;             /* tokens per group, on average */
 };
 
 /* One group under consideration, read from its row. */
@@ -83,10 +83,10 @@ typedef struct cand {
 	int has_details;
 	const char *organisation, *description, *updated_text, *online_how;
 	const char *phone, *email, *web;
-	const char *address; /* of the first venue, or NULL */
+	const char *address;                       /* of the first venue, or NULL */
 	const char *text_concepts, *name_concepts; /* worked out at load time: 'id=strength ...' */
-	const char *stems;   /* FTS5 tokens of name|organisation|description|tag words */
-	int tokens;          /* how many */
+	const char *stems;                         /* FTS5 tokens of name|organisation|description|tag words */
+	int tokens;                                /* how many */
 	double lat[MAX_POINTS], lon[MAX_POINTS];
 	size_t point_count;
 	int has_unlocated_venue;
@@ -106,8 +106,8 @@ typedef struct cand {
 	kith_cost_per cost_per;
 	kith_capacity capacity;
 	/* worked out while filtering and scoring */
-	double distance;      /* nearest located venue, km; < 0 when unknown */
-	int nearest;          /* index of that venue */
+	double distance; /* nearest located venue, km; < 0 when unknown */
+	int nearest;     /* index of that venue */
 	int in_person, by_online, by_home;
 	double factor[KITH_F_COUNT];
 	double part[KITH_F_COUNT]; /* weight x factor, rounded */
@@ -126,21 +126,21 @@ typedef struct cand {
 typedef struct query {
 	const kith_patient *pt;
 	long today;
-	double limit;          /* travel limit in km, or the default scale */
+	double limit; /* travel limit in km, or the default scale */
 	int has_limit;
 	double need_weight[32];
 	char need_id[32][48];
 	size_t need_count;
-	kith_concepts interests; /* what the person's words and tags mean */
+	kith_concepts interests;  /* what the person's words and tags mean */
 	kith_concepts conditions; /* health conditions and situations they mention */
 	int no_car;               /* they say they have no car: nearness counts double */
 	uint64_t mask;            /* their needs, interests and conditions as concept bits */
 	uint64_t langs;           /* the languages they speak as language bits */
-	char words[2048];        /* their words worth searching for, space-separated */
+	char words[2048];         /* their words worth searching for, space-separated */
 } query;
 
 struct kith_results {
-	kith_arena arena;  /* owns every string */
+	kith_arena arena; /* owns every string */
 	kith_result *items;
 	size_t count;
 	char *patient;
@@ -201,8 +201,7 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 		error = m->error.code ? m->error.code : KITH_ENOMEM;
 		goto cleanup;
 	}
-	if ((error = kith_weights_parse(&m->weights, text, weights_path ? weights_path : "weights.conf",
-					&err)) != 0) {
+	if ((error = kith_weights_parse(&m->weights, text, weights_path ? weights_path : "weights.conf", &err)) != 0) {
 		kith_error_set(&m->error, error, "%s", err.ptr);
 		goto cleanup;
 	}
@@ -220,7 +219,8 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 		sqlite3_stmt *s = NULL;
 		char hash[KITH_RULES_HASH_TEXT];
 		kith_rules_hash_text(m->rules, hash);
-		if (sqlite3_prepare_v2(m->db, "SELECT value FROM meta WHERE key = 'rules_hash'", -1, &s, NULL) == SQLITE_OK &&
+		if (sqlite3_prepare_v2(m->db, "SELECT value FROM meta WHERE key = 'rules_hash'", -1, &s, NULL) ==
+			    SQLITE_OK &&
 		    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
 			m->precomputed = strcmp((const char *)sqlite3_column_text(s, 0), hash) == 0;
 		sqlite3_finalize(s);
@@ -316,9 +316,8 @@ int kith_matcher_set_weight(kith_matcher *m, const char *factor, double value)
 
 const char *const *kith_matcher_factors(void)
 {
-	static const char *const names[] = {"needs",    "interests", "distance", "availability",
-					    "cost",     "freshness", "capacity", "language",
-					    "access",   "targeted",  "variety",  NULL};
+	static const char *const names[] = {"needs",    "interests", "distance", "availability", "cost",    "freshness",
+					    "capacity", "language",  "access",   "targeted",     "variety", NULL};
 	return names;
 }
 
@@ -375,9 +374,9 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
-		return rc == SQLITE_DONE ? KITH_ENOTFOUND
-					 : kith_error_set(&m->error, KITH_EIO, "reading the index: %s",
-							  sqlite3_errmsg(m->db));
+		return rc == SQLITE_DONE
+			       ? KITH_ENOTFOUND
+			       : kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
 	}
 	c->gid = sqlite3_column_int64(s, 0);
 	c->key = col_text(a, s, 1);
@@ -434,12 +433,12 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 		c->cost_amount = sqlite3_column_double(s, 33);
 		p = (const char *)sqlite3_column_text(s, 34);
 		c->cost_per = !p || strcmp(p, "session") == 0 ? KITH_PER_SESSION
-			      : strcmp(p, "week") == 0	    ? KITH_PER_WEEK
-			      : strcmp(p, "month") == 0	    ? KITH_PER_MONTH
-							    : KITH_PER_COURSE;
+			      : strcmp(p, "week") == 0        ? KITH_PER_WEEK
+			      : strcmp(p, "month") == 0       ? KITH_PER_MONTH
+							      : KITH_PER_COURSE;
 	}
 	p = (const char *)sqlite3_column_text(s, 35);
-	c->capacity = p && strcmp(p, "closed") == 0 ? KITH_CAPACITY_CLOSED
+	c->capacity = p && strcmp(p, "closed") == 0         ? KITH_CAPACITY_CLOSED
 		      : p && strcmp(p, "waiting-list") == 0 ? KITH_CAPACITY_WAITING_LIST
 							    : KITH_CAPACITY_OPEN;
 	c->has_unlocated_venue = sqlite3_column_int(s, 39) > 0;
@@ -499,14 +498,14 @@ static int list_has(const char *list, const char *word)
 /* ---- the person ------------------------------------------------------ */
 
 static const char *const stopwords[] = {
-	"the", "and", "for", "with", "was", "were", "has", "had", "have", "her", "his", "him", "she",
-	"they", "them", "their", "but", "not", "all", "any", "can", "did", "does", "from", "got", "into",
-	"just", "like", "likes", "love", "loves", "loved", "more", "most", "much", "now", "our", "out",
-	"own", "since", "some", "that", "then", "there", "this", "too", "used", "very", "what", "when",
-	"who", "will", "would", "you", "your", "been", "being", "back", "day", "days", "get", "gets",
-	"going", "good", "bit", "lot", "lots", "really", "still", "about", "after", "before", "also",
-	"could", "once", "only", "over", "week", "weeks", "year", "years", "every", "each", "things",
-	"want", "wants", "wanted", "would", "make", "made", "ago", "till", "until", "one", "two",
+	"the",  "and",   "for",    "with",  "was",   "were", "has",   "had",    "have",  "her",   "his",   "him",
+	"she",  "they",  "them",   "their", "but",   "not",  "all",   "any",    "can",   "did",   "does",  "from",
+	"got",  "into",  "just",   "like",  "likes", "love", "loves", "loved",  "more",  "most",  "much",  "now",
+	"our",  "out",   "own",    "since", "some",  "that", "then",  "there",  "this",  "too",   "used",  "very",
+	"what", "when",  "who",    "will",  "would", "you",  "your",  "been",   "being", "back",  "day",   "days",
+	"get",  "gets",  "going",  "good",  "bit",   "lot",  "lots",  "really", "still", "about", "after", "before",
+	"also", "could", "once",   "only",  "over",  "week", "weeks", "year",   "years", "every", "each",  "things",
+	"want", "wants", "wanted", "would", "make",  "made", "ago",   "till",   "until", "one",   "two",
 };
 
 static int is_stopword(const char *w)
@@ -601,7 +600,8 @@ static int prepare_query(kith_matcher *m, const kith_patient *pt, long today, qu
 	/* needs that are what a condition-specific group is for */
 	for (i = 0; i < pt->need_count; i++) {
 		static const char *const as_condition[][2] = {
-			{"substance-use", "condition:alcohol"}, {"memory", "condition:dementia"},
+			{"substance-use", "condition:alcohol"},
+			{"memory", "condition:dementia"},
 			{"parenting", "condition:pregnancy"},
 		};
 		size_t k;
@@ -612,9 +612,12 @@ static int prepare_query(kith_matcher *m, const kith_patient *pt, long today, qu
 	/* circumstances that are conditions too */
 	for (i = 0; i < pt->circumstances.count; i++) {
 		static const char *const as_condition[][2] = {
-			{"dementia", "condition:dementia"}, {"sight-loss", "condition:sight-loss"},
-			{"hearing-loss", "condition:hearing-loss"}, {"autism", "condition:autism"},
-			{"learning-disability", "condition:learning-disability"}, {"pregnant", "condition:pregnancy"},
+			{"dementia", "condition:dementia"},
+			{"sight-loss", "condition:sight-loss"},
+			{"hearing-loss", "condition:hearing-loss"},
+			{"autism", "condition:autism"},
+			{"learning-disability", "condition:learning-disability"},
+			{"pregnant", "condition:pregnancy"},
 			{"new-parent", "condition:pregnancy"},
 		};
 		size_t k;
@@ -662,14 +665,12 @@ static int gid_push(gid_list *l, sqlite3_int64 gid)
 	return 0;
 }
 
-
-
 /* Concept masks of candidates, kept beside their gids while narrowing. */
 typedef struct masked {
 	sqlite3_int64 gid;
 	uint64_t mask;
 	uint64_t langs; /* language mask: none shared with the person breaks a hard constraint */
-	double km; /* to the person's home; 0 for home visits and online */
+	double km;      /* to the person's home; 0 for home visits and online */
 } masked;
 
 typedef struct masked_list {
@@ -726,7 +727,8 @@ static sqlite3_stmt *masked_stmt(kith_matcher *m, int which, const double *box, 
 	int i;
 
 	if (!s) {
-		if (sqlite3_prepare_v3(m->db, masked_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v3(m->db, masked_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
+		    SQLITE_OK) {
 			kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
 			return NULL;
 		}
@@ -762,7 +764,6 @@ static int popcount64(uint64_t x)
 		n++;
 	return n;
 }
-
 
 static uint64_t get_le64(const unsigned char *p)
 {
@@ -804,7 +805,8 @@ static int group_masks(kith_matcher *m, sqlite3_int64 gid, uint64_t *mask, uint6
 		if (!s) {
 			if (sqlite3_prepare_v3(m->db, "SELECT entries FROM group_pack WHERE part = ?1", -1,
 					       SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
-				return kith_error_set(&m->error, KITH_EIO, "reading the index: %s", sqlite3_errmsg(m->db));
+				return kith_error_set(&m->error, KITH_EIO, "reading the index: %s",
+						      sqlite3_errmsg(m->db));
 			m->pack_get = s;
 		}
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)part);
@@ -931,8 +933,7 @@ static int reachable_remote(kith_matcher *m, const query *q, size_t remote_cap, 
 	size_t i;
 	int error = 0;
 
-	if (!pt->housebound &&
-	    (error = collect_masked(m, Q_UNLOCATED, NULL, 0, out)) != 0)
+	if (!pt->housebound && (error = collect_masked(m, Q_UNLOCATED, NULL, 0, out)) != 0)
 		goto cleanup;
 	if ((error = collect_masked(m, Q_HOME_VISITS, here, 4, out)) != 0)
 		goto cleanup;
@@ -954,8 +955,8 @@ static int reachable_remote(kith_matcher *m, const query *q, size_t remote_cap, 
 			if (!(online.items[i].langs & q->langs))
 				continue; /* no shared language: never a candidate */
 			if (overlap > floor_overlap || (overlap == floor_overlap && taken < remote_cap && ++taken))
-				error = masked_push(out, online.items[i].gid, overlap ? q->mask : 0, online.items[i].langs,
-						    0.0);
+				error = masked_push(out, online.items[i].gid, overlap ? q->mask : 0,
+						    online.items[i].langs, 0.0);
 		}
 	}
 
@@ -1098,8 +1099,7 @@ static int candidates(kith_matcher *m, const query *q, int everything, int narro
 	if (error)
 		goto cleanup;
 	for (;;) {
-		if (!everything && q->pt->home.known &&
-		    (error = venues_near(m, q, searched, radius, &found)) != 0)
+		if (!everything && q->pt->home.known && (error = venues_near(m, q, searched, radius, &found)) != 0)
 			goto cleanup;
 		searched = radius;
 		/* the groups sharing a concept, each counted once however many venues it has */
@@ -1170,12 +1170,12 @@ cleanup:
 static const struct {
 	const char *code, *name;
 } language_names[] = {
-	{"en", "English"}, {"cy", "Welsh"},   {"gd", "Gaelic"},  {"pl", "Polish"},  {"pa", "Punjabi"},
-	{"ur", "Urdu"},    {"hi", "Hindi"},   {"bn", "Bengali"}, {"gu", "Gujarati"}, {"ar", "Arabic"},
-	{"so", "Somali"},  {"ro", "Romanian"}, {"lt", "Lithuanian"}, {"pt", "Portuguese"}, {"es", "Spanish"},
-	{"fr", "French"},  {"zh", "Chinese"}, {"ku", "Kurdish"}, {"fa", "Persian"}, {"ti", "Tigrinya"},
-	{"uk", "Ukrainian"}, {"ru", "Russian"}, {"tr", "Turkish"}, {"it", "Italian"}, {"de", "German"},
-	{"bg", "Bulgarian"}, {"ta", "Tamil"}, {"ps", "Pashto"}, {"sq", "Albanian"}, {"yo", "Yoruba"},
+	{"en", "English"},   {"cy", "Welsh"},    {"gd", "Gaelic"},     {"pl", "Polish"},     {"pa", "Punjabi"},
+	{"ur", "Urdu"},      {"hi", "Hindi"},    {"bn", "Bengali"},    {"gu", "Gujarati"},   {"ar", "Arabic"},
+	{"so", "Somali"},    {"ro", "Romanian"}, {"lt", "Lithuanian"}, {"pt", "Portuguese"}, {"es", "Spanish"},
+	{"fr", "French"},    {"zh", "Chinese"},  {"ku", "Kurdish"},    {"fa", "Persian"},    {"ti", "Tigrinya"},
+	{"uk", "Ukrainian"}, {"ru", "Russian"},  {"tr", "Turkish"},    {"it", "Italian"},    {"de", "German"},
+	{"bg", "Bulgarian"}, {"ta", "Tamil"},    {"ps", "Pashto"},     {"sq", "Albanian"},   {"yo", "Yoruba"},
 };
 
 static const char *language_name(const char *code)
@@ -1279,16 +1279,16 @@ static int session_fits(const query *q, const kith_session *s)
 static int breaks(const query *q, cand *c, kith_buf *why, int all)
 {
 	int first = 0;
-#define BROKE(n)                                  \
-	do {                                      \
-		if (!first)                       \
-			first = (n);              \
-		if (!all)                         \
-			return first;             \
+#define BROKE(n)                      \
+	do {                          \
+		if (!first)           \
+			first = (n);  \
+		if (!all)             \
+			return first; \
 	} while (0)
-#define SEPARATE()                                \
-	do {                                      \
-		if (first)                        \
+#define SEPARATE()                                    \
+	do {                                          \
+		if (first)                            \
 			kith_buf_puts(why, "; and "); \
 	} while (0)
 	const kith_patient *pt = q->pt;
@@ -1409,12 +1409,13 @@ static int breaks(const query *q, cand *c, kith_buf *why, int all)
 		}
 		if (!shared) {
 			SEPARATE();
-		kith_buf_puts(why, "it runs in ");
+			kith_buf_puts(why, "it runs in ");
 			language_list(why, c->languages);
 			kith_buf_puts(why, " only; you speak ");
 			if (pt->languages.count) {
 				for (i = 0; i < pt->languages.count; i++)
-					kith_buf_printf(why, "%s%s", i ? ", " : "", language_name(pt->languages.items[i]));
+					kith_buf_printf(why, "%s%s", i ? ", " : "",
+							language_name(pt->languages.items[i]));
 			} else {
 				kith_buf_puts(why, "English");
 			}
@@ -1479,7 +1480,8 @@ static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *
 	} else {
 		kith_rules_scan(m->rules, c->name, named);
 		for (i = 0; i < named->count; i++)
-			kith_concepts_add(&text, named->items[i].id, named->items[i].strength, named->items[i].evidence);
+			kith_concepts_add(&text, named->items[i].id, named->items[i].strength,
+					  named->items[i].evidence);
 		kith_rules_scan(m->rules, c->description, &text);
 	}
 	/* words in a listing are weaker evidence than the publisher's own tags */
@@ -1515,7 +1517,6 @@ static double score_needs(const query *q, const kith_concepts *g, cand *c, expla
 	double total = 0, got = 0, best = 0, wmax = 0;
 	size_t i, hits = 0;
 	const char *names[32];
-
 
 	for (i = 0; i < q->need_count; i++)
 		if (q->need_weight[i] > wmax)
@@ -1627,7 +1628,7 @@ static double score_distance(const query *q, const cand *c, explain *e)
 		if (b)
 			kith_buf_printf(b, "%.1f km away%s", c->distance,
 					q->has_limit ? (c->distance <= 0.5 * q->limit ? ", well within your limit"
-										   : ", within your limit")
+										      : ", within your limit")
 						     : "");
 	} else if (c->in_person) {
 		s = 0.4;
@@ -1647,8 +1648,8 @@ static double score_distance(const query *q, const cand *c, explain *e)
 		s = remote;
 		if (b) {
 			kith_buf_clear(b);
-			kith_buf_printf(b, "join %s from home", c->online_how && *c->online_how ? c->online_how
-											    : "online or by phone");
+			kith_buf_printf(b, "join %s from home",
+					c->online_how && *c->online_how ? c->online_how : "online or by phone");
 		}
 	}
 	return s;
@@ -1763,8 +1764,7 @@ static double score_freshness(const query *q, const cand *c, explain *e)
 	}
 	if (age > STALE_DAYS && e) {
 		char msg[128];
-		snprintf(msg, sizeof(msg), "listing last checked on %s: phone to check it still runs",
-			 c->updated_text);
+		snprintf(msg, sizeof(msg), "listing last checked on %s: phone to check it still runs", c->updated_text);
 		caution(e, msg);
 	}
 	return age <= 180 ? 1.0 : age <= 365 ? 0.8 : age <= 730 ? 0.5 : 0.3;
@@ -1842,12 +1842,23 @@ static double score_access(const query *q, const cand *c, explain *e)
 }
 
 static const char *const condition_labels[][2] = {
-	{"parkinsons", "Parkinson's"}, {"ms", "MS"}, {"dementia", "dementia"}, {"lung", "lung conditions"},
-	{"diabetes", "diabetes"}, {"heart", "heart conditions"}, {"stroke", "stroke"}, {"cancer", "cancer"},
-	{"sight-loss", "sight loss"}, {"hearing-loss", "hearing loss"}, {"autism", "autism"},
-	{"learning-disability", "a learning disability"}, {"arthritis", "arthritis"},
-	{"mental-health", "mental health conditions"}, {"pregnancy", "pregnancy and new babies"},
-	{"alcohol", "alcohol problems"}, {"physical-disability", "a physical disability"},
+	{"parkinsons", "Parkinson's"},
+	{"ms", "MS"},
+	{"dementia", "dementia"},
+	{"lung", "lung conditions"},
+	{"diabetes", "diabetes"},
+	{"heart", "heart conditions"},
+	{"stroke", "stroke"},
+	{"cancer", "cancer"},
+	{"sight-loss", "sight loss"},
+	{"hearing-loss", "hearing loss"},
+	{"autism", "autism"},
+	{"learning-disability", "a learning disability"},
+	{"arthritis", "arthritis"},
+	{"mental-health", "mental health conditions"},
+	{"pregnancy", "pregnancy and new babies"},
+	{"alcohol", "alcohol problems"},
+	{"physical-disability", "a physical disability"},
 };
 
 /* "MS" for "condition:ms". */
@@ -1873,8 +1884,7 @@ static const kith_concept *first_condition(const kith_concepts *set)
 	return NULL;
 }
 
-static double score_targeted(const query *q, cand *c, const kith_concepts *g, const kith_concepts *named,
-			     explain *e)
+static double score_targeted(const query *q, cand *c, const kith_concepts *g, const kith_concepts *named, explain *e)
 {
 	const kith_patient *pt = q->pt;
 	kith_buf *b = e ? &e->text[KITH_F_TARGETED] : NULL;
@@ -1976,9 +1986,9 @@ static void score(const kith_matcher *m, const query *q, cand *c, double text_no
 typedef struct run {
 	query q;
 	kith_arena *arena;
-	cand *cands;     /* every candidate, sorted by gid */
+	cand *cands; /* every candidate, sorted by gid */
 	size_t count;
-	size_t *order;   /* chosen results, best first (indices into cands) */
+	size_t *order; /* chosen results, best first (indices into cands) */
 	size_t chosen;
 	double max_text;
 } run;
@@ -2353,7 +2363,8 @@ static const char *next_session(kith_arena *a, const query *q, const cand *c)
 		if (q->pt->has_availability && !session_fits(q, &c->sessions[i]))
 			continue;
 		d = kith_session_next(&c->sessions[i], q->today, c->starts, c->ends);
-		if (d >= 0 && (best < 0 || d < best || (d == best && c->sessions[i].start < c->sessions[which].start))) {
+		if (d >= 0 &&
+		    (best < 0 || d < best || (d == best && c->sessions[i].start < c->sessions[which].start))) {
 			best = d;
 			which = i;
 		}
@@ -2600,8 +2611,8 @@ int kith_matcher_why_not(kith_matcher *m, const kith_profile *p, const kith_matc
 		gid = sqlite3_column_int64(m->by_key, 0);
 	sqlite3_reset(m->by_key);
 	if (!gid) {
-		error = kith_error_set(&m->error, KITH_ENOTFOUND, "no group '%s' in the index (keys are FEED-ID/GROUP-ID)",
-				       key);
+		error = kith_error_set(&m->error, KITH_ENOTFOUND,
+				       "no group '%s' in the index (keys are FEED-ID/GROUP-ID)", key);
 		goto cleanup;
 	}
 	if ((error = run_match(m, p, opts, &a, &r)) != 0)

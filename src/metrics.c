@@ -43,8 +43,7 @@ static size_t split(const char *line, size_t len, const char **start, size_t *si
 	return n;
 }
 
-static int push(kith_qrels *q, const char *patient, size_t plen, const char *key, size_t klen, int grade,
-		unsigned line)
+static int push(kith_qrels *q, const char *patient, size_t plen, const char *key, size_t klen, int grade, unsigned line)
 {
 	kith_qrel *r;
 
@@ -80,8 +79,8 @@ static int by_patient_key(const void *a, const void *b)
 }
 
 /* Checks one line's fields; writes the reason to err and returns KITH_EINVALID when they are wrong. */
-static int check_line(const char **f, const size_t *len, size_t n, const char *name, unsigned line,
-		      int *grade, kith_buf *err)
+static int check_line(const char **f, const size_t *len, size_t n, const char *name, unsigned line, int *grade,
+		      kith_buf *err)
 {
 	const char *slash;
 	char text[16];
@@ -242,8 +241,7 @@ const kith_qrel *kith_qrels_patient(const kith_qrels *q, const char *patient, si
 	return j > i ? &q->items[i] : NULL;
 }
 
-void kith_metrics_grades(const kith_qrels *q, const char *patient, const char *const *keys, size_t n,
-			 int *grades)
+void kith_metrics_grades(const kith_qrels *q, const char *patient, const char *const *keys, size_t n, int *grades)
 {
 	size_t i, j;
 

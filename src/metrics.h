@@ -50,7 +50,10 @@ typedef struct kith_qrels {
 	size_t alloc;
 } kith_qrels;
 
-#define KITH_QRELS_INIT {KITH_ARENA_INIT, NULL, 0, 0}
+#define KITH_QRELS_INIT                     \
+	{                                   \
+		KITH_ARENA_INIT, NULL, 0, 0 \
+	}
 
 /*
  * Parses qrels text (len bytes; name is the file name used in messages)
@@ -84,8 +87,7 @@ const kith_qrel *kith_qrels_patient(const kith_qrels *q, const char *patient, si
  * Fills grades[0..n) with the judged grade of each key of a run, in the
  * run's order: 0 for unjudged keys and for a key already seen higher up.
  */
-void kith_metrics_grades(const kith_qrels *q, const char *patient, const char *const *keys, size_t n,
-			 int *grades);
+void kith_metrics_grades(const kith_qrels *q, const char *patient, const char *const *keys, size_t n, int *grades);
 
 /* Discounted cumulative gain of the first k of grades[0..n). */
 double kith_metric_dcg(const int *grades, size_t n, size_t k);
@@ -108,8 +110,8 @@ double kith_metric_recall(const int *grades, size_t n, size_t k, size_t relevant
 
 /* Every measure the benchmark reports, for one patient. */
 typedef struct kith_metrics {
-	int scored;       /* has at least one relevant judgment */
-	size_t relevant;  /* judgments of grade 2 or more */
+	int scored;                              /* has at least one relevant judgment */
+	size_t relevant;                         /* judgments of grade 2 or more */
 	double ndcg5, ndcg10, p5, mrr, recall10; /* all 0 when not scored */
 } kith_metrics;
 

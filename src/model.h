@@ -29,7 +29,7 @@ typedef enum { KITH_CAPACITY_OPEN = 0, KITH_CAPACITY_WAITING_LIST, KITH_CAPACITY
 typedef enum { KITH_PRIORITY_LOW = 0, KITH_PRIORITY_NORMAL, KITH_PRIORITY_HIGH } kith_priority;
 
 /* Week-of-month bits for `weeks="1 3 last"`; 0 means every week. */
-#define KITH_WEEK(n) (1u << ((n) - 1)) /* n = 1..5 */
+#define KITH_WEEK(n) (1u << ((n)-1)) /* n = 1..5 */
 #define KITH_WEEK_LAST (1u << 5)
 
 typedef struct kith_strlist {
@@ -52,10 +52,10 @@ typedef struct kith_venue {
 } kith_venue;
 
 typedef struct kith_session {
-	int day;         /* 0 = mon .. 6 = sun */
-	int start;       /* minutes after midnight */
-	int end;         /* minutes after midnight, > start */
-	unsigned weeks;  /* KITH_WEEK bits; 0 = every week */
+	int day;        /* 0 = mon .. 6 = sun */
+	int start;      /* minutes after midnight */
+	int end;        /* minutes after midnight, > start */
+	unsigned weeks; /* KITH_WEEK bits; 0 = every week */
 } kith_session;
 
 typedef struct kith_group {
@@ -69,26 +69,26 @@ typedef struct kith_group {
 	kith_strlist activities;
 	kith_venue *venues;
 	size_t venue_count;
-	int online;             /* has an <online/> element */
+	int online; /* has an <online/> element */
 	const char *online_how;
-	int home_visits;        /* has a <home-visits/> element */
+	int home_visits; /* has a <home-visits/> element */
 	double home_radius_km;
 	kith_point home_point;
-	int schedule_known;     /* has a <schedule> element */
+	int schedule_known; /* has a <schedule> element */
 	int by_appointment;
-	const char *starts;     /* course bounds, YYYY-MM-DD or NULL */
+	const char *starts; /* course bounds, YYYY-MM-DD or NULL */
 	const char *ends;
 	kith_session *sessions;
 	size_t session_count;
 	kith_tri access[KITH_ACCESS_COUNT];
-	int min_age;            /* -1 when absent */
-	int max_age;            /* -1 when absent */
+	int min_age; /* -1 when absent */
+	int max_age; /* -1 when absent */
 	kith_gender gender;
 	int referral_professional;
 	kith_strlist requires;
 	int cost_known;
 	int cost_free;
-	double cost_amount;     /* pounds */
+	double cost_amount; /* pounds */
 	kith_cost_per cost_per;
 	kith_capacity capacity;
 	kith_strlist languages; /* empty means en */
@@ -108,24 +108,24 @@ typedef struct kith_availability_window {
 
 typedef struct kith_patient {
 	const char *id;
-	int age;                 /* -1 when absent */
-	kith_gender gender;      /* KITH_GENDER_ANY when absent */
+	int age;            /* -1 when absent */
+	kith_gender gender; /* KITH_GENDER_ANY when absent */
 	kith_strlist circumstances;
 	kith_need *needs;
 	size_t need_count;
-	const char *interests;   /* free text, may be NULL */
+	const char *interests; /* free text, may be NULL */
 	kith_strlist interest_tags;
-	kith_strlist languages;  /* empty means en */
-	const char *postcode;    /* may be NULL */
+	kith_strlist languages; /* empty means en */
+	const char *postcode;   /* may be NULL */
 	kith_point home;
-	double max_travel_km;    /* < 0 when absent (no limit given) */
+	double max_travel_km;                /* < 0 when absent (no limit given) */
 	int needs_access[KITH_ACCESS_COUNT]; /* 1 where mobility says yes */
-	int online;              /* can join online or by phone */
+	int online;                          /* can join online or by phone */
 	int housebound;
 	kith_availability_window *windows;
-	size_t window_count;     /* 0 with has_availability 0: any time */
+	size_t window_count; /* 0 with has_availability 0: any time */
 	int has_availability;
-	double max_per_session;  /* < 0 when absent (no limit) */
+	double max_per_session; /* < 0 when absent (no limit) */
 } kith_patient;
 
 #endif

@@ -151,9 +151,8 @@ static int split_list(kith_arena *a, kith_strlist *out, const char *text, const 
  */
 static int parse_decimal(const char *text, size_t len, double *out)
 {
-	static const double tens[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-				      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-				      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+	static const double tens[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+				      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 	uint64_t mant = 0;
 	int exp10 = 0, digits = 0, point = 0, negative = 0;
 	size_t i = 0;
@@ -427,8 +426,7 @@ static int read_interests(reading *r, const xmlNode *n)
 	pt->interests = NULL;
 	pt->interest_tags.items = NULL;
 	pt->interest_tags.count = 0;
-	if (count > 0 && (pt->interest_tags.items = kith_arena_alloc(r->a, (size_t)count * sizeof(char *))) ==
-				 NULL) {
+	if (count > 0 && (pt->interest_tags.items = kith_arena_alloc(r->a, (size_t)count * sizeof(char *))) == NULL) {
 		error = KITH_ENOMEM;
 		goto cleanup;
 	}
@@ -484,8 +482,8 @@ static int read_coordinate(reading *r, const xmlNode *n, const char *attr, doubl
 	if (parse_decimal(text, strlen(text), out) != 0)
 		return 0; /* the schema reports a malformed number */
 	if (*out < -limit || *out > limit) {
-		kith_xml_report(r->x, KITH_DIAG_ERROR, n, attr, "%s %s is out of range (-%g to %g)", what, text,
-				limit, limit);
+		kith_xml_report(r->x, KITH_DIAG_ERROR, n, attr, "%s %s is out of range (-%g to %g)", what, text, limit,
+				limit);
 		return 0;
 	}
 	return 1;
@@ -521,16 +519,12 @@ static int read_home(reading *r, const xmlNode *n)
 	if (has_point || !postcode)
 		return 0;
 	switch (kith_geo_postcode_point(postcode, &pt->home.lat, &pt->home.lon)) {
-	case 0:
-		pt->home.known = 1;
-		break;
+	case 0: pt->home.known = 1; break;
 	case KITH_ENOTFOUND:
 		kith_xml_report(r->x, KITH_DIAG_ERROR, n, "postcode",
 				"unknown postcode '%s': its district is not in the postcode table", postcode);
 		break;
-	default:
-		kith_xml_report(r->x, KITH_DIAG_ERROR, n, "postcode", "'%s' is not a UK postcode", postcode);
-		break;
+	default: kith_xml_report(r->x, KITH_DIAG_ERROR, n, "postcode", "'%s' is not a UK postcode", postcode); break;
 	}
 	return 0;
 }
@@ -584,8 +578,7 @@ static int read_availability(reading *r, const xmlNode *n)
 		if (!named(c, "window"))
 			continue;
 		if ((error = node_attr(r->a, c, "day", &day)) < 0 ||
-		    (error = node_attr(r->a, c, "start", &start)) < 0 ||
-		    (error = node_attr(r->a, c, "end", &end)) < 0)
+		    (error = node_attr(r->a, c, "start", &start)) < 0 || (error = node_attr(r->a, c, "end", &end)) < 0)
 			return error;
 		d = kith_day_parse(day);
 		s = kith_time_parse(start);
@@ -622,15 +615,9 @@ static const struct {
 	const char *name;
 	int (*read)(reading *r, const xmlNode *n);
 } readers[] = {
-	{"age", read_age},
-	{"gender", read_gender},
-	{"circumstances", read_circumstances},
-	{"needs", read_needs},
-	{"interests", read_interests},
-	{"languages", read_languages},
-	{"home", read_home},
-	{"mobility", read_mobility},
-	{"availability", read_availability},
+	{"age", read_age},       {"gender", read_gender},       {"circumstances", read_circumstances},
+	{"needs", read_needs},   {"interests", read_interests}, {"languages", read_languages},
+	{"home", read_home},     {"mobility", read_mobility},   {"availability", read_availability},
 	{"budget", read_budget},
 };
 
@@ -805,13 +792,11 @@ static int set_postcode(kith_profile *p, const char *value)
 	if ((copy = kith_arena_strndup(&p->arena, value, len)) == NULL)
 		return kith_error_set(&p->error, KITH_ENOMEM, "out of memory");
 	switch (kith_geo_postcode_point(copy, &lat, &lon)) {
-	case 0:
-		break;
+	case 0: break;
 	case KITH_ENOTFOUND:
 		return kith_error_set(&p->error, KITH_ENOTFOUND,
 				      "unknown postcode '%s': its district is not in the postcode table", copy);
-	default:
-		return kith_error_set(&p->error, KITH_EINVALID, "'%s' is not a UK postcode", copy);
+	default: return kith_error_set(&p->error, KITH_EINVALID, "'%s' is not a UK postcode", copy);
 	}
 	p->patient.postcode = copy;
 	p->patient.home.lat = lat;
@@ -1010,8 +995,7 @@ static void format_minutes(char out[6], int minutes)
 }
 
 /* Parses one "DAYS@HH:MM-HH:MM" (or "DAYS" for all day) item into windows. */
-static int when_item(kith_profile *p, const char *item, size_t len, kith_availability_window *windows,
-		     size_t *count)
+static int when_item(kith_profile *p, const char *item, size_t len, kith_availability_window *windows, size_t *count)
 {
 	const char *at = memchr(item, '@', len), *days = item, *end;
 	size_t days_len = at ? (size_t)(at - item) : len;

@@ -17,9 +17,9 @@
 typedef struct pattern_rule {
 	char id[48];
 	double strength;
-	pcre2_code *code; /* owned; anchored: tried only where a word starts */
-	uint8_t first[32];   /* bytes a match can start with, as a bitmap */
-	int any_first;       /* no such bitmap: try at every word start */
+	pcre2_code *code;  /* owned; anchored: tried only where a word starts */
+	uint8_t first[32]; /* bytes a match can start with, as a bitmap */
+	int any_first;     /* no such bitmap: try at every word start */
 } pattern_rule;
 
 /*
@@ -39,7 +39,7 @@ typedef struct prefix_slot {
 typedef struct prefix_cache {
 	prefix_slot *slots; /* owned; open addressing, a power of two */
 	size_t slot_count, used;
-	uint16_t *rules;    /* owned: rule indices, ascending within a slot */
+	uint16_t *rules; /* owned: rule indices, ascending within a slot */
 	size_t rule_count, rule_alloc;
 } prefix_cache;
 
@@ -53,7 +53,7 @@ typedef struct imply_rule {
 struct kith_rules {
 	pattern_rule *patterns; /* owned */
 	size_t pattern_count;
-	imply_rule *implies;    /* owned */
+	imply_rule *implies; /* owned */
 	size_t imply_count;
 	pcre2_match_data *match; /* owned; rules are used by one thread at a time */
 	prefix_cache prefixes;   /* owned; grows as scans meet new words */
@@ -154,8 +154,8 @@ static int add_pattern(kith_rules *r, const char *target, const char *pattern, s
 	r->patterns = more;
 	p = &r->patterns[r->pattern_count];
 	if (parse_target(target, p->id, sizeof(p->id), &p->strength) != 0) {
-		kith_buf_printf(err, "%s:%zu: expected 'kind:id [strength] = pattern' with strength in (0, 1]",
-				name, lineno);
+		kith_buf_printf(err, "%s:%zu: expected 'kind:id [strength] = pattern' with strength in (0, 1]", name,
+				lineno);
 		return KITH_EINVALID;
 	}
 	/* word boundaries on both sides, so "art" does not match "heart" */
@@ -407,8 +407,7 @@ static const prefix_slot *prefix_rules(kith_rules *r, uint32_t key, size_t n)
 		if (!may_start_with(p, (unsigned char)subject[0]) &&
 		    !may_start_with(p, (unsigned char)toupper((unsigned char)subject[0])))
 			continue;
-		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, n, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, r->match,
-				 NULL);
+		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, n, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, r->match, NULL);
 		if (rc < 0 && rc != PCRE2_ERROR_PARTIAL)
 			continue;
 		if (c->rule_count == c->rule_alloc) {

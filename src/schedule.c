@@ -135,8 +135,8 @@ static int timezone_ok(const char *p)
 		return 1;
 	if (p[0] == 'Z' && p[1] == '\0')
 		return 1;
-	if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 && is_digit(p[1]) && is_digit(p[2]) &&
-	    p[3] == ':' && is_digit(p[4]) && is_digit(p[5]))
+	if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 && is_digit(p[1]) && is_digit(p[2]) && p[3] == ':' &&
+	    is_digit(p[4]) && is_digit(p[5]))
 		return (p[1] - '0') * 10 + (p[2] - '0') <= 14 && (p[4] - '0') * 10 + (p[5] - '0') <= 59;
 	return 0;
 }

@@ -25,7 +25,8 @@ int kith_date_parse(const char *text, long *days);
 void kith_date_format(long days, char *out);
 /* Day of week of a date, 0 = mon .. 6 = sun. */
 int kith_date_weekday(long days);
-/* KITH_WEEK bits that describe a date: its week of the month (1..5) and KITH_WEEK_LAST when it is the last such weekday of its month. */
+/* KITH_WEEK bits that describe a date: its week of the month (1..5) and KITH_WEEK_LAST when it is the last such weekday
+ * of its month. */
 unsigned kith_date_weeks(long days);
 /* Today's date in local time, as days since 1970-01-01. */
 long kith_date_today(void);

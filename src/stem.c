@@ -8,8 +8,8 @@
 #include "kith/common.h"
 
 struct kith_stemmer {
-	fts5_tokenizer api;   /* the porter tokenizer's functions */
-	Fts5Tokenizer *tok;   /* owned */
+	fts5_tokenizer api; /* the porter tokenizer's functions */
+	Fts5Tokenizer *tok; /* owned */
 };
 
 typedef struct relay {

@@ -14,7 +14,10 @@ typedef struct kith_strset {
 	size_t capacity;
 } kith_strset;
 
-#define KITH_STRSET_INIT {NULL, NULL, 0, 0}
+#define KITH_STRSET_INIT         \
+	{                        \
+		NULL, NULL, 0, 0 \
+	}
 
 /*
  * Adds str with value.  Returns 1 when added, 0 when it was present (and

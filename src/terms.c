@@ -11,13 +11,11 @@
 #include "hash.h"
 
 /* The slot holding the term with this hash, or the empty slot where it belongs. */
-static kith_term_count *slot_for(kith_term_count *slots, size_t capacity, const char *term, size_t len,
-				 uint64_t hash)
+static kith_term_count *slot_for(kith_term_count *slots, size_t capacity, const char *term, size_t len, uint64_t hash)
 {
 	size_t i = (size_t)hash & (capacity - 1);
 
-	while (slots[i].term &&
-	       (slots[i].hash != hash || slots[i].len != len || memcmp(slots[i].term, term, len) != 0))
+	while (slots[i].term && (slots[i].hash != hash || slots[i].len != len || memcmp(slots[i].term, term, len) != 0))
 		i = (i + 1) & (capacity - 1);
 	return &slots[i];
 }
@@ -31,7 +29,8 @@ static int grow(kith_term_counts *tc)
 		return KITH_ENOMEM;
 	for (i = 0; i < tc->capacity; i++)
 		if (tc->slots[i].term)
-			*slot_for(slots, capacity, tc->slots[i].term, tc->slots[i].len, tc->slots[i].hash) = tc->slots[i];
+			*slot_for(slots, capacity, tc->slots[i].term, tc->slots[i].len, tc->slots[i].hash) =
+				tc->slots[i];
 	free(tc->slots);
 	tc->slots = slots;
 	tc->capacity = capacity;

@@ -15,18 +15,21 @@ typedef struct kith_term_count {
 	const char *term; /* in the counter's arena; NULL marks an empty slot */
 	unsigned long long hash;
 	size_t len;
-	size_t docs;      /* documents holding it */
-	size_t last_doc;  /* the document that counted it last */
+	size_t docs;     /* documents holding it */
+	size_t last_doc; /* the document that counted it last */
 } kith_term_count;
 
 typedef struct kith_term_counts {
 	kith_term_count *slots; /* owned; open addressing, a power of two */
 	size_t capacity, count;
-	size_t doc;             /* the current document, from 1 */
-	kith_arena strings;     /* owned: the terms */
+	size_t doc;         /* the current document, from 1 */
+	kith_arena strings; /* owned: the terms */
 } kith_term_counts;
 
-#define KITH_TERM_COUNTS_INIT {NULL, 0, 0, 0, KITH_ARENA_INIT}
+#define KITH_TERM_COUNTS_INIT                  \
+	{                                      \
+		NULL, 0, 0, 0, KITH_ARENA_INIT \
+	}
 
 /* Starts the next document: a term counts once in each. */
 void kith_term_counts_next(kith_term_counts *tc);

@@ -17,8 +17,8 @@
 #include "buf.h"
 
 #define DEFAULT_ROUNDS 3
-#define MIN_GAIN 1e-9     /* a trial must beat the best by more than this */
-#define ZERO_STEP 0.02    /* a weight at 0 is tried at multiples of this instead */
+#define MIN_GAIN 1e-9  /* a trial must beat the best by more than this */
+#define ZERO_STEP 0.02 /* a weight at 0 is tried at multiples of this instead */
 
 static const double default_grid[] = {0, 0.5, 0.75, 1.25, 1.5, 2};
 
@@ -128,7 +128,8 @@ static int ascend(const tuner *t, const unsigned char *use, const double *start,
 				double trial = round4(current > 0 ? current * grid[g] : ZERO_STEP * grid[g]);
 				if (trial < 0 || trial == current || (is_variety && trial > 1))
 					continue;
-				if ((error = set_weight(t, use, f, trial)) != 0 || (error = objective(t, use, &score)) != 0)
+				if ((error = set_weight(t, use, f, trial)) != 0 ||
+				    (error = objective(t, use, &score)) != 0)
 					return error;
 				if (score > best + MIN_GAIN) {
 					best = score;
@@ -138,8 +139,8 @@ static int ascend(const tuner *t, const unsigned char *use, const double *start,
 			if ((error = set_weight(t, use, f, chosen)) != 0)
 				return error;
 			if (chosen != current) {
-				say(t, "round %u: %s %.4f -> %.4f, NDCG@10 %.4f", round_no, t->names[f], current, chosen,
-				    best);
+				say(t, "round %u: %s %.4f -> %.4f, NDCG@10 %.4f", round_no, t->names[f], current,
+				    chosen, best);
 				w[f] = chosen;
 				changed = 1;
 			}

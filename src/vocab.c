@@ -32,21 +32,66 @@ static const kith_vocab_term needs[] = {
 	{"english-language", "learning English"},
 };
 
-#define A(x) {x, x}
+#define A(x)         \
+	{            \
+		x, x \
+	}
 static const kith_vocab_term activities[] = {
-	A("walking"), A("running"), A("cycling"), A("swimming"), A("football"),
-	{"walking-football", "walking football"}, A("bowls"), A("gym"), A("yoga"),
-	{"tai-chi", "tai chi"}, A("pilates"), {"chair-exercise", "chair exercise"}, A("dance"),
-	A("sport"), A("gardening"), A("nature"), A("conservation"), A("fishing"),
-	{"bird-watching", "bird watching"}, A("singing"), A("music"), A("drama"), A("film"),
-	A("arts"), A("crafts"), A("knitting"), A("sewing"), {"lace-making", "lace making"},
-	A("woodwork"), A("photography"), A("writing"), A("reading"), A("history"),
-	A("heritage"), A("lectures"), A("languages"), A("computers"), A("games"), A("quiz"),
-	{"board-games", "board games"}, A("cooking"), A("baking"), {"lunch-club", "lunch club"},
-	{"coffee-morning", "coffee morning"}, {"community-meal", "community meal"},
-	A("befriending"), {"peer-support", "peer support"}, {"mens-shed", "men's shed"},
-	{"carers-group", "carers' group"}, {"parent-and-baby", "parent and baby"},
-	A("mindfulness"), A("faith"), A("volunteering"), A("advice"), A("discussion"),
+	A("walking"),
+	A("running"),
+	A("cycling"),
+	A("swimming"),
+	A("football"),
+	{"walking-football", "walking football"},
+	A("bowls"),
+	A("gym"),
+	A("yoga"),
+	{"tai-chi", "tai chi"},
+	A("pilates"),
+	{"chair-exercise", "chair exercise"},
+	A("dance"),
+	A("sport"),
+	A("gardening"),
+	A("nature"),
+	A("conservation"),
+	A("fishing"),
+	{"bird-watching", "bird watching"},
+	A("singing"),
+	A("music"),
+	A("drama"),
+	A("film"),
+	A("arts"),
+	A("crafts"),
+	A("knitting"),
+	A("sewing"),
+	{"lace-making", "lace making"},
+	A("woodwork"),
+	A("photography"),
+	A("writing"),
+	A("reading"),
+	A("history"),
+	A("heritage"),
+	A("lectures"),
+	A("languages"),
+	A("computers"),
+	A("games"),
+	A("quiz"),
+	{"board-games", "board games"},
+	A("cooking"),
+	A("baking"),
+	{"lunch-club", "lunch club"},
+	{"coffee-morning", "coffee morning"},
+	{"community-meal", "community meal"},
+	A("befriending"),
+	{"peer-support", "peer support"},
+	{"mens-shed", "men's shed"},
+	{"carers-group", "carers' group"},
+	{"parent-and-baby", "parent and baby"},
+	A("mindfulness"),
+	A("faith"),
+	A("volunteering"),
+	A("advice"),
+	A("discussion"),
 };
 #undef A
 
@@ -69,15 +114,9 @@ static const kith_vocab_term circumstances[] = {
 const kith_vocab_term *kith_vocab_terms(kith_vocab_kind kind, size_t *count)
 {
 	switch (kind) {
-	case KITH_VOCAB_NEED:
-		*count = sizeof(needs) / sizeof(needs[0]);
-		return needs;
-	case KITH_VOCAB_ACTIVITY:
-		*count = sizeof(activities) / sizeof(activities[0]);
-		return activities;
-	default:
-		*count = sizeof(circumstances) / sizeof(circumstances[0]);
-		return circumstances;
+	case KITH_VOCAB_NEED: *count = sizeof(needs) / sizeof(needs[0]); return needs;
+	case KITH_VOCAB_ACTIVITY: *count = sizeof(activities) / sizeof(activities[0]); return activities;
+	default: *count = sizeof(circumstances) / sizeof(circumstances[0]); return circumstances;
 	}
 }
 

@@ -10,8 +10,8 @@
 #include "kith/common.h"
 
 const char *const kith_factor_names[KITH_F_COUNT] = {
-	"needs",    "interests", "distance", "availability", "cost",
-	"freshness", "capacity", "language", "access",       "targeted",
+	"needs",     "interests", "distance", "availability", "cost",
+	"freshness", "capacity",  "language", "access",       "targeted",
 };
 
 int kith_weights_parse(kith_weights *out, const char *text, const char *name, kith_buf *err)

@@ -25,18 +25,18 @@
 #include "diag.h"
 
 struct kith_xml {
-	const char *path;         /* borrowed from the caller */
-	kith_diag_list *diags;    /* borrowed */
-	const char *data;         /* owned mapping of the file */
+	const char *path;      /* borrowed from the caller */
+	kith_diag_list *diags; /* borrowed */
+	const char *data;      /* owned mapping of the file */
 	size_t size;
-	xmlSchemaPtr schema;      /* owned; outlives reader */
-	xmlTextReaderPtr reader;  /* owned */
-	size_t errors;            /* error diagnostics added through this reader */
-	int failed;               /* a fatal problem stopped reading */
-	int too_large;            /* it was one of libxml2's own size or depth limits */
-	unsigned cursor_line;     /* line index cursor for locate(): a line... */
-	size_t cursor_offset;     /* ...and the offset where it starts */
-	int handlers_set;         /* the thread's libxml2 error handlers are ours */
+	xmlSchemaPtr schema;                 /* owned; outlives reader */
+	xmlTextReaderPtr reader;             /* owned */
+	size_t errors;                       /* error diagnostics added through this reader */
+	int failed;                          /* a fatal problem stopped reading */
+	int too_large;                       /* it was one of libxml2's own size or depth limits */
+	unsigned cursor_line;                /* line index cursor for locate(): a line... */
+	size_t cursor_offset;                /* ...and the offset where it starts */
+	int handlers_set;                    /* the thread's libxml2 error handlers are ours */
 	xmlStructuredErrorFunc saved_serror; /* the handlers to put back */
 	void *saved_serror_ctx;
 	xmlGenericErrorFunc saved_error;
@@ -243,8 +243,8 @@ static size_t attr_in_tag(const kith_xml *x, size_t tag, const char *attr)
  * even when a minified feed has every group on one line.  Returns 1 and
  * sets *line and *column (of attr, when given) when it is found.
  */
-static int locate_back(kith_xml *x, size_t off, unsigned line_at, const char *name, const char *attr,
-		       unsigned *line, unsigned *column)
+static int locate_back(kith_xml *x, size_t off, unsigned line_at, const char *name, const char *attr, unsigned *line,
+		       unsigned *column)
 {
 	const size_t window = LOCATE_WINDOW;
 	size_t nlen = strlen(name), i = off < x->size ? off : x->size, start, at;
@@ -405,13 +405,11 @@ static int precheck(kith_xml *x, const char *what)
 	if (*p == '{' || *p == '[')
 		return refuse(x, KITH_EINVALID, 1, 1, "this looks like JSON, not XML: expected a %s", what);
 	if (*p != '<')
-		return refuse(x, KITH_EINVALID, 1, 1, "not an XML file: expected '<' at the start of a %s",
-			      what);
+		return refuse(x, KITH_EINVALID, 1, 1, "not an XML file: expected '<' at the start of a %s", what);
 	return refuse_doctype(x, p, what);
 }
 
-int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text,
-		  kith_diag_list *diags)
+int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text, kith_diag_list *diags)
 {
 	kith_xml *x = NULL;
 	xmlSchemaParserCtxtPtr sctx = NULL;
@@ -545,8 +543,7 @@ static int check_limits(kith_xml *x)
 	if (type == XML_READER_TYPE_ENTITY_REFERENCE)
 		return refuse(x, KITH_EINVALID, line, 1, "entity references are not allowed");
 	if (xmlTextReaderDepth(r) > KITH_XML_MAX_DEPTH)
-		return refuse(x, KITH_ETOOLARGE, line, 1, "elements nested deeper than %d levels",
-			      KITH_XML_MAX_DEPTH);
+		return refuse(x, KITH_ETOOLARGE, line, 1, "elements nested deeper than %d levels", KITH_XML_MAX_DEPTH);
 	if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
 	    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
 		const xmlChar *v = xmlTextReaderConstValue(r);
@@ -564,8 +561,8 @@ static int check_limits(kith_xml *x)
 			if (len > KITH_XML_MAX_ATTR) {
 				unsigned col;
 				kith_xml_locate(x, &line, &col, (const char *)node->name, (const char *)a->name);
-				return refuse(x, KITH_ETOOLARGE, line, col,
-					      "attribute '%s' over %d KiB", a->name, KITH_XML_MAX_ATTR / 1024);
+				return refuse(x, KITH_ETOOLARGE, line, col, "attribute '%s' over %d KiB", a->name,
+					      KITH_XML_MAX_ATTR / 1024);
 			}
 		}
 	}
@@ -663,8 +660,7 @@ void kith_xml_locate(kith_xml *x, unsigned *line, unsigned *column, const char *
 	position_of(x, from, first, attr ? attr_in_tag(x, tag, attr) : tag, line, column);
 }
 
-void kith_xml_report(kith_xml *x, kith_severity severity, const xmlNode *node, const char *attr,
-		     const char *fmt, ...)
+void kith_xml_report(kith_xml *x, kith_severity severity, const xmlNode *node, const char *attr, const char *fmt, ...)
 {
 	unsigned line = node ? kith_xml_line(node) : 0, column = 0;
 	va_list ap;

@@ -27,8 +27,7 @@ typedef struct kith_xml kith_xml;
  * added to diags and reported as KITH_EINVALID or KITH_EIO; *out is then
  * NULL.  what names the expected content in messages ("kith feed").  kith_xml_free() releases it.
  */
-int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text,
-		  kith_diag_list *diags);
+int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text, kith_diag_list *diags);
 void kith_xml_free(kith_xml *x);
 
 /*
@@ -65,8 +64,8 @@ void kith_xml_locate(kith_xml *x, unsigned *line, unsigned *column, const char *
 unsigned kith_xml_line(const xmlNode *node);
 
 /* Adds an error or warning located at node (and attr, when not NULL). */
-void kith_xml_report(kith_xml *x, kith_severity severity, const xmlNode *node, const char *attr,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void kith_xml_report(kith_xml *x, kith_severity severity, const xmlNode *node, const char *attr, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* The diagnostics list the reader writes to (borrowed). */
 kith_diag_list *kith_xml_diags(kith_xml *x);

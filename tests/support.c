@@ -93,8 +93,8 @@ int ks_kith(char **out, char **err, const char *fmt, ...)
 	va_start(ap, fmt);
 	kith_buf_vprintf(&args, fmt, ap);
 	va_end(ap);
-	kith_buf_printf(&cmd, "%s %s </dev/null >'%s/out' 2>'%s/err'", bin && *bin ? bin : "build/kith",
-			args.ptr, dir, dir);
+	kith_buf_printf(&cmd, "%s %s </dev/null >'%s/out' 2>'%s/err'", bin && *bin ? bin : "build/kith", args.ptr, dir,
+			dir);
 	status = system(cmd.ptr);
 	if (out) {
 		kith_buf_printf(&path, "%s/out", dir);

@@ -12,9 +12,8 @@
 
 static void test_put_fixed_agrees_with_printf(void **state)
 {
-	static const double values[] = {0,	   1,	     -1,	 54.3262,    -2.74397,	 51.5643,
-					-0.076804, 0.0000004, -0.0000004, 123456.789, 0.5,	 -179.999999,
-					89.9999996};
+	static const double values[] = {0,         1,          -1,         54.3262, -2.74397,    51.5643,   -0.076804,
+					0.0000004, -0.0000004, 123456.789, 0.5,     -179.999999, 89.9999996};
 	kith_buf got = KITH_BUF_INIT;
 	char want[64];
 	size_t i;

@@ -123,19 +123,21 @@ static void test_each_warning(void **state)
 	(void)state;
 	assert_int_equal(c.rc, 0);
 	assert_int_equal(c.errors, 0);
-	assert_text(&c, "warnings.xml:12:12: warning: need 'wellbeing' is not in the vocabulary (kept, and matched as text)\n"
-			"warnings.xml:13:17: warning: activity 'zumba' is not in the vocabulary (kept, and matched as "
-			"text)\n"
-			"warnings.xml:17:18: warning: requires 'left-handed' is not in the vocabulary (kept, and "
-			"matched as text)\n"
-			"warnings.xml:19:3: warning: group 'stale' was last updated on 2025-11-01, over 12 months ago: "
-			"check it still runs\n"
-			"warnings.xml:25:3: warning: group 'undated' has no updated date, so nobody can tell whether it "
-			"still runs\n"
-			"warnings.xml:31:3: warning: group 'no-access' gives no accessibility facts: wheelchair users "
-			"are told to phone first\n"
-			"warnings.xml:41:3: warning: group 'no-schedule' has no schedule: nobody can tell when it "
-			"meets\n");
+	assert_text(
+		&c,
+		"warnings.xml:12:12: warning: need 'wellbeing' is not in the vocabulary (kept, and matched as text)\n"
+		"warnings.xml:13:17: warning: activity 'zumba' is not in the vocabulary (kept, and matched as "
+		"text)\n"
+		"warnings.xml:17:18: warning: requires 'left-handed' is not in the vocabulary (kept, and "
+		"matched as text)\n"
+		"warnings.xml:19:3: warning: group 'stale' was last updated on 2025-11-01, over 12 months ago: "
+		"check it still runs\n"
+		"warnings.xml:25:3: warning: group 'undated' has no updated date, so nobody can tell whether it "
+		"still runs\n"
+		"warnings.xml:31:3: warning: group 'no-access' gives no accessibility facts: wheelchair users "
+		"are told to phone first\n"
+		"warnings.xml:41:3: warning: group 'no-schedule' has no schedule: nobody can tell when it "
+		"meets\n");
 	free(c.text);
 }
 
@@ -203,7 +205,8 @@ static void test_duplicates_within_and_across_feeds(void **state)
 	/* the later file's listing is the duplicate */
 	c = check_files(TODAY, 0, swapped, 2);
 	assert_int_equal(c.warnings, 2);
-	assert_true(ks_contains(c.text, "dup-a.xml:3:3: warning: group 'mens-shed' looks like a duplicate of 'SC-101'"));
+	assert_true(
+		ks_contains(c.text, "dup-a.xml:3:3: warning: group 'mens-shed' looks like a duplicate of 'SC-101'"));
 	free(c.text);
 	kith_buf_release(&expected);
 }

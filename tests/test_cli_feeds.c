@@ -79,8 +79,9 @@ static void test_index_summaries(void **state)
 
 	assert_int_equal(ks_kith(&out, &err, "index %s %s", f->db, full), 0);
 	assert_string_equal(out, "");
-	kith_buf_printf(&line, "%s: haverhill-lifelink: 3 added, 0 updated, 0 removed, 0 unchanged, 0 skipped, "
-			       "0 warnings\n",
+	kith_buf_printf(&line,
+			"%s: haverhill-lifelink: 3 added, 0 updated, 0 removed, 0 unchanged, 0 skipped, "
+			"0 warnings\n",
 			full);
 	assert_string_equal(err, line.ptr);
 	free(out);
@@ -197,8 +198,9 @@ static void test_index_usage_and_databases(void **state)
 	assert_has(err, "schema version 99");
 	free(err);
 
-	notes = ks_write(f->dir, "notes.txt", "Not a database at all, just some notes written by someone. "
-					      "Long enough to cover a database header.\n");
+	notes = ks_write(f->dir, "notes.txt",
+			 "Not a database at all, just some notes written by someone. "
+			 "Long enough to cover a database header.\n");
 	assert_int_equal(ks_kith(NULL, &err, "index %s %s", notes, f->db), 2);
 	assert_has(err, "not a kith index");
 	free(err);
@@ -207,9 +209,10 @@ static void test_index_usage_and_databases(void **state)
 
 static void test_hostile_feeds(void **state)
 {
-	static const char *const files[] = {"external-entity.xml", "parameter-entity.xml", "billion-laughs.xml",
-					    "invalid-utf8.xml", "nul-byte.xml", "truncated.xml", "html.xml", "json.xml",
-					    "empty.xml", "wrong-namespace.xml", "version-2.xml"};
+	static const char *const files[] = {
+		"external-entity.xml", "parameter-entity.xml", "billion-laughs.xml", "invalid-utf8.xml",
+		"nul-byte.xml",        "truncated.xml",        "html.xml",           "json.xml",
+		"empty.xml",           "wrong-namespace.xml",  "version-2.xml"};
 	fixture *f = *state;
 	size_t i;
 
@@ -257,8 +260,9 @@ static void test_check_exit_statuses(void **state)
 	/* warnings: 0, or 1 with --strict */
 	assert_int_equal(ks_kith(&out, NULL, "check --date 2026-11-23 %s", warn), 0);
 	assert_has(out, "1 feed checked: 0 errors, 7 warnings\n");
-	kith_buf_printf(&line, "%s:19:3: warning: group 'stale' was last updated on 2025-11-01, over 12 months ago: "
-			       "check it still runs\n",
+	kith_buf_printf(&line,
+			"%s:19:3: warning: group 'stale' was last updated on 2025-11-01, over 12 months ago: "
+			"check it still runs\n",
 			warn);
 	assert_has(out, line.ptr);
 	free(out);
@@ -278,8 +282,9 @@ static void test_check_exit_statuses(void **state)
 	/* duplicates across the feeds given */
 	assert_int_equal(ks_kith(&out, NULL, "check --strict --date 2026-11-23 %s %s", a, b), 1);
 	kith_buf_clear(&line);
-	kith_buf_printf(&line, "%s:3:3: warning: group 'SC-101' looks like a duplicate of 'mens-shed' (%s:3): same "
-			       "place, similar listing\n",
+	kith_buf_printf(&line,
+			"%s:3:3: warning: group 'SC-101' looks like a duplicate of 'mens-shed' (%s:3): same "
+			"place, similar listing\n",
 			b, a);
 	assert_has(out, line.ptr);
 	free(out);

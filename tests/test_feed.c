@@ -29,7 +29,7 @@ typedef struct collected {
 	kith_buf header;    /* the feed info */
 	size_t headers, progress_calls;
 	size_t last_done, last_total;
-	int stop_after;     /* on_group returns 99 after this many groups (0: never) */
+	int stop_after; /* on_group returns 99 after this many groups (0: never) */
 	size_t group_calls;
 } collected;
 
@@ -332,58 +332,59 @@ static void test_full_feed_every_field(void **state)
 			"delta=0 size=%zu sha256=%s",
 			strlen(bytes), sha);
 	assert_string_equal(r.got.header.ptr, header.ptr);
-	assert_string_equal(r.got.groups.ptr,
-			    "group tue-lunch at 6:3\n"
-			    "updated 2026-10-12\n"
-			    "name Tuesday Lunch Club\n"
-			    "organisation Haverhill Community Trust\n"
-			    "description A hot two-course lunch and a chat with friendly volunteers.\n"
-			    "needs loneliness low-mood\n"
-			    "activities lunch-club games\n"
-			    "venue Arts Centre, High Street, Haverhill | CB9 8AR | 52.0826 0.4390 (line 12)\n"
-			    "venue Chalkstone Community Hall, Haverhill | CB9 0LB | 52.0830 0.4399 by postcode (line 17)\n"
-			    "online by telephone on a Tuesday afternoon\n"
-			    "home-visits 8.0 km from 52.0800 0.4400\n"
-			    "schedule 2026-01-06..2027-12-21 by-appointment\n"
-			    "session tue 12:00-14:00 weeks 0\n"
-			    "session thu 10:30-11:30 weeks 37\n"
-			    "access wheelchair=yes step-free=yes hearing-loop=unknown accessible-toilet=yes "
-			    "parking=no public-transport=yes\n"
-			    "eligibility 55-99 female professional\n"
-			    "requires carer bereaved\n"
-			    "cost 3.50 per week\n"
-			    "capacity waiting-list\n"
-			    "languages en pl\n"
-			    "contact 01440 000000 | hello@example.org | https://example.org\n"
-			    "--\n"
-			    "group walk-talk at 39:3\n"
-			    "updated 2026-11-02\n"
-			    "name Walk and Talk\n"
-			    "description Gentle walking round the East Town Park, at your own pace.\n"
-			    "needs physical-activity\n"
-			    "activities walking\n"
-			    "venue East Town Park gates, Haverhill | - | 52.0861 0.4502 (line 44)\n"
-			    "schedule ..\n"
-			    "session wed 10:00-11:00 weeks 0\n"
-			    "access wheelchair=no step-free=no hearing-loop=unknown accessible-toilet=unknown "
-			    "parking=unknown public-transport=unknown\n"
-			    "eligibility -1--1 any self\n"
-			    "cost free 0.00 per session\n"
-			    "capacity open\n"
-			    "--\n"
-			    "group cafe-connect at 54:3\n"
-			    "updated 2026-10-30\n"
-			    "name Café Connect\n"
-			    "description A friendly telephone café for anyone who would like a chat.\n"
-			    "needs loneliness\n"
-			    "activities befriending\n"
-			    "online telephone\n"
-			    "schedule .. by-appointment\n"
-			    "access wheelchair=unknown step-free=unknown hearing-loop=unknown "
-			    "accessible-toilet=unknown parking=unknown public-transport=unknown\n"
-			    "eligibility -1--1 any self\n"
-			    "capacity closed\n"
-			    "--\n");
+	assert_string_equal(
+		r.got.groups.ptr,
+		"group tue-lunch at 6:3\n"
+		"updated 2026-10-12\n"
+		"name Tuesday Lunch Club\n"
+		"organisation Haverhill Community Trust\n"
+		"description A hot two-course lunch and a chat with friendly volunteers.\n"
+		"needs loneliness low-mood\n"
+		"activities lunch-club games\n"
+		"venue Arts Centre, High Street, Haverhill | CB9 8AR | 52.0826 0.4390 (line 12)\n"
+		"venue Chalkstone Community Hall, Haverhill | CB9 0LB | 52.0830 0.4399 by postcode (line 17)\n"
+		"online by telephone on a Tuesday afternoon\n"
+		"home-visits 8.0 km from 52.0800 0.4400\n"
+		"schedule 2026-01-06..2027-12-21 by-appointment\n"
+		"session tue 12:00-14:00 weeks 0\n"
+		"session thu 10:30-11:30 weeks 37\n"
+		"access wheelchair=yes step-free=yes hearing-loop=unknown accessible-toilet=yes "
+		"parking=no public-transport=yes\n"
+		"eligibility 55-99 female professional\n"
+		"requires carer bereaved\n"
+		"cost 3.50 per week\n"
+		"capacity waiting-list\n"
+		"languages en pl\n"
+		"contact 01440 000000 | hello@example.org | https://example.org\n"
+		"--\n"
+		"group walk-talk at 39:3\n"
+		"updated 2026-11-02\n"
+		"name Walk and Talk\n"
+		"description Gentle walking round the East Town Park, at your own pace.\n"
+		"needs physical-activity\n"
+		"activities walking\n"
+		"venue East Town Park gates, Haverhill | - | 52.0861 0.4502 (line 44)\n"
+		"schedule ..\n"
+		"session wed 10:00-11:00 weeks 0\n"
+		"access wheelchair=no step-free=no hearing-loop=unknown accessible-toilet=unknown "
+		"parking=unknown public-transport=unknown\n"
+		"eligibility -1--1 any self\n"
+		"cost free 0.00 per session\n"
+		"capacity open\n"
+		"--\n"
+		"group cafe-connect at 54:3\n"
+		"updated 2026-10-30\n"
+		"name Café Connect\n"
+		"description A friendly telephone café for anyone who would like a chat.\n"
+		"needs loneliness\n"
+		"activities befriending\n"
+		"online telephone\n"
+		"schedule .. by-appointment\n"
+		"access wheelchair=unknown step-free=unknown hearing-loop=unknown "
+		"accessible-toilet=unknown parking=unknown public-transport=unknown\n"
+		"eligibility -1--1 any self\n"
+		"capacity closed\n"
+		"--\n");
 	kith_buf_release(&header);
 	free(bytes);
 	release(&r);
@@ -397,7 +398,7 @@ static void test_delta_feed(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(kith_diag_list_count(r.diags), 0);
 	assert_has(r.got.header.ptr, "id=haverhill-lifelink publisher=(none) "
-						  "generated=2026-11-15T09:00:00Z delta=1");
+				     "generated=2026-11-15T09:00:00Z delta=1");
 	assert_string_equal(r.got.ids.ptr, "choir walk-talk");
 	assert_string_equal(r.got.withdrawn.ptr, "tue-lunch never-listed");
 	assert_int_equal(r.result.withdrawn, 2);
@@ -499,7 +500,7 @@ static void test_rule_duplicate_id(void **state)
 {
 	(void)state;
 	assert_rejected_after("duplicate-id.xml", KITH_EINVALID, 1,
-			"6:10: group id 'coffee' is used twice in this feed (first at line 3)\n");
+			      "6:10: group id 'coffee' is used twice in this feed (first at line 3)\n");
 }
 
 static void test_rule_session_end(void **state)
@@ -514,8 +515,7 @@ static void test_rule_session_end(void **state)
 static void test_rule_coordinates(void **state)
 {
 	(void)state;
-	assert_rejected("lat-range.xml", KITH_EINVALID,
-			"5:19: latitude 91.5 is out of range (expected -90 to 90)\n");
+	assert_rejected("lat-range.xml", KITH_EINVALID, "5:19: latitude 91.5 is out of range (expected -90 to 90)\n");
 	assert_rejected("lon-range.xml", KITH_EINVALID,
 			"5:30: longitude -181.25 is out of range (expected -180 to 180)\n");
 }
@@ -733,9 +733,11 @@ static void test_external_entity_never_read(void **state)
 		"<feed xmlns=\"urn:kith:feed:1\" id=\"x\" version=\"1\" publisher=\"&s;\">"
 		"<group id=\"g\"><name>&s;</name></group></feed>\n",
 		"<!DOCTYPE feed [<!ENTITY %% p SYSTEM \"file://%s\"> %%p;]>\n"
-		"<feed xmlns=\"urn:kith:feed:1\" id=\"x\" version=\"1\"><group id=\"g\"><name>n</name></group></feed>\n",
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"x\" version=\"1\"><group "
+		"id=\"g\"><name>n</name></group></feed>\n",
 		"<!DOCTYPE feed SYSTEM \"%s\">\n"
-		"<feed xmlns=\"urn:kith:feed:1\" id=\"x\" version=\"1\"><group id=\"g\"><name>n</name></group></feed>\n",
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"x\" version=\"1\"><group "
+		"id=\"g\"><name>n</name></group></feed>\n",
 	};
 	size_t i, j;
 
@@ -772,7 +774,7 @@ static void test_broken_bytes(void **state)
 			"3:29: the file is not valid UTF-8 (bytes 0xE9 0x20 0x43 0x6F): save it as UTF-8\n");
 	assert_rejected("nul-byte.xml", KITH_EINVALID, "3:29: a NUL byte is not allowed in an XML file\n");
 	assert_rejected_after("truncated.xml", KITH_EINVALID, 1,
-			"4:41: the file ends before its root element is closed: it looks cut off\n");
+			      "4:41: the file ends before its root element is closed: it looks cut off\n");
 }
 
 static void test_not_a_feed(void **state)
@@ -784,8 +786,7 @@ static void test_not_a_feed(void **state)
 	assert_rejected("html.xml", KITH_EINVALID, "1:1: this looks like HTML, not XML: expected a kith feed\n");
 	assert_rejected("json.xml", KITH_EINVALID, "1:1: this looks like JSON, not XML: expected a kith feed\n");
 	assert_rejected("empty.xml", KITH_EINVALID, "0:0: empty file, expected a kith feed\n");
-	assert_rejected("csv.xml", KITH_EINVALID,
-			"1:1: not an XML file: expected '<' at the start of a kith feed\n");
+	assert_rejected("csv.xml", KITH_EINVALID, "1:1: not an XML file: expected '<' at the start of a kith feed\n");
 	r = read_path(ks_src(DATA "no-such-file.xml"), 0);
 	assert_int_equal(r.rc, KITH_EIO);
 	assert_true(diags_contain(r.diags, "cannot read file: No such file or directory"));
@@ -1001,27 +1002,27 @@ static void test_odd_but_valid(void **state)
 	assert_string_equal(r.got.ids.ptr, "arabic chinese.tai-chi_1 emoji");
 	assert_has(r.got.header.ptr, "id=odd-but-valid ");
 	assert_has(r.got.groups.ptr, "group arabic at 8:3\n"
-						  "updated 2026-11-01\n"
-						  "name مجموعة القهوة العربية\n"
-						  "description Coffee <b>and</b> conversation & \"company\" -- all welcome\n"
-						  "needs loneliness\n");
+				     "updated 2026-11-01\n"
+				     "name مجموعة القهوة العربية\n"
+				     "description Coffee <b>and</b> conversation & \"company\" -- all welcome\n"
+				     "needs loneliness\n");
 	assert_has(r.got.groups.ptr, "languages ar en\n");
 	assert_has(r.got.groups.ptr, "name 太极拳 Tai Chi 😀 for everyone\n"
-						  "description Café afterwards & tea <optional> 中文\n");
+				     "description Café afterwards & tea <optional> 中文\n");
 	assert_has(r.got.groups.ptr, "name 🎨 Art Club 🖌️\n");
 	assert_has(r.got.groups.ptr, "access wheelchair=unknown step-free=unknown hearing-loop=unknown "
-						  "accessible-toilet=unknown parking=yes");
+				     "accessible-toilet=unknown parking=yes");
 	release(&r);
 
 	r = read_data("prefixed.xml", 0);
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(kith_diag_list_count(r.diags), 0);
 	assert_has(r.got.groups.ptr, "group p1 at 3:3\n"
-						  "updated 2026-11-01\n"
-						  "name Prefixed Group\n"
-						  "venue - | - | 52.1000 0.4000 (line 5)\n"
-						  "schedule ..\n"
-						  "session mon 10:00-11:00 weeks 0\n");
+				     "updated 2026-11-01\n"
+				     "name Prefixed Group\n"
+				     "venue - | - | 52.1000 0.4000 (line 5)\n"
+				     "schedule ..\n"
+				     "session mon 10:00-11:00 weeks 0\n");
 	release(&r);
 }
 

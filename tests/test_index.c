@@ -20,7 +20,7 @@
 
 typedef struct fixture {
 	char *dir;
-	char *db;   /* dir/index.db */
+	char *db; /* dir/index.db */
 	kith_index *idx;
 } fixture;
 
@@ -87,8 +87,8 @@ static int load(fixture *f, const char *feed, kith_load_report *report)
 	return load_opts(f, feed, 0, report);
 }
 
-static void assert_report(const kith_load_report *r, const char *feed_id, size_t added, size_t updated,
-			  size_t removed, size_t unchanged)
+static void assert_report(const kith_load_report *r, const char *feed_id, size_t added, size_t updated, size_t removed,
+			  size_t unchanged)
 {
 	assert_string_equal(r->feed_id, feed_id);
 	assert_int_equal(r->added, added);
@@ -161,8 +161,8 @@ static char *dump(const char *path)
 	assert_int_equal(sqlite3_step(rows), SQLITE_ROW);
 	kith_buf_printf(&out, "user_version %d\n", sqlite3_column_int(rows, 0));
 	sqlite3_finalize(rows);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
-					    -1, &tables, NULL),
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1,
+					    &tables, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(tables) == SQLITE_ROW) {
 		kith_buf sql = KITH_BUF_INIT;
@@ -231,10 +231,10 @@ static char *edited(fixture *f, const char *name, const char *before, const char
 	return path;
 }
 
-#define GROUP_COLUMNS                                                                                       \
+#define GROUP_COLUMNS                                                                                        \
 	"key, feed_id, local_id, name, organisation, description, tag_words, updated, source_line, online, " \
 	"online_how, home_radius_km, home_lat, home_lon, schedule_known, by_appointment, starts, ends, "     \
-	"wheelchair, step_free, hearing_loop, accessible_toilet, parking, public_transport, min_age, "        \
+	"wheelchair, step_free, hearing_loop, accessible_toilet, parking, public_transport, min_age, "       \
 	"max_age, gender, referral, cost_free, cost_amount, cost_per, capacity, languages, phone, email, web"
 
 /* ---- loading ------------------------------------------------------------ */
@@ -293,14 +293,15 @@ static void assert_packs_exact(fixture *f)
 static void assert_term_docs_exact(fixture *f)
 {
 	assert_packs_exact(f);
-	assert_query(f->db,
-		     "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'group_fts', 'row');"
-		     "SELECT (SELECT count(*) FROM temp.v v LEFT JOIN term_docs t USING (term) WHERE t.docs IS NOT v.doc)"
-		     " + (SELECT count(*) FROM term_docs t LEFT JOIN temp.v v USING (term) WHERE v.doc IS NULL),"
-		     " (SELECT abs((SELECT value FROM meta WHERE key = 'avg_tokens') - "
-		     "  coalesce((SELECT avg(token_count) FROM groups), 0)) < 1e-9),"
-		     " (SELECT value FROM meta WHERE key = 'groups') = (SELECT count(*) FROM groups)",
-		     "0|1|1\n");
+	assert_query(
+		f->db,
+		"CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'group_fts', 'row');"
+		"SELECT (SELECT count(*) FROM temp.v v LEFT JOIN term_docs t USING (term) WHERE t.docs IS NOT v.doc)"
+		" + (SELECT count(*) FROM term_docs t LEFT JOIN temp.v v USING (term) WHERE v.doc IS NULL),"
+		" (SELECT abs((SELECT value FROM meta WHERE key = 'avg_tokens') - "
+		"  coalesce((SELECT avg(token_count) FROM groups), 0)) < 1e-9),"
+		" (SELECT value FROM meta WHERE key = 'groups') = (SELECT count(*) FROM groups)",
+		"0|1|1\n");
 }
 
 static void test_full_load(void **state)
@@ -346,29 +347,31 @@ static void test_full_load(void **state)
 		     "tue-lunch|1|720|840|0\n"
 		     "tue-lunch|3|630|690|37\n"
 		     "walk-talk|2|600|660|0\n");
-	assert_query(f->db,
-		     "SELECT 'need', g.local_id, need FROM group_needs JOIN groups g USING (gid) "
-		     "UNION ALL SELECT 'activity', g.local_id, activity FROM group_activities JOIN groups g USING (gid) "
-		     "UNION ALL SELECT 'requires', g.local_id, circumstance FROM group_requires JOIN groups g USING (gid) "
-		     "UNION ALL SELECT 'language', g.local_id, language FROM group_languages JOIN groups g USING (gid) "
-		     "ORDER BY 1, 2, 3",
-		     "activity|cafe-connect|befriending\n"
-		     "activity|tue-lunch|games\n"
-		     "activity|tue-lunch|lunch-club\n"
-		     "activity|walk-talk|walking\n"
-		     "language|tue-lunch|en\n"
-		     "language|tue-lunch|pl\n"
-		     "need|cafe-connect|loneliness\n"
-		     "need|tue-lunch|loneliness\n"
-		     "need|tue-lunch|low-mood\n"
-		     "need|walk-talk|physical-activity\n"
-		     "requires|tue-lunch|bereaved\n"
-		     "requires|tue-lunch|carer\n");
+	assert_query(
+		f->db,
+		"SELECT 'need', g.local_id, need FROM group_needs JOIN groups g USING (gid) "
+		"UNION ALL SELECT 'activity', g.local_id, activity FROM group_activities JOIN groups g USING (gid) "
+		"UNION ALL SELECT 'requires', g.local_id, circumstance FROM group_requires JOIN groups g USING (gid) "
+		"UNION ALL SELECT 'language', g.local_id, language FROM group_languages JOIN groups g USING (gid) "
+		"ORDER BY 1, 2, 3",
+		"activity|cafe-connect|befriending\n"
+		"activity|tue-lunch|games\n"
+		"activity|tue-lunch|lunch-club\n"
+		"activity|walk-talk|walking\n"
+		"language|tue-lunch|en\n"
+		"language|tue-lunch|pl\n"
+		"need|cafe-connect|loneliness\n"
+		"need|tue-lunch|loneliness\n"
+		"need|tue-lunch|low-mood\n"
+		"need|walk-talk|physical-activity\n"
+		"requires|tue-lunch|bereaved\n"
+		"requires|tue-lunch|carer\n");
 	{
 		char *bytes = ks_read(ks_src(DATA "full.xml"));
 		kith_buf b = KITH_BUF_INIT;
-		kith_buf_printf(&b, "haverhill-lifelink|ONE Haverhill Partnership|2026-11-01T09:00:00Z|full|%s/" DATA
-				    "full.xml|64|%zu|3\n",
+		kith_buf_printf(&b,
+				"haverhill-lifelink|ONE Haverhill Partnership|2026-11-01T09:00:00Z|full|%s/" DATA
+				"full.xml|64|%zu|3\n",
 				ks_srcdir(), strlen(bytes));
 		expected_feed = kith_buf_detach(&b);
 		free(bytes);
@@ -377,7 +380,8 @@ static void test_full_load(void **state)
 		     "SELECT id, publisher, generated, mode, source_file, length(source_sha256), source_bytes, "
 		     "group_count FROM feeds",
 		     expected_feed);
-	assert_query(f->db, "SELECT count(*) FROM feeds WHERE loaded_at GLOB '2[0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T*Z'",
+	assert_query(f->db,
+		     "SELECT count(*) FROM feeds WHERE loaded_at GLOB '2[0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T*Z'",
 		     "1\n");
 	free(expected_feed);
 }
@@ -450,18 +454,19 @@ static void test_reload_same_groups_other_bytes(void **state)
 /* Rows of the child tables whose group is gone: there must be none. */
 static void assert_no_orphans(fixture *f)
 {
-	assert_query(f->db,
-		     "SELECT (SELECT count(*) FROM venues WHERE gid NOT IN (SELECT gid FROM groups)) + "
-		     "(SELECT count(*) FROM venue_rtree WHERE id NOT IN (SELECT vid FROM venues WHERE lat IS NOT NULL)) + "
-		     "(SELECT count(*) FROM home_visit_rtree WHERE id NOT IN (SELECT gid FROM groups)) + "
-		     "(SELECT count(*) FROM sessions WHERE gid NOT IN (SELECT gid FROM groups)) + "
-		     "(SELECT count(*) FROM group_needs WHERE gid NOT IN (SELECT gid FROM groups)) + "
-		     "(SELECT count(*) FROM group_activities WHERE gid NOT IN (SELECT gid FROM groups)) + "
-		     "(SELECT count(*) FROM group_requires WHERE gid NOT IN (SELECT gid FROM groups)) + "
-		     "(SELECT count(*) FROM group_languages WHERE gid NOT IN (SELECT gid FROM groups)) + "
-		     "(SELECT count(*) FROM group_fts_docsize WHERE id NOT IN (SELECT gid FROM groups)) + "
-		     "(SELECT count(*) FROM groups WHERE gid NOT IN (SELECT id FROM group_fts_docsize))",
-		     "0\n");
+	assert_query(
+		f->db,
+		"SELECT (SELECT count(*) FROM venues WHERE gid NOT IN (SELECT gid FROM groups)) + "
+		"(SELECT count(*) FROM venue_rtree WHERE id NOT IN (SELECT vid FROM venues WHERE lat IS NOT NULL)) + "
+		"(SELECT count(*) FROM home_visit_rtree WHERE id NOT IN (SELECT gid FROM groups)) + "
+		"(SELECT count(*) FROM sessions WHERE gid NOT IN (SELECT gid FROM groups)) + "
+		"(SELECT count(*) FROM group_needs WHERE gid NOT IN (SELECT gid FROM groups)) + "
+		"(SELECT count(*) FROM group_activities WHERE gid NOT IN (SELECT gid FROM groups)) + "
+		"(SELECT count(*) FROM group_requires WHERE gid NOT IN (SELECT gid FROM groups)) + "
+		"(SELECT count(*) FROM group_languages WHERE gid NOT IN (SELECT gid FROM groups)) + "
+		"(SELECT count(*) FROM group_fts_docsize WHERE id NOT IN (SELECT gid FROM groups)) + "
+		"(SELECT count(*) FROM groups WHERE gid NOT IN (SELECT id FROM group_fts_docsize))",
+		"0\n");
 	/* the full-text index agrees with the rows it indexes */
 	free(query_flags(f->db, "INSERT INTO group_fts(group_fts) VALUES ('integrity-check')", SQLITE_OPEN_READWRITE));
 }
@@ -478,13 +483,14 @@ static void test_full_reload_updates_and_removes(void **state)
 	assert_int_equal(load(f, "full-v2.xml", &r), 0);
 	assert_report(&r, "haverhill-lifelink", 1, 1, 1, 1);
 	assert_term_docs_exact(f);
-	assert_query(f->db, "SELECT key, name, description, cost_amount, cost_per, tag_words FROM groups ORDER BY key",
-		     "haverhill-lifelink/knit-natter|Knit and Natter|NULL|NULL|NULL|knitting\n"
-		     "haverhill-lifelink/tue-lunch|Tuesday Lunch Club|A hot two-course lunch, pudding and a chat.|"
-		     "4.0|session|loneliness lunch club\n"
-		     "haverhill-lifelink/walk-talk|Walk and Talk|"
-		     "Gentle walking round the East Town Park, at your own pace.|0.0|session|physical activity walking\n"
-		     "suffolk-mind/calm-cafe|Calm Café|NULL|NULL|NULL|anxiety peer support\n");
+	assert_query(
+		f->db, "SELECT key, name, description, cost_amount, cost_per, tag_words FROM groups ORDER BY key",
+		"haverhill-lifelink/knit-natter|Knit and Natter|NULL|NULL|NULL|knitting\n"
+		"haverhill-lifelink/tue-lunch|Tuesday Lunch Club|A hot two-course lunch, pudding and a chat.|"
+		"4.0|session|loneliness lunch club\n"
+		"haverhill-lifelink/walk-talk|Walk and Talk|"
+		"Gentle walking round the East Town Park, at your own pace.|0.0|session|physical activity walking\n"
+		"suffolk-mind/calm-cafe|Calm Café|NULL|NULL|NULL|anxiety peer support\n");
 	/* the unchanged group was not rewritten */
 	assert_query(f->db, "SELECT gid, " GROUP_COLUMNS " FROM groups WHERE local_id = 'walk-talk'", walk_before);
 	/* the updated group lost what the new listing dropped */
@@ -602,18 +608,20 @@ static void test_broken_feed_rolls_back(void **state)
 	} cases[] = {
 		/* everything else in the file is a good update: added, updated, removed */
 		{"full-v2.xml", "</feed>", bad_group},
-		{"full-v2.xml", "</feed>", "  <group id=\"late\"><name>Late</name><schedule><session day=\"someday\" "
-					   "start=\"10:00\" end=\"11:00\"/></schedule></group>\n</feed>"},
+		{"full-v2.xml", "</feed>",
+		 "  <group id=\"late\"><name>Late</name><schedule><session day=\"someday\" "
+		 "start=\"10:00\" end=\"11:00\"/></schedule></group>\n</feed>"},
 		{"full-v2.xml", "</feed>", "  <group id=\"cut\"><name>Cut off"},
 		{"full-v2.xml", "</feed>", "  <group id=\"tue-lunch\"><name>Twice</name></group>\n</feed>"},
-		{"full-v2.xml", "</feed>", "  <group id=\"deep\"><name>Deep</name>"
-					   "<x:a xmlns:x=\"urn:x\"><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a>"
-					   "<x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a>"
-					   "<x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a>"
-					   "</x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a>"
-					   "</x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a>"
-					   "</x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a>"
-					   "</group>\n</feed>"},
+		{"full-v2.xml", "</feed>",
+		 "  <group id=\"deep\"><name>Deep</name>"
+		 "<x:a xmlns:x=\"urn:x\"><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a>"
+		 "<x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a>"
+		 "<x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a><x:a>"
+		 "</x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a>"
+		 "</x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a>"
+		 "</x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a></x:a>"
+		 "</group>\n</feed>"},
 		{"delta.xml", "</feed>", bad_group},
 		{"delta.xml", "<withdrawn id=\"never-listed\"/>", "<withdrawn id=\"choir\"/>"},
 	};
@@ -914,15 +922,15 @@ static void test_full_text(void **state)
 	struct {
 		const char *match, *found;
 	} cases[] = {
-		{"walks", "walk-talk\n"},                  /* stems: walks ~ walking */
+		{"walks", "walk-talk\n"}, /* stems: walks ~ walking */
 		{"walked", "walk-talk\n"},
-		{"cafe", "cafe-connect\n"},                /* diacritics removed: cafe ~ Café */
+		{"cafe", "cafe-connect\n"}, /* diacritics removed: cafe ~ Café */
 		{"café", "cafe-connect\n"},
 		{"CAFÉ", "cafe-connect\n"},
-		{"\"lunch club\"", "tue-lunch\n"},         /* tag words: lunch-club */
+		{"\"lunch club\"", "tue-lunch\n"}, /* tag words: lunch-club */
 		{"physical", "walk-talk\n"},
 		{"loneliness", "tue-lunch cafe-connect\n"}, /* tag words of needs */
-		{"trust", "tue-lunch\n"},                  /* organisation */
+		{"trust", "tue-lunch\n"},                   /* organisation */
 		{"zumba", "NULL\n"},
 	};
 	size_t i;

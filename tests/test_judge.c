@@ -205,8 +205,8 @@ static void test_closed(void **state)
 	assert_int_equal(kith_judge(kith_profile_patient(f->walker),
 				    kith_group_set_find(&f->groups, "judge/ends-today"), later, NULL),
 			 KITH_RULE_CLOSED);
-	assert_int_equal(kith_judge(kith_profile_patient(f->walker),
-				    kith_group_set_find(&f->groups, "judge/ended"), f->today - 40, NULL),
+	assert_int_equal(kith_judge(kith_profile_patient(f->walker), kith_group_set_find(&f->groups, "judge/ended"),
+				    f->today - 40, NULL),
 			 KITH_RULE_NONE);
 }
 
@@ -242,15 +242,13 @@ static const char delta_feed[] =
 	"  <withdrawn id=\"closed\"/>\n"
 	"</feed>\n";
 
-static const char full_feed[] =
-	"<feed xmlns=\"urn:kith:feed:1\" id=\"judge\" version=\"1\">\n"
-	"  <group id=\"only\"><name>the only one</name></group>\n"
-	"</feed>\n";
+static const char full_feed[] = "<feed xmlns=\"urn:kith:feed:1\" id=\"judge\" version=\"1\">\n"
+				"  <group id=\"only\"><name>the only one</name></group>\n"
+				"</feed>\n";
 
-static const char other_feed[] =
-	"<feed xmlns=\"urn:kith:feed:1\" id=\"other\" version=\"1\">\n"
-	"  <group id=\"plain\"><name>another plain</name></group>\n"
-	"</feed>\n";
+static const char other_feed[] = "<feed xmlns=\"urn:kith:feed:1\" id=\"other\" version=\"1\">\n"
+				 "  <group id=\"plain\"><name>another plain</name></group>\n"
+				 "</feed>\n";
 
 /* The set follows the feed modes: delta replaces and withdraws, full replaces the feed's groups. */
 static void test_group_set_modes(void **state)

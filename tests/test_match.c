@@ -427,11 +427,12 @@ static void test_cli_quick_query(void **state)
 	fixture *f = *state;
 	char *out = NULL, *err = NULL;
 
-	assert_int_equal(ks_kith(&out, &err,
-				 "match '%s' --postcode 'LA9 4AA' --max-km 10 --needs loneliness --interests 'a natter' "
-				 "--wheelchair --when 'tue@09:00-13:00' --date %s --format json --top 3",
-				 f->db, TODAY),
-			 0);
+	assert_int_equal(
+		ks_kith(&out, &err,
+			"match '%s' --postcode 'LA9 4AA' --max-km 10 --needs loneliness --interests 'a natter' "
+			"--wheelchair --when 'tue@09:00-13:00' --date %s --format json --top 3",
+			f->db, TODAY),
+		0);
 	assert_true(ks_contains(out, "{\"patient\": \"query\", \"results\": ["));
 	assert_true(ks_contains(out, "\"rank\": 3"));
 	assert_false(ks_contains(out, "testtown/no-wheelchair"));
@@ -453,9 +454,9 @@ static void test_cli_quick_query(void **state)
 	assert_true(ks_contains(out, " 1 ") && ks_contains(out, " t1\n"));
 	free(out);
 	free(err);
-	assert_int_equal(ks_kith(&out, &err, "match '%s' --point %s --why-not testtown/closed --date %s", f->db,
-				 HOME, TODAY),
-			 0);
+	assert_int_equal(
+		ks_kith(&out, &err, "match '%s' --point %s --why-not testtown/closed --date %s", f->db, HOME, TODAY),
+		0);
 	assert_true(ks_contains(out, "closed to new members"));
 	free(out);
 	free(err);
@@ -495,10 +496,11 @@ static void clubs_open(clubs *c, const char *extra_group)
 	c->dir = ks_tmpdir();
 	kith_buf_puts(&xml, "<feed xmlns=\"urn:kith:feed:1\" id=\"many\" version=\"1\">\n");
 	for (i = 0; i < 120; i++)
-		kith_buf_printf(&xml,
-				"<group id=\"g%d\"><name>Friendship Club %d</name><needs><need>loneliness</need></needs>"
-				"<venue><point lat=\"%.4f\" lon=\"-2.74397\"/></venue></group>\n",
-				i, i, 54.3262 + i * 0.0001);
+		kith_buf_printf(
+			&xml,
+			"<group id=\"g%d\"><name>Friendship Club %d</name><needs><need>loneliness</need></needs>"
+			"<venue><point lat=\"%.4f\" lon=\"-2.74397\"/></venue></group>\n",
+			i, i, 54.3262 + i * 0.0001);
 	kith_buf_printf(&xml, "%s\n</feed>\n", extra_group);
 	c->feed = ks_write(c->dir, "many.xml", xml.ptr);
 	c->db = ks_write(c->dir, "many.db", "");

@@ -316,14 +316,10 @@ static void test_load_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_worked_example),
-		cmocka_unit_test(test_cutoff),
-		cmocka_unit_test(test_short_and_empty_runs),
-		cmocka_unit_test(test_ties_and_repeats),
-		cmocka_unit_test(test_no_relevant_group),
-		cmocka_unit_test(test_lookup),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_worked_example),       cmocka_unit_test(test_cutoff),
+		cmocka_unit_test(test_short_and_empty_runs), cmocka_unit_test(test_ties_and_repeats),
+		cmocka_unit_test(test_no_relevant_group),    cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_parse_errors),         cmocka_unit_test(test_load_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

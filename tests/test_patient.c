@@ -71,8 +71,7 @@ static void dump(const kith_diag_list *diags)
  * 1 when diags holds a diagnostic of this severity whose message contains
  * text, at line and column (0 = do not check).
  */
-static int has_diag(const kith_diag_list *diags, kith_severity sev, unsigned line, unsigned column,
-		    const char *text)
+static int has_diag(const kith_diag_list *diags, kith_severity sev, unsigned line, unsigned column, const char *text)
 {
 	size_t i;
 
@@ -318,8 +317,7 @@ static const struct bad_case {
 	{"wrong-namespace.xml", KITH_EINVALID, 2, 1,
 	 "not a patient profile: root element is 'feed' in namespace 'urn:kith:feed:1' (expected 'patient' "
 	 "in 'urn:kith:patient:1')"},
-	{"wrong-version.xml", KITH_EINVALID, 2, 1,
-	 "root element is 'patient' in namespace 'urn:kith:patient:2'"},
+	{"wrong-version.xml", KITH_EINVALID, 2, 1, "root element is 'patient' in namespace 'urn:kith:patient:2'"},
 	{"no-namespace.xml", KITH_EINVALID, 2, 1, "root element is 'patient' in no namespace"},
 	{"doctype.xml", KITH_EINVALID, 0, 0, "<!DOCTYPE>"},
 	{"external-entity.xml", KITH_EINVALID, 0, 0, "<!DOCTYPE>"},
@@ -344,8 +342,8 @@ static void test_invalid_files(void **state)
 		const struct bad_case *c = &bad_cases[i];
 		loaded l = load(c->file);
 		if (l.rc != c->rc || !has_diag(l.diags, KITH_DIAG_ERROR, c->line, c->column, c->message))
-			fail_msg("%s: rc %d, expected %d with an error at %u:%u containing \"%s\"", c->file, l.rc, c->rc,
-				 c->line, c->column, c->message);
+			fail_msg("%s: rc %d, expected %d with an error at %u:%u containing \"%s\"", c->file, l.rc,
+				 c->rc, c->line, c->column, c->message);
 		unload(&l);
 	}
 }
@@ -595,7 +593,10 @@ static void test_set_fields(void **state)
 
 	assert_int_equal(kith_profile_set(p, "budget", "3.50"), 0);
 	assert_float_equal(pt->max_per_session, 3.5, 1e-9);
-	assert_int_equal(kith_profile_set(p, "budget", "\xC2\xA3" "2"), 0);
+	assert_int_equal(kith_profile_set(p, "budget",
+					  "\xC2\xA3"
+					  "2"),
+			 0);
 	assert_float_equal(pt->max_per_session, 2, 0);
 	assert_int_equal(kith_profile_set(p, "free", "yes"), 0);
 	assert_float_equal(pt->max_per_session, 0, 0);
@@ -685,7 +686,8 @@ static void test_set_errors(void **state)
 	assert_set_fails(p, "when", "mon@09:00", KITH_EINVALID,
 			 "'09:00' is not a time range (expected HH:MM-HH:MM, e.g. 09:00-12:00)");
 	assert_set_fails(p, "when", "mon@0900-1200", KITH_EINVALID, "'0900' is not a time (expected HH:MM, 24-hour)");
-	assert_set_fails(p, "when", "mon@09:00-25:00", KITH_EINVALID, "'25:00' is not a time (expected HH:MM, 24-hour)");
+	assert_set_fails(p, "when", "mon@09:00-25:00", KITH_EINVALID,
+			 "'25:00' is not a time (expected HH:MM, 24-hour)");
 	assert_set_fails(p, "when", "@09:00-12:00", KITH_EINVALID,
 			 "missing days before '@' in '@09:00-12:00' (e.g. mon,tue@09:00-12:00)");
 	assert_set_fails(p, "when", " ; ", KITH_EINVALID,

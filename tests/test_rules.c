@@ -88,13 +88,25 @@ static const char *const texts[] = {
 	"A friendly lunch club for older people who live alone; hot meal and company.",
 	"Walking football for men over 50. Gentle pace, no experience needed!",
 	/* non-breaking spaces, curly apostrophes, dashes and accents between words */
-	"Carers\xc2\xa0" "support\xc2\xa0" "group \xe2\x80\x93 respite and a cuppa \xe2\x80\x94 women\xe2\x80\x99" "s aid",
-	"Caf\xc3\xa9" " for people living with dementia; r\xc3\xa9" "sum\xc3\xa9" " help and CV clinic",
-	"\xc2\xa0" "lonely?\xc2\xa0" "Feeling down?  Come to our choir\xe2\x80\xa6" "singing for wellbeing",
+	"Carers\xc2\xa0"
+	"support\xc2\xa0"
+	"group \xe2\x80\x93 respite and a cuppa \xe2\x80\x94 women\xe2\x80\x99"
+	"s aid",
+	"Caf\xc3\xa9"
+	" for people living with dementia; r\xc3\xa9"
+	"sum\xc3\xa9"
+	" help and CV clinic",
+	"\xc2\xa0"
+	"lonely?\xc2\xa0"
+	"Feeling down?  Come to our choir\xe2\x80\xa6"
+	"singing for wellbeing",
 	"GARDENING & ALLOTMENT PROJECT (COMMUNITY GARDEN) - VOLUNTEERS WELCOME",
 	"u3a: lectures, courses, IT help, ESOL; debt/benefits advice at 10am",
 	"fit; ms; it; aa; pip; cv", /* short words at the end of phrases and texts */
-	"x", "", "\xc3\xa9", "a-b-c_d'e",
+	"x",
+	"",
+	"\xc3\xa9",
+	"a-b-c_d'e",
 };
 
 static void test_scan_matches_reference(void **state)
@@ -126,13 +138,17 @@ static void test_scan_quotes_evidence(void **state)
 	const kith_concept *c;
 
 	(void)state;
-	assert_int_equal(kith_rules_compile(&rules, "need:loneliness = on (?:my|her) own|lonel\\w*\n"
-						    "activity:music 0.8 = brass band\n",
+	assert_int_equal(kith_rules_compile(&rules,
+					    "need:loneliness = on (?:my|her) own|lonel\\w*\n"
+					    "activity:music 0.8 = brass band\n",
 					    "t.rules", &err),
 			 0);
-	kith_rules_scan(rules, "Since Mum died I am on my own and LONELY; I played in a Brass\xc2\xa0" "band", &found);
+	kith_rules_scan(rules,
+			"Since Mum died I am on my own and LONELY; I played in a Brass\xc2\xa0"
+			"band",
+			&found);
 	assert_non_null(c = kith_concepts_find(&found, "need:loneliness"));
-	assert_string_equal(c->evidence, "on my own"); /* the first place it matched */
+	assert_string_equal(c->evidence, "on my own");                     /* the first place it matched */
 	assert_non_null(c = kith_concepts_find(&found, "activity:music")); /* a no-break space is a space */
 	assert_string_equal(c->evidence, "Brass band");
 	assert_true(c->strength > 0.79 && c->strength < 0.81);
@@ -153,8 +169,13 @@ static void test_scan_reads_typography_as_ascii(void **state)
 
 	(void)state;
 	assert_int_equal(kith_rules_compile(&rules, kith_default_synonyms, "synonyms.rules", &err), 0);
-	kith_rules_scan(rules, "my husband\xe2\x80\x99" "s men\xe2\x80\x99" "s shed; the women\xe2\x80\x99" "s aid "
-			       "refuge; self\xe2\x80\x93" "esteem",
+	kith_rules_scan(rules,
+			"my husband\xe2\x80\x99"
+			"s men\xe2\x80\x99"
+			"s shed; the women\xe2\x80\x99"
+			"s aid "
+			"refuge; self\xe2\x80\x93"
+			"esteem",
 			&found);
 	assert_non_null(kith_concepts_find(&found, "activity:mens-shed"));
 	assert_non_null(kith_concepts_find(&found, "need:domestic-abuse"));
@@ -214,10 +235,8 @@ static void test_scan_rule_starting_off_word(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scan_matches_reference),
-		cmocka_unit_test(test_scan_quotes_evidence),
-		cmocka_unit_test(test_scan_reads_typography_as_ascii),
-		cmocka_unit_test(test_everyday_phrasings),
+		cmocka_unit_test(test_scan_matches_reference),         cmocka_unit_test(test_scan_quotes_evidence),
+		cmocka_unit_test(test_scan_reads_typography_as_ascii), cmocka_unit_test(test_everyday_phrasings),
 		cmocka_unit_test(test_scan_rule_starting_off_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

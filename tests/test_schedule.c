@@ -144,8 +144,8 @@ static void test_date_round_trip(void **state)
 static void test_weekday(void **state)
 {
 	(void)state;
-	assert_int_equal(kith_date_weekday(0), 3);   /* 1970-01-01 was a Thursday */
-	assert_int_equal(kith_date_weekday(-1), 2);  /* Wednesday */
+	assert_int_equal(kith_date_weekday(0), 3);  /* 1970-01-01 was a Thursday */
+	assert_int_equal(kith_date_weekday(-1), 2); /* Wednesday */
 	assert_int_equal(kith_date_weekday(-7), 3);
 	assert_int_equal(kith_date_weekday(date("2026-11-23")), 0); /* Monday */
 	assert_int_equal(kith_date_weekday(date("2026-12-01")), 1); /* Tuesday */
@@ -227,17 +227,14 @@ static void test_next(void **state)
 	assert_int_equal(kith_session_next(&tue, date("2026-11-24"), LONG_MIN, LONG_MAX), date("2026-11-24"));
 	assert_int_equal(kith_session_next(&tue, date("2026-11-25"), LONG_MIN, LONG_MAX), date("2026-12-01"));
 	assert_int_equal(kith_session_next(&tue_1_3, today, LONG_MIN, LONG_MAX), date("2026-12-01"));
-	assert_int_equal(kith_session_next(&tue_1_3, date("2026-12-02"), LONG_MIN, LONG_MAX),
-			 date("2026-12-15"));
+	assert_int_equal(kith_session_next(&tue_1_3, date("2026-12-02"), LONG_MIN, LONG_MAX), date("2026-12-15"));
 	assert_int_equal(kith_session_next(&tue_last, today, LONG_MIN, LONG_MAX), date("2026-11-24"));
-	assert_int_equal(kith_session_next(&tue_last, date("2026-11-25"), LONG_MIN, LONG_MAX),
-			 date("2026-12-29"));
+	assert_int_equal(kith_session_next(&tue_last, date("2026-11-25"), LONG_MIN, LONG_MAX), date("2026-12-29"));
 	assert_int_equal(kith_session_next(&mon_5, date("2026-11-01"), LONG_MIN, LONG_MAX), date("2026-11-30"));
 	/* course bounds */
 	assert_int_equal(kith_session_next(&tue, today, date("2027-01-10"), LONG_MAX), date("2027-01-12"));
 	assert_int_equal(kith_session_next(&tue, today, date("2026-09-01"), date("2026-11-20")), -1);
-	assert_int_equal(kith_session_next(&tue, today, date("2026-09-01"), date("2026-11-24")),
-			 date("2026-11-24"));
+	assert_int_equal(kith_session_next(&tue, today, date("2026-09-01"), date("2026-11-24")), date("2026-11-24"));
 	assert_int_equal(kith_session_next(&tue, today, LONG_MIN, date("2026-11-23")), -1);
 	assert_int_equal(kith_session_next(&tue_1_3, today, LONG_MIN, date("2026-11-30")), -1);
 	assert_int_equal(kith_session_next(&bad_day, today, LONG_MIN, LONG_MAX), -1);

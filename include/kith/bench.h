@@ -36,7 +36,10 @@ typedef struct kith_bench_opts {
 } kith_bench_opts;
 
 #define KITH_BENCH_OPTS_VERSION 1
-#define KITH_BENCH_OPTS_INIT {KITH_BENCH_OPTS_VERSION, NULL, NULL, NULL, 1}
+#define KITH_BENCH_OPTS_INIT                                 \
+	{                                                    \
+		KITH_BENCH_OPTS_VERSION, NULL, NULL, NULL, 1 \
+	}
 
 /* How many results of each run are scored and checked. */
 #define KITH_BENCH_DEPTH 10
@@ -55,8 +58,7 @@ typedef struct kith_bench_opts {
  * KITH_ENOTFOUND (no such folder, or no feeds or patients in it), KITH_EIO
  * or KITH_ENOMEM.
  */
-KITH_EXPORT int kith_bench_open(kith_bench **out, const char *dir, const kith_bench_opts *opts,
-				kith_diag_list *diags);
+KITH_EXPORT int kith_bench_open(kith_bench **out, const char *dir, const kith_bench_opts *opts, kith_diag_list *diags);
 
 /* Removes the temporary index and frees the set.  NULL is a no-op. */
 KITH_EXPORT void kith_bench_free(kith_bench *b);
@@ -86,24 +88,24 @@ KITH_EXPORT const char *kith_bench_system_name(kith_rank_mode mode);
 
 /* One hard-constraint breach in a top 10. */
 typedef struct kith_bench_breach {
-	const char *key;    /* FEED-ID/GROUP-ID */
-	size_t rank;        /* from 1 */
-	int rule;           /* 1..7, as numbered in FORMATS.md section 2 */
+	const char *key;       /* FEED-ID/GROUP-ID */
+	size_t rank;           /* from 1 */
+	int rule;              /* 1..7, as numbered in FORMATS.md section 2 */
 	const char *rule_name; /* "access", "eligibility", "reach", "schedule", "cost", "closed", "language" */
-	const char *reason; /* a short sentence with the numbers */
+	const char *reason;    /* a short sentence with the numbers */
 } kith_bench_breach;
 
 /* One patient's run and its scores.  Everything is borrowed from the result. */
 typedef struct kith_bench_patient {
 	const char *id;
-	int scored;            /* has a relevant judgment; only scored patients count in means */
-	size_t relevant;       /* judgments of grade 2 or more */
+	int scored;                              /* has a relevant judgment; only scored patients count in means */
+	size_t relevant;                         /* judgments of grade 2 or more */
 	double ndcg5, ndcg10, p5, mrr, recall10; /* 0 when not scored */
-	size_t count;          /* results (at most KITH_BENCH_DEPTH) */
-	const char *const *keys; /* FEED-ID/GROUP-ID of each result, best first */
-	const double *scores;  /* the score the run gave each */
-	const int *grades;     /* the judged grade of each (0 when unjudged or repeated) */
-	size_t breach_count;   /* results that break a hard constraint */
+	size_t count;                            /* results (at most KITH_BENCH_DEPTH) */
+	const char *const *keys;                 /* FEED-ID/GROUP-ID of each result, best first */
+	const double *scores;                    /* the score the run gave each */
+	const int *grades;                       /* the judged grade of each (0 when unjudged or repeated) */
+	size_t breach_count;                     /* results that break a hard constraint */
 	const kith_bench_breach *breaches;
 } kith_bench_patient;
 
@@ -151,32 +153,35 @@ KITH_EXPORT void kith_bench_scores_average(kith_bench_scores *out, const kith_be
 typedef void (*kith_tune_progress_fn)(void *data, const char *line);
 
 typedef struct kith_tune_opts {
-	unsigned version;      /* KITH_TUNE_OPTS_VERSION */
-	unsigned rounds;       /* coordinate-ascent rounds at most; 0 means 3 */
-	const double *grid;    /* multipliers tried on each weight; NULL means the default */
+	unsigned version;   /* KITH_TUNE_OPTS_VERSION */
+	unsigned rounds;    /* coordinate-ascent rounds at most; 0 means 3 */
+	const double *grid; /* multipliers tried on each weight; NULL means the default */
 	size_t grid_count;
 	kith_tune_progress_fn progress; /* may be NULL */
 	void *progress_data;
 } kith_tune_opts;
 
 #define KITH_TUNE_OPTS_VERSION 1
-#define KITH_TUNE_OPTS_INIT {KITH_TUNE_OPTS_VERSION, 0, NULL, 0, NULL, NULL}
+#define KITH_TUNE_OPTS_INIT                                    \
+	{                                                      \
+		KITH_TUNE_OPTS_VERSION, 0, NULL, 0, NULL, NULL \
+	}
 
 /* One fold of the cross-validation: trained on every set but held_out. */
 typedef struct kith_tune_fold {
-	const char *held_out;  /* the set left out (borrowed from it); NULL for the fold trained on all */
-	double train_before;   /* mean NDCG@10 over the training sets, starting weights */
-	double train_after;    /* the same with the trained weights */
-	double held_before;    /* NDCG@10 of the held-out set, starting weights; -1 when none */
-	double held_after;     /* the same with the weights trained without it; -1 when none */
-	double *weights;       /* the trained weights, in kith_matcher_factors() order */
+	const char *held_out; /* the set left out (borrowed from it); NULL for the fold trained on all */
+	double train_before;  /* mean NDCG@10 over the training sets, starting weights */
+	double train_after;   /* the same with the trained weights */
+	double held_before;   /* NDCG@10 of the held-out set, starting weights; -1 when none */
+	double held_after;    /* the same with the weights trained without it; -1 when none */
+	double *weights;      /* the trained weights, in kith_matcher_factors() order */
 } kith_tune_fold;
 
 typedef struct kith_tune_report {
 	kith_tune_fold *folds; /* one per set held out (none with a single set), then the all-sets fold */
 	size_t fold_count;
-	double *start;         /* the starting weights, in kith_matcher_factors() order */
-	size_t weight_count;   /* entries of start and of each fold's weights */
+	double *start;       /* the starting weights, in kith_matcher_factors() order */
+	size_t weight_count; /* entries of start and of each fold's weights */
 } kith_tune_report;
 
 /*

@@ -7,13 +7,16 @@
 #include "kith/common.h"
 
 typedef struct kith_check_opts {
-	unsigned version;    /* KITH_CHECK_OPTS_VERSION */
-	const char *today;   /* "YYYY-MM-DD" for freshness; NULL for the real date */
-	int stale_months;    /* a listing not updated for longer is stale; 0 means 12 */
+	unsigned version;  /* KITH_CHECK_OPTS_VERSION */
+	const char *today; /* "YYYY-MM-DD" for freshness; NULL for the real date */
+	int stale_months;  /* a listing not updated for longer is stale; 0 means 12 */
 } kith_check_opts;
 
 #define KITH_CHECK_OPTS_VERSION 1
-#define KITH_CHECK_OPTS_INIT {KITH_CHECK_OPTS_VERSION, NULL, 12}
+#define KITH_CHECK_OPTS_INIT                      \
+	{                                         \
+		KITH_CHECK_OPTS_VERSION, NULL, 12 \
+	}
 
 /*
  * Validates each feed (schema and rules, as `kith index` does) and adds

@@ -46,7 +46,7 @@ typedef enum { KITH_DIAG_ERROR = 0, KITH_DIAG_WARNING = 1 } kith_severity;
  */
 typedef struct kith_diag {
 	kith_severity severity;
-	const char *file;    /* path as given by the caller */
+	const char *file; /* path as given by the caller */
 	unsigned line;
 	unsigned column;
 	const char *message; /* lower-case plain sentence, no location */

@@ -36,24 +36,27 @@ KITH_EXPORT const char *kith_index_errmsg(const kith_index *idx);
 typedef struct kith_load_report {
 	char feed_id[128]; /* empty when the file never got as far as its root */
 	size_t added, updated, removed, unchanged;
-	size_t skipped;    /* bad groups left out with skip_bad_groups */
+	size_t skipped; /* bad groups left out with skip_bad_groups */
 	size_t warnings;
 	size_t errors;
-	int identical;     /* the same bytes as the last load of this feed */
+	int identical; /* the same bytes as the last load of this feed */
 } kith_load_report;
 
 /* Called now and then while a feed loads: bytes read of total. */
 typedef void (*kith_progress_fn)(void *data, size_t done, size_t total);
 
 typedef struct kith_load_opts {
-	unsigned version;           /* KITH_LOAD_OPTS_VERSION */
-	int skip_bad_groups;        /* leave out groups that break a rule */
-	kith_progress_fn progress;  /* may be NULL */
+	unsigned version;          /* KITH_LOAD_OPTS_VERSION */
+	int skip_bad_groups;       /* leave out groups that break a rule */
+	kith_progress_fn progress; /* may be NULL */
 	void *progress_data;
 } kith_load_opts;
 
 #define KITH_LOAD_OPTS_VERSION 1
-#define KITH_LOAD_OPTS_INIT {KITH_LOAD_OPTS_VERSION, 0, NULL, NULL}
+#define KITH_LOAD_OPTS_INIT                           \
+	{                                             \
+		KITH_LOAD_OPTS_VERSION, 0, NULL, NULL \
+	}
 
 /*
  * Loads one feed file in one transaction: it is validated while it loads,
@@ -65,8 +68,8 @@ typedef struct kith_load_opts {
  * Returns 0, KITH_EINVALID (the feed broke the format; see diags), or
  * KITH_EIO / KITH_ENOMEM (see kith_index_errmsg).
  */
-KITH_EXPORT int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opts,
-				kith_load_report *report, kith_diag_list *diags);
+KITH_EXPORT int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opts, kith_load_report *report,
+				kith_diag_list *diags);
 
 /* Per-feed figures for `kith stats`. */
 typedef struct kith_feed_stats {

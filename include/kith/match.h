@@ -25,8 +25,7 @@ typedef struct kith_matcher kith_matcher;
  * Returns 0, KITH_EINVALID (bad weights or rules: file:line: reason),
  * KITH_EIO (unreadable file) or KITH_ENOMEM.
  */
-KITH_EXPORT int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_path,
-				 const char *rules_path);
+KITH_EXPORT int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_path, const char *rules_path);
 KITH_EXPORT void kith_matcher_free(kith_matcher *m);
 KITH_EXPORT const char *kith_matcher_errmsg(const kith_matcher *m);
 
@@ -44,23 +43,26 @@ KITH_EXPORT char *kith_matcher_weights_text(const kith_matcher *m, const char *h
 
 /* Ranking strategies: kith itself, and the baselines benchmarks compare it with. */
 typedef enum {
-	KITH_RANK_KITH = 0,      /* constraints, every factor, variety */
-	KITH_RANK_RANDOM,        /* seeded random order, no constraints */
-	KITH_RANK_NEAREST,       /* nearest venue first, no constraints */
-	KITH_RANK_TEXT,          /* FTS5 BM25 of interests and need words, no constraints */
-	KITH_RANK_FILTERED_TEXT  /* the same after removing groups that break a constraint */
+	KITH_RANK_KITH = 0,     /* constraints, every factor, variety */
+	KITH_RANK_RANDOM,       /* seeded random order, no constraints */
+	KITH_RANK_NEAREST,      /* nearest venue first, no constraints */
+	KITH_RANK_TEXT,         /* FTS5 BM25 of interests and need words, no constraints */
+	KITH_RANK_FILTERED_TEXT /* the same after removing groups that break a constraint */
 } kith_rank_mode;
 
 typedef struct kith_match_opts {
-	unsigned version;    /* KITH_MATCH_OPTS_VERSION */
-	size_t top;          /* how many results; 0 means 10 */
-	const char *today;   /* "YYYY-MM-DD"; NULL means the real date */
+	unsigned version;  /* KITH_MATCH_OPTS_VERSION */
+	size_t top;        /* how many results; 0 means 10 */
+	const char *today; /* "YYYY-MM-DD"; NULL means the real date */
 	kith_rank_mode mode;
-	unsigned long seed;  /* for KITH_RANK_RANDOM */
+	unsigned long seed; /* for KITH_RANK_RANDOM */
 } kith_match_opts;
 
 #define KITH_MATCH_OPTS_VERSION 1
-#define KITH_MATCH_OPTS_INIT {KITH_MATCH_OPTS_VERSION, 10, NULL, KITH_RANK_KITH, 1}
+#define KITH_MATCH_OPTS_INIT                                         \
+	{                                                            \
+		KITH_MATCH_OPTS_VERSION, 10, NULL, KITH_RANK_KITH, 1 \
+	}
 
 /* One reason: a factor, its part of the score, and a sentence. */
 typedef struct kith_reason {
@@ -71,8 +73,8 @@ typedef struct kith_reason {
 
 /* One recommendation.  Everything is borrowed from its kith_results. */
 typedef struct kith_result {
-	size_t rank;              /* from 1 */
-	const char *key;          /* FEED-ID/GROUP-ID */
+	size_t rank;     /* from 1 */
+	const char *key; /* FEED-ID/GROUP-ID */
 	const char *name;
 	const char *organisation; /* may be NULL */
 	double score;             /* the sum of the reasons' contributions */
@@ -87,7 +89,7 @@ typedef struct kith_result {
 	const char *next_session; /* "Tue 24 Nov 12:00-14:00", "by appointment", or NULL */
 	const char *cost;         /* "free", "£3.50 a session", or NULL when unknown */
 	const char *phone, *email, *web;
-	const char *also_listed;  /* key of the same group's listing in another feed, or NULL */
+	const char *also_listed; /* key of the same group's listing in another feed, or NULL */
 } kith_result;
 
 typedef struct kith_results kith_results;
