@@ -16,10 +16,9 @@ typedef struct kith_arena {
 	size_t used;            /* bytes used in head */
 } kith_arena;
 
-#define KITH_ARENA_INIT \
-	{               \
-		NULL, 0 \
-	}
+/* clang-format off */
+#define KITH_ARENA_INIT {NULL, 0}
+/* clang-format on */
 
 /* Zeroed memory valid until the next reset; NULL on ENOMEM. */
 void *kith_arena_alloc(kith_arena *arena, size_t size);

@@ -20,6 +20,7 @@ void kith_buf_init(kith_buf *buf, size_t limit)
 	buf->size = 0;
 	buf->alloc = 0;
 	buf->limit = limit;
+	buf->error = 0;
 }
 
 void kith_buf_release(kith_buf *buf)
@@ -32,6 +33,7 @@ void kith_buf_release(kith_buf *buf)
 void kith_buf_clear(kith_buf *buf)
 {
 	buf->size = 0;
+	buf->error = 0;
 	if (buf->alloc)
 		buf->ptr[0] = '\0';
 }
@@ -42,8 +44,10 @@ int kith_buf_grow(kith_buf *buf, size_t extra)
 	size_t need, alloc;
 	char *p;
 
+	if (buf->error)
+		return buf->error;
 	if (extra > limit || buf->size > limit - extra)
-		return KITH_ETOOLARGE;
+		return buf->error = KITH_ETOOLARGE;
 	need = buf->size + extra + 1;
 	if (need <= buf->alloc)
 		return 0;
@@ -52,7 +56,7 @@ int kith_buf_grow(kith_buf *buf, size_t extra)
 		alloc += alloc / 2;
 	p = buf->alloc ? realloc(buf->ptr, alloc) : malloc(alloc);
 	if (!p)
-		return KITH_ENOMEM;
+		return buf->error = KITH_ENOMEM;
 	if (!buf->alloc)
 		p[0] = '\0';
 	buf->ptr = p;
@@ -90,6 +94,8 @@ int kith_buf_vprintf(kith_buf *buf, const char *fmt, va_list ap)
 	va_list copy;
 	int len, error;
 
+	if (buf->error)
+		return buf->error;
 	/* most texts fit the room already there: format once */
 	va_copy(copy, ap);
 	len = vsnprintf(room ? buf->ptr + buf->size : NULL, room, fmt, copy);
@@ -101,7 +107,7 @@ int kith_buf_vprintf(kith_buf *buf, const char *fmt, va_list ap)
 	if (buf->alloc)
 		buf->ptr[buf->size] = '\0';
 	if (len < 0)
-		return KITH_ERROR;
+		return buf->error = KITH_ERROR;
 	if ((error = kith_buf_grow(buf, (size_t)len)) != 0)
 		return error;
 	vsnprintf(buf->ptr + buf->size, (size_t)len + 1, fmt, ap);
@@ -155,6 +161,11 @@ int kith_buf_printf(kith_buf *buf, const char *fmt, ...)
 	error = kith_buf_vprintf(buf, fmt, ap);
 	va_end(ap);
 	return error;
+}
+
+int kith_buf_error(const kith_buf *buf)
+{
+	return buf->error;
 }
 
 char *kith_buf_detach(kith_buf *buf)

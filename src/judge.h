@@ -64,10 +64,9 @@ typedef struct kith_group_set {
 	int sorted;
 } kith_group_set;
 
-#define KITH_GROUP_SET_INIT                    \
-	{                                      \
-		KITH_ARENA_INIT, NULL, 0, 0, 0 \
-	}
+/* clang-format off */
+#define KITH_GROUP_SET_INIT {KITH_ARENA_INIT, NULL, 0, 0, 0}
+/* clang-format on */
 
 /*
  * Reads the feed at path into set, leaving out groups that break a rule

@@ -1215,16 +1215,16 @@ static int update_term_docs(load_state *st)
 	size_t i;
 	int error = 0;
 
-	if (!st->fresh)
-		return kith_index_exec(idx,
-				       "INSERT OR REPLACE INTO meta(key, value) "
-				       "SELECT 'tokens', coalesce(sum(token_count), 0) FROM groups;"
-				       "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
-				       "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, "
-				       "'group_fts', 'row');"
-				       "DELETE FROM term_docs;"
-				       "INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab;") ||
-		       kith_index_exec(idx, mean);
+	if (!st->fresh) {
+		error = kith_index_exec(idx, "INSERT OR REPLACE INTO meta(key, value) "
+					     "SELECT 'tokens', coalesce(sum(token_count), 0) FROM groups;"
+					     "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
+					     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, "
+					     "'group_fts', 'row');"
+					     "DELETE FROM term_docs;"
+					     "INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab;");
+		return error ? error : kith_index_exec(idx, mean);
+	}
 	if (sqlite3_prepare_v2(kith_index_db(idx),
 			       "INSERT INTO term_docs(term, docs) VALUES (?1, ?2) "
 			       "ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",

@@ -50,10 +50,9 @@ typedef struct kith_qrels {
 	size_t alloc;
 } kith_qrels;
 
-#define KITH_QRELS_INIT                     \
-	{                                   \
-		KITH_ARENA_INIT, NULL, 0, 0 \
-	}
+/* clang-format off */
+#define KITH_QRELS_INIT {KITH_ARENA_INIT, NULL, 0, 0}
+/* clang-format on */
 
 /*
  * Parses qrels text (len bytes; name is the file name used in messages)

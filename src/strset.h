@@ -14,10 +14,9 @@ typedef struct kith_strset {
 	size_t capacity;
 } kith_strset;
 
-#define KITH_STRSET_INIT         \
-	{                        \
-		NULL, NULL, 0, 0 \
-	}
+/* clang-format off */
+#define KITH_STRSET_INIT {NULL, NULL, 0, 0}
+/* clang-format on */
 
 /*
  * Adds str with value.  Returns 1 when added, 0 when it was present (and

@@ -26,10 +26,9 @@ typedef struct kith_term_counts {
 	kith_arena strings; /* owned: the terms */
 } kith_term_counts;
 
-#define KITH_TERM_COUNTS_INIT                  \
-	{                                      \
-		NULL, 0, 0, 0, KITH_ARENA_INIT \
-	}
+/* clang-format off */
+#define KITH_TERM_COUNTS_INIT {NULL, 0, 0, 0, KITH_ARENA_INIT}
+/* clang-format on */
 
 /* Starts the next document: a term counts once in each. */
 void kith_term_counts_next(kith_term_counts *tc);

@@ -32,10 +32,9 @@ static const kith_vocab_term needs[] = {
 	{"english-language", "learning English"},
 };
 
-#define A(x)         \
-	{            \
-		x, x \
-	}
+/* clang-format off */
+#define A(x) {x, x}
+/* clang-format on */
 static const kith_vocab_term activities[] = {
 	A("walking"),
 	A("running"),

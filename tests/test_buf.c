@@ -63,8 +63,35 @@ static void test_printf_grows_and_respects_the_limit(void **state)
 	assert_int_equal(kith_buf_printf(&b, "%s", "eleven char"), KITH_ETOOLARGE);
 	assert_int_equal(b.size, 90); /* unchanged, still a string */
 	assert_int_equal(strlen(b.ptr), 90);
+	kith_buf_clear(&b);
 	assert_int_equal(kith_buf_printf(&b, "%s", "ten chars!"), 0);
-	assert_int_equal(b.size, 100);
+	assert_int_equal(b.size, 10);
+	kith_buf_release(&b);
+}
+
+/* After one failed append every later one fails the same way, so a long text is checked once. */
+static void test_the_first_error_is_remembered_until_cleared(void **state)
+{
+	kith_buf b;
+
+	(void)state;
+	kith_buf_init(&b, 8);
+	assert_int_equal(kith_buf_error(&b), 0);
+	assert_int_equal(kith_buf_puts(&b, "abcdef"), 0);
+	assert_int_equal(kith_buf_puts(&b, "ghi"), KITH_ETOOLARGE);
+	assert_int_equal(kith_buf_error(&b), KITH_ETOOLARGE);
+	/* each way of appending now refuses, even what would fit */
+	assert_int_equal(kith_buf_putc(&b, 'x'), KITH_ETOOLARGE);
+	assert_int_equal(kith_buf_put(&b, "", 0), KITH_ETOOLARGE);
+	assert_int_equal(kith_buf_printf(&b, "%d", 1), KITH_ETOOLARGE);
+	assert_int_equal(kith_buf_put_int(&b, 7), KITH_ETOOLARGE);
+	assert_int_equal(kith_buf_put_fixed(&b, 1.5, 1), KITH_ETOOLARGE);
+	assert_string_equal(b.ptr, "abcdef");
+	assert_int_equal(kith_buf_error(&b), KITH_ETOOLARGE);
+	kith_buf_clear(&b);
+	assert_int_equal(kith_buf_error(&b), 0);
+	assert_int_equal(kith_buf_puts(&b, "fresh"), 0);
+	assert_string_equal(b.ptr, "fresh");
 	kith_buf_release(&b);
 }
 
@@ -74,6 +101,7 @@ int main(void)
 		cmocka_unit_test(test_put_fixed_agrees_with_printf),
 		cmocka_unit_test(test_put_int),
 		cmocka_unit_test(test_printf_grows_and_respects_the_limit),
+		cmocka_unit_test(test_the_first_error_is_remembered_until_cleared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -647,6 +647,35 @@ static void test_broken_feed_rolls_back(void **state)
 	free(before);
 }
 
+/*
+ * SQLite failing while a reload recounts the terms (a trigger stands in for
+ * a full disk) fails the load with SQLite's own message and a negative code,
+ * and the index is left as it was.
+ */
+static void test_sqlite_failing_while_terms_are_recounted(void **state)
+{
+	fixture *f = *state;
+	kith_load_report r;
+	char *before, *after, *unused;
+
+	assert_int_equal(load(f, "full.xml", &r), 0);
+	kith_index_free(f->idx);
+	f->idx = NULL;
+	unused = query_flags(f->db,
+			     "CREATE TRIGGER refuse BEFORE DELETE ON term_docs "
+			     "BEGIN SELECT RAISE(ABORT, 'term_docs refused'); END",
+			     SQLITE_OPEN_READWRITE);
+	free(unused);
+	before = dump(f->db);
+	assert_int_equal(load(f, "full-v2.xml", &r), KITH_EIO);
+	assert_true(ks_contains(kith_index_errmsg(f->idx), "term_docs refused"));
+	assert_int_equal(r.added + r.updated + r.removed + r.unchanged, 0);
+	after = dump(f->db);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
 /* A feed of n generated groups; bad_at (when below n) gets a session that ends before it starts. */
 static char *many_groups(fixture *f, const char *name, int n, int bad_at, const char *word)
 {
@@ -1083,6 +1112,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_full_feed_removes_everything_of_its_feed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_load_leaves_other_feeds_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_feed_rolls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqlite_failing_while_terms_are_recounted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_feeds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_feed_still_loads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_feed_changes_nothing, setup, teardown),

@@ -36,10 +36,9 @@ typedef struct kith_bench_opts {
 } kith_bench_opts;
 
 #define KITH_BENCH_OPTS_VERSION 1
-#define KITH_BENCH_OPTS_INIT                                 \
-	{                                                    \
-		KITH_BENCH_OPTS_VERSION, NULL, NULL, NULL, 1 \
-	}
+/* clang-format off */
+#define KITH_BENCH_OPTS_INIT {KITH_BENCH_OPTS_VERSION, NULL, NULL, NULL, 1}
+/* clang-format on */
 
 /* How many results of each run are scored and checked. */
 #define KITH_BENCH_DEPTH 10
@@ -162,10 +161,9 @@ typedef struct kith_tune_opts {
 } kith_tune_opts;
 
 #define KITH_TUNE_OPTS_VERSION 1
-#define KITH_TUNE_OPTS_INIT                                    \
-	{                                                      \
-		KITH_TUNE_OPTS_VERSION, 0, NULL, 0, NULL, NULL \
-	}
+/* clang-format off */
+#define KITH_TUNE_OPTS_INIT {KITH_TUNE_OPTS_VERSION, 0, NULL, 0, NULL, NULL}
+/* clang-format on */
 
 /* One fold of the cross-validation: trained on every set but held_out. */
 typedef struct kith_tune_fold {

@@ -13,10 +13,9 @@ typedef struct kith_check_opts {
 } kith_check_opts;
 
 #define KITH_CHECK_OPTS_VERSION 1
-#define KITH_CHECK_OPTS_INIT                      \
-	{                                         \
-		KITH_CHECK_OPTS_VERSION, NULL, 12 \
-	}
+/* clang-format off */
+#define KITH_CHECK_OPTS_INIT {KITH_CHECK_OPTS_VERSION, NULL, 12}
+/* clang-format on */
 
 /*
  * Validates each feed (schema and rules, as `kith index` does) and adds

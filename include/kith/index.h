@@ -53,10 +53,9 @@ typedef struct kith_load_opts {
 } kith_load_opts;
 
 #define KITH_LOAD_OPTS_VERSION 1
-#define KITH_LOAD_OPTS_INIT                           \
-	{                                             \
-		KITH_LOAD_OPTS_VERSION, 0, NULL, NULL \
-	}
+/* clang-format off */
+#define KITH_LOAD_OPTS_INIT {KITH_LOAD_OPTS_VERSION, 0, NULL, NULL}
+/* clang-format on */
 
 /*
  * Loads one feed file in one transaction: it is validated while it loads,

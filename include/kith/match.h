@@ -59,10 +59,9 @@ typedef struct kith_match_opts {
 } kith_match_opts;
 
 #define KITH_MATCH_OPTS_VERSION 1
-#define KITH_MATCH_OPTS_INIT                                         \
-	{                                                            \
-		KITH_MATCH_OPTS_VERSION, 10, NULL, KITH_RANK_KITH, 1 \
-	}
+/* clang-format off */
+#define KITH_MATCH_OPTS_INIT {KITH_MATCH_OPTS_VERSION, 10, NULL, KITH_RANK_KITH, 1}
+/* clang-format on */
 
 /* One reason: a factor, its part of the score, and a sentence. */
 typedef struct kith_reason {
