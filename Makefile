@@ -22,7 +22,7 @@ DEPCFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
 TESTLIBS  = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-LIB_SRC  := $(wildcard src/*.c)
+LIB_SRC  := $(wildcard src/*/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC:= $(wildcard bench/*.c)
@@ -140,7 +140,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/kith.pc
 
 format:
-	clang-format -i src/*.[ch] include/*.h include/kith/*.h cli/*.[ch] tests/*.[ch] bench/*.c
+	clang-format -i src/*/*.[ch] include/*.h include/kith/*.h cli/*.[ch] tests/*.[ch] bench/*.c
 lint:
 	@sh scripts/lint.sh
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "kith/common.h"
 
 static void test_put_fixed_agrees_with_printf(void **state)

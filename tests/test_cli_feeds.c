@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 #define DATA "tests/data/feeds/"
 

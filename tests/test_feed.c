@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "feed.h"
-#include "schedule.h"
+#include "util/buf.h"
+#include "feed/feed.h"
+#include "model/schedule.h"
 
 #define DATA "tests/data/feeds/"
 

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "geo.h"
+#include "model/geo.h"
 #include "kith/common.h"
 
 static void test_distance(void **state)

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "judge.h"
+#include "eval/judge.h"
 #include "kith/profile.h"
-#include "patient.h"
-#include "schedule.h"
+#include "feed/patient.h"
+#include "model/schedule.h"
 
 typedef struct fixture {
 	kith_group_set groups;

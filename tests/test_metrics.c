@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "kith/common.h"
-#include "metrics.h"
+#include "eval/metrics.h"
 
 #define EPS 1e-4
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "patient.h"
+#include "util/buf.h"
+#include "feed/patient.h"
 
 #define DATA "tests/data/patients/"
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embedded.h"
-#include "rules.h"
+#include "model/embedded.h"
+#include "text/rules.h"
 
 /*
  * text with the typographic characters of the test texts written in ASCII,

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "schedule.h"
+#include "model/schedule.h"
 
 static long date(const char *text)
 {

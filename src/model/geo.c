@@ -1,0 +1,87 @@
+/*
+ * Distances and postcode look-ups.  Postcodes resolve at district precision
+ * through the table built from corpus/uk-postcode-districts.csv.
+ */
+#include "model/geo.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/embedded.h"
+#include "kith/common.h"
+
+double kith_geo_distance_km(double lat1, double lon1, double lat2, double lon2)
+{
+	const double rad = 3.14159265358979323846 / 180.0;
+	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+	double a = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+
+	return 2.0 * 6371.0088 * asin(sqrt(a < 1.0 ? a : 1.0));
+}
+
+/*
+ * UK outward codes are A9, A99, AA9, AA99, A9A or AA9A; the inward code,
+ * when present, is 9AA.  Anything else is not a UK postcode.
+ */
+static int outward_shape_ok(const char *s, size_t n)
+{
+	size_t letters = 0, i = 0;
+
+	while (i < n && isalpha((unsigned char)s[i]))
+		letters++, i++;
+	if (letters < 1 || letters > 2 || i == n || !isdigit((unsigned char)s[i]))
+		return 0;
+	i++;
+	if (i < n && (isdigit((unsigned char)s[i]) || isalpha((unsigned char)s[i])))
+		i++;
+	return i == n;
+}
+
+int kith_geo_outward_code(char *out, size_t size, const char *text)
+{
+	char compact[16];
+	size_t n = 0, outlen, i;
+
+	for (; *text; text++) {
+		if (isspace((unsigned char)*text))
+			continue;
+		if (!isalnum((unsigned char)*text) || n + 1 >= sizeof(compact))
+			return KITH_EINVALID;
+		compact[n++] = (char)toupper((unsigned char)*text);
+	}
+	compact[n] = '\0';
+	/* a full postcode ends in digit letter letter: strip that inward code */
+	if (n >= 5 && isdigit((unsigned char)compact[n - 3]) && isalpha((unsigned char)compact[n - 2]) &&
+	    isalpha((unsigned char)compact[n - 1]))
+		outlen = n - 3;
+	else
+		outlen = n;
+	if (!outward_shape_ok(compact, outlen) || outlen + 1 > size)
+		return KITH_EINVALID;
+	for (i = 0; i < outlen; i++)
+		out[i] = compact[i];
+	out[outlen] = '\0';
+	return 0;
+}
+
+static int district_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct kith_district *)elem)->district);
+}
+
+int kith_geo_postcode_point(const char *postcode, double *lat, double *lon)
+{
+	char outward[8];
+	const struct kith_district *d;
+
+	if (kith_geo_outward_code(outward, sizeof(outward), postcode) != 0)
+		return KITH_EINVALID;
+	d = bsearch(outward, kith_districts, kith_district_count, sizeof(*d), district_cmp);
+	if (!d)
+		return KITH_ENOTFOUND;
+	*lat = d->lat;
+	*lon = d->lon;
+	return 0;
+}
