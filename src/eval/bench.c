@@ -23,6 +23,7 @@
 #include "eval/metrics.h"
 #include "feed/patient.h"
 #include "model/schedule.h"
+#include "util/array.h"
 
 struct kith_bench {
 	char *dir;    /* as given */
@@ -105,14 +106,8 @@ static int list_xml(kith_bench *b, const char *dir, char ***out, size_t *count)
 		kith_buf path = KITH_BUF_INIT;
 		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
 			continue;
-		if (n == alloc) {
-			char **grown = realloc(names, (alloc = alloc ? alloc * 2 : 16) * sizeof(*names));
-			if (!grown) {
-				error = KITH_ENOMEM;
-				goto cleanup;
-			}
-			names = grown;
-		}
+		if ((error = KITH_ARRAY_RESERVE(names, alloc, n + 1, 16)) != 0)
+			goto cleanup;
 		if (kith_buf_printf(&path, "%s/%s", dir, e->d_name) != 0) {
 			kith_buf_release(&path);
 			error = KITH_ENOMEM;

@@ -15,6 +15,7 @@
 #include "feed/feed.h"
 #include "model/geo.h"
 #include "model/schedule.h"
+#include "util/array.h"
 
 static const char *const rule_names[KITH_RULE_COUNT] = {
 	"none", "access", "eligibility", "reach", "schedule", "cost", "closed", "language",
@@ -302,14 +303,8 @@ static int on_group(void *ctx, const kith_group *g)
 	if ((at = find_linear(set, key)) >= 0) {
 		slot = &set->items[at];
 	} else {
-		if (set->count == set->alloc) {
-			size_t alloc = set->alloc ? set->alloc * 2 : 64;
-			kith_judged_group *items = realloc(set->items, alloc * sizeof(*items));
-			if (!items)
-				return KITH_ENOMEM;
-			set->items = items;
-			set->alloc = alloc;
-		}
+		if (KITH_ARRAY_RESERVE(set->items, set->alloc, set->count + 1, 64) != 0)
+			return KITH_ENOMEM;
 		slot = &set->items[set->count++];
 	}
 	slot->key = key;

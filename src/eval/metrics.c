@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "kith/common.h"
+#include "util/array.h"
+#include "util/file.h"
 
 #define MAX_FIELD 512 /* longest patient id or key kept in a message */
 
@@ -47,14 +49,8 @@ static int push(kith_qrels *q, const char *patient, size_t plen, const char *key
 {
 	kith_qrel *r;
 
-	if (q->count == q->alloc) {
-		size_t alloc = q->alloc ? q->alloc * 2 : 256;
-		kith_qrel *items = realloc(q->items, alloc * sizeof(*items));
-		if (!items)
-			return KITH_ENOMEM;
-		q->items = items;
-		q->alloc = alloc;
-	}
+	if (KITH_ARRAY_RESERVE(q->items, q->alloc, q->count + 1, 256) != 0)
+		return KITH_ENOMEM;
 	r = &q->items[q->count];
 	r->patient = kith_arena_strndup(&q->arena, patient, plen);
 	r->key = kith_arena_strndup(&q->arena, key, klen);
@@ -168,30 +164,14 @@ cleanup:
 int kith_qrels_load(kith_qrels *q, const char *path, kith_buf *err)
 {
 	kith_buf text = KITH_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	int error = 0;
-	FILE *f = fopen(path, "rb");
+	int error;
 
-	if (!f) {
-		kith_buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
-		return KITH_EIO;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if ((error = kith_buf_put(&text, chunk, n)) != 0) {
-			kith_buf_printf(err, "%s: %s", path, kith_strerror(error));
-			goto cleanup;
-		}
-	}
-	if (ferror(f)) {
+	if ((error = kith_file_read(&text, path)) == KITH_EIO)
 		kith_buf_printf(err, "%s: cannot read: %s", path, strerror(errno));
-		error = KITH_EIO;
-		goto cleanup;
-	}
-	error = kith_qrels_parse(q, text.ptr, text.size, path, err);
-
-cleanup:
-	fclose(f);
+	else if (error)
+		kith_buf_printf(err, "%s: %s", path, kith_strerror(error));
+	else
+		error = kith_qrels_parse(q, text.ptr, text.size, path, err);
 	kith_buf_release(&text);
 	return error;
 }

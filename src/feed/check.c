@@ -14,6 +14,7 @@
 #include "util/diag.h"
 #include "feed/feed.h"
 #include "model/schedule.h"
+#include "util/array.h"
 
 typedef struct seen_group {
 	kith_dedup_key key;
@@ -75,15 +76,9 @@ static int on_group(void *ctx, const kith_group *g)
 	if (!g->schedule_known)
 		note(st, g, "group '%s' has no schedule: nobody can tell when it meets", g->id);
 
-	if (st->count == st->alloc) {
-		size_t alloc = st->alloc ? st->alloc * 2 : 256;
-		seen_group *more = realloc(st->groups, alloc * sizeof(*more));
-		if (!more) {
-			st->failed = 1;
-			return KITH_ENOMEM;
-		}
-		st->groups = more;
-		st->alloc = alloc;
+	if (KITH_ARRAY_RESERVE(st->groups, st->alloc, st->count + 1, 256) != 0) {
+		st->failed = 1;
+		return KITH_ENOMEM;
 	}
 	s = &st->groups[st->count++];
 	memset(s, 0, sizeof(*s));

@@ -12,6 +12,7 @@
  */
 #include "kith/match.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <math.h>
@@ -31,7 +32,10 @@
 #include "model/schedule.h"
 #include "text/stem.h"
 #include "text/vocab.h"
+#include "text/words.h"
 #include "model/weights.h"
+#include "util/array.h"
+#include "util/file.h"
 
 #define MAX_SESSIONS 16
 #define MAX_POINTS 8
@@ -148,27 +152,22 @@ struct kith_results {
 
 /* ---- setup ----------------------------------------------------------- */
 
+/* The text of a weights or rules file (free() it), or NULL with the reason on err. */
 static char *read_file(const char *path, kith_error *err)
 {
-	kith_buf b = KITH_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
+	kith_buf b;
+	int error;
 
-	if (!f) {
-		kith_error_set(err, KITH_EIO, "%s: cannot read", path);
+	kith_buf_init(&b, 4u << 20);
+	if ((error = kith_file_read(&b, path)) != 0) {
+		if (error == KITH_EIO)
+			kith_error_set(err, error, "%s: cannot read: %s", path, strerror(errno));
+		else
+			kith_error_set(err, error, "%s: %s", path,
+				       error == KITH_ETOOLARGE ? "file too large" : kith_strerror(error));
+		kith_buf_release(&b);
 		return NULL;
 	}
-	b.limit = 4u << 20;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (kith_buf_put(&b, chunk, n) != 0) {
-			kith_error_set(err, KITH_ETOOLARGE, "%s: file too large", path);
-			fclose(f);
-			kith_buf_release(&b);
-			return NULL;
-		}
-	}
-	fclose(f);
 	return kith_buf_detach(&b);
 }
 
@@ -478,76 +477,7 @@ static int load_details(kith_matcher *m, kith_arena *a, cand *c)
 	return 0;
 }
 
-/* 1 when word occurs as a whole item of a space-separated list. */
-static int list_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = list;
-
-	while (p && *p) {
-		size_t m = strcspn(p, " ");
-		if (m == n && strncmp(p, word, n) == 0)
-			return 1;
-		p += m;
-		while (*p == ' ')
-			p++;
-	}
-	return 0;
-}
-
 /* ---- the person ------------------------------------------------------ */
-
-static const char *const stopwords[] = {
-	"the",  "and",   "for",    "with",  "was",   "were", "has",   "had",    "have",  "her",   "his",   "him",
-	"she",  "they",  "them",   "their", "but",   "not",  "all",   "any",    "can",   "did",   "does",  "from",
-	"got",  "into",  "just",   "like",  "likes", "love", "loves", "loved",  "more",  "most",  "much",  "now",
-	"our",  "out",   "own",    "since", "some",  "that", "then",  "there",  "this",  "too",   "used",  "very",
-	"what", "when",  "who",    "will",  "would", "you",  "your",  "been",   "being", "back",  "day",   "days",
-	"get",  "gets",  "going",  "good",  "bit",   "lot",  "lots",  "really", "still", "about", "after", "before",
-	"also", "could", "once",   "only",  "over",  "week", "weeks", "year",   "years", "every", "each",  "things",
-	"want", "wants", "wanted", "would", "make",  "made", "ago",   "till",   "until", "one",   "two",
-};
-
-static int is_stopword(const char *w)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(stopwords) / sizeof(stopwords[0]); i++)
-		if (strcmp(stopwords[i], w) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The words worth searching for in free text: 3+ letters, not a stop word,
- * lower case, space-separated.  They are never handed to FTS5 as query
- * syntax: kith scores them itself (see text_scores).
- */
-static void query_words(char *out, size_t size, const char *text, const char *extra)
-{
-	const char *sources[2] = {text, extra};
-	size_t used = 0, s;
-
-	out[0] = '\0';
-	for (s = 0; s < 2; s++) {
-		const char *p = sources[s];
-		while (p && *p) {
-			char word[48];
-			size_t n = 0;
-			while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p & 0x80)))
-				p++;
-			while (*p && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p & 0x80))) {
-				if (n + 1 < sizeof(word))
-					word[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
-				p++;
-			}
-			word[n] = '\0';
-			if (n < 3 || is_stopword(word) || used + n + 8 >= size)
-				continue;
-			used += (size_t)snprintf(out + used, size - used, "%s%s", used ? " " : "", word);
-		}
-	}
-}
 
 static int prepare_query(kith_matcher *m, const kith_patient *pt, long today, query *q)
 {
@@ -625,7 +555,7 @@ static int prepare_query(kith_matcher *m, const kith_patient *pt, long today, qu
 			if (strcmp(pt->circumstances.items[i], as_condition[k][0]) == 0)
 				kith_concepts_add(&q->conditions, as_condition[k][1], 1.0, pt->circumstances.items[i]);
 	}
-	query_words(q->words, sizeof(q->words), pt->interests, need_words.ptr);
+	kith_search_words(q->words, sizeof(q->words), pt->interests, need_words.ptr);
 	for (i = 0; i < q->need_count; i++) {
 		char id[64];
 		snprintf(id, sizeof(id), "need:%s", q->need_id[i]);
@@ -653,14 +583,8 @@ typedef struct gid_list {
 
 static int gid_push(gid_list *l, sqlite3_int64 gid)
 {
-	if (l->count == l->alloc) {
-		size_t alloc = l->alloc ? l->alloc * 2 : 256;
-		sqlite3_int64 *more = realloc(l->items, alloc * sizeof(*more));
-		if (!more)
-			return KITH_ENOMEM;
-		l->items = more;
-		l->alloc = alloc;
-	}
+	if (KITH_ARRAY_RESERVE(l->items, l->alloc, l->count + 1, 256) != 0)
+		return KITH_ENOMEM;
 	l->items[l->count++] = gid;
 	return 0;
 }
@@ -680,14 +604,8 @@ typedef struct masked_list {
 
 static int masked_push(masked_list *l, sqlite3_int64 gid, uint64_t mask, uint64_t langs, double km)
 {
-	if (l->count == l->alloc) {
-		size_t alloc = l->alloc ? l->alloc * 2 : 256;
-		masked *more = realloc(l->items, alloc * sizeof(*more));
-		if (!more)
-			return KITH_ENOMEM;
-		l->items = more;
-		l->alloc = alloc;
-	}
+	if (KITH_ARRAY_RESERVE(l->items, l->alloc, l->count + 1, 256) != 0)
+		return KITH_ENOMEM;
 	l->items[l->count].gid = gid;
 	l->items[l->count].km = km;
 	l->items[l->count].langs = langs;
@@ -1429,28 +1347,6 @@ static int breaks(const query *q, cand *c, kith_buf *why, int all)
 
 /* ---- scoring ------------------------------------------------------------ */
 
-/* Reads 'id=strength ...' as the index stored it. */
-static void parse_concepts(const char *p, kith_concepts *set)
-{
-	while (p && *p) {
-		char id[64];
-		size_t n = strcspn(p, "= ");
-		if (p[n] == '=' && n < sizeof(id)) {
-			char *end;
-			double strength;
-			memcpy(id, p, n);
-			id[n] = '\0';
-			strength = strtod(p + n + 1, &end);
-			kith_concepts_add(set, id, strength, "");
-			p = end;
-		} else {
-			p += n;
-		}
-		while (*p == ' ')
-			p++;
-	}
-}
-
 /* What a group is about: its tags, what its words say, and what those imply. */
 static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *set, kith_concepts *named)
 {
@@ -1475,8 +1371,8 @@ static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *
 	}
 	named->count = 0;
 	if (m->precomputed) {
-		parse_concepts(c->name_concepts, named);
-		parse_concepts(c->text_concepts, &text);
+		kith_concepts_read(named, c->name_concepts);
+		kith_concepts_read(&text, c->text_concepts);
 	} else {
 		kith_rules_scan(m->rules, c->name, named);
 		for (i = 0; i < named->count; i++)
@@ -1789,7 +1685,7 @@ static double score_language(const query *q, const cand *c, explain *e)
 	const char *first = pt->languages.count ? pt->languages.items[0] : "en";
 	const char *langs = c->languages && *c->languages ? c->languages : "en";
 	kith_buf *b = e ? &e->text[KITH_F_LANGUAGE] : NULL;
-	double s = list_has(langs, first) ? 1.0 : 0.6;
+	double s = kith_word_in(langs, first, strlen(first)) ? 1.0 : 0.6;
 
 	if (b) {
 		kith_buf_puts(b, "runs in ");

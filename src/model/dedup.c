@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/geo.h"
+#include "text/words.h"
 
 #define SAME_PLACE_KM 0.25
 
@@ -72,20 +73,6 @@ void kith_dedup_place(kith_dedup_key *key, const char *address)
 	words_of(key->place, sizeof(key->place), p);
 }
 
-/* 1 when the n-byte word w is one of the space-separated words of list. */
-static int has_word(const char *list, const char *w, size_t n)
-{
-	while (*list) {
-		size_t m = strcspn(list, " ");
-		if (m == n && strncmp(list, w, n) == 0)
-			return 1;
-		list += m;
-		while (*list == ' ')
-			list++;
-	}
-	return 0;
-}
-
 void kith_dedup_contact(kith_dedup_key *key, const char *phone, const char *email, const char *web)
 {
 	size_t n = 0;
@@ -112,45 +99,21 @@ void kith_dedup_contact(kith_dedup_key *key, const char *phone, const char *emai
 /* Shared words, where a word also matches a longer one it starts ("rhyme" ~ "rhymetime"). */
 static size_t shared_words(const kith_dedup_key *ka, const kith_dedup_key *kb, size_t *count_a, size_t *count_b)
 {
-	const char *a = ka->words, *b = kb->words;
-	size_t shared = 0;
-	const char *p, *q;
+	const char *a = ka->words, *p, *q, *b;
+	size_t shared = 0, n, m;
 
 	*count_a = *count_b = 0;
-	for (q = b; *q;) {
-		while (*q == ' ')
-			q++;
-		if (*q)
-			(*count_b)++;
-		while (*q && *q != ' ')
-			q++;
-	}
-	for (p = a; *p;) {
-		size_t n;
+	for (b = kb->words; kith_word_next(&b, &m) != NULL;)
+		(*count_b)++;
+	while ((p = kith_word_next(&a, &n)) != NULL) {
 		int found = 0;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		n = strcspn(p, " ");
-		if (has_word(ka->place, p, n) || has_word(kb->place, p, n)) {
-			p += n; /* a place name says where, not which group */
-			continue;
-		}
+		if (kith_word_in(ka->place, p, n) || kith_word_in(kb->place, p, n))
+			continue; /* a place name says where, not which group */
 		(*count_a)++;
-		for (q = b; *q && !found;) {
-			size_t m;
-			while (*q == ' ')
-				q++;
-			m = strcspn(q, " ");
-			if (m && n >= 4 && m >= 4 && (strncmp(p, q, n < m ? n : m) == 0))
-				found = 1;
-			else if (m == n && strncmp(p, q, n) == 0)
-				found = 1;
-			q += m;
-		}
+		for (b = kb->words; !found && (q = kith_word_next(&b, &m)) != NULL;)
+			found = (n >= 4 && m >= 4 && strncmp(p, q, n < m ? n : m) == 0) ||
+				(m == n && strncmp(p, q, n) == 0);
 		shared += found;
-		p += n;
 	}
 	return shared;
 }

@@ -15,6 +15,7 @@
 #include "util/buf.h"
 #include "model/schedule.h"
 #include "text/vocab.h"
+#include "util/array.h"
 
 static const char schema_sql[] =
 	"CREATE TABLE feeds("
@@ -104,16 +105,6 @@ sqlite3 *kith_index_db(kith_index *idx)
 const char *kith_index_errmsg(const kith_index *idx)
 {
 	return idx ? kith_error_message(&idx->error) : "no index";
-}
-
-void kith_tag_words(char *out, size_t size, const char *tag)
-{
-	size_t i;
-
-	for (i = 0; tag[i] && i + 1 < size; i++)
-		out[i] = tag[i] == '-' ? ' ' : tag[i];
-	if (size)
-		out[i] = '\0';
 }
 
 kith_error *kith_index_error_of(kith_index *idx)
@@ -265,6 +256,7 @@ void kith_stats_free(kith_stats *stats)
 static int read_feeds(kith_index *idx, kith_stats *st)
 {
 	sqlite3_stmt *s = NULL;
+	size_t alloc = 0;
 	int rc, error = 0;
 
 	if (sqlite3_prepare_v2(idx->db,
@@ -273,12 +265,9 @@ static int read_feeds(kith_index *idx, kith_stats *st)
 			       -1, &s, NULL) != SQLITE_OK)
 		return kith_index_db_error(idx, "reading feeds");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		kith_feed_stats *more = realloc(st->feeds, (st->feed_count + 1) * sizeof(*more)), *f;
-		if (!more) {
-			error = KITH_ENOMEM;
+		kith_feed_stats *f;
+		if ((error = KITH_ARRAY_RESERVE(st->feeds, alloc, st->feed_count + 1, 16)) != 0)
 			break;
-		}
-		st->feeds = more;
 		f = &st->feeds[st->feed_count++];
 		f->id = column_dup(s, 0);
 		f->publisher = column_dup(s, 1);
@@ -304,17 +293,15 @@ static int read_tags(kith_index *idx, kith_stats *st)
 		"UNION ALL SELECT 'language', language, count(DISTINCT gid) FROM group_languages GROUP BY language "
 		"ORDER BY 1, 3 DESC, 2";
 	sqlite3_stmt *s = NULL;
+	size_t alloc = 0;
 	int rc, error = 0;
 
 	if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return kith_index_db_error(idx, "reading tags");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		kith_tag_count *more = realloc(st->tags, (st->tag_count + 1) * sizeof(*more)), *t;
-		if (!more) {
-			error = KITH_ENOMEM;
+		kith_tag_count *t;
+		if ((error = KITH_ARRAY_RESERVE(st->tags, alloc, st->tag_count + 1, 64)) != 0)
 			break;
-		}
-		st->tags = more;
 		t = &st->tags[st->tag_count++];
 		t->kind = column_dup(s, 0);
 		t->tag = column_dup(s, 1);

@@ -31,10 +31,4 @@ typedef struct kith_loader kith_loader;
 kith_loader **kith_index_loader(kith_index *idx);
 void kith_loader_free(kith_loader *loader);
 
-/*
- * Text words for a tag id, as they go into the full-text index:
- * "walking-football" -> "walking football".
- */
-void kith_tag_words(char *out, size_t size, const char *tag);
-
 #endif

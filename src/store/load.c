@@ -26,6 +26,8 @@
 #include "text/stem.h"
 #include "text/terms.h"
 #include "text/vocab.h"
+#include "text/words.h"
+#include "util/array.h"
 
 enum {
 	S_FIND,
@@ -363,44 +365,6 @@ static int insert_tags(kith_index *idx, int which, sqlite3_int64 gid, const kith
 	return 0;
 }
 
-/* A strength in (0, 1] as "%.3g" writes it: "1", "0.85", "0.125". */
-static void put_strength(kith_buf *b, double x)
-{
-	long thousandths = lround(x * 1000);
-	char digits[4];
-	int n = 3;
-
-	if (x < 0.1 || x > 1) {
-		kith_buf_printf(b, "%.3g", x);
-		return;
-	}
-	if (thousandths >= 1000) {
-		kith_buf_putc(b, '1');
-		return;
-	}
-	digits[0] = (char)('0' + thousandths / 100);
-	digits[1] = (char)('0' + thousandths / 10 % 10);
-	digits[2] = (char)('0' + thousandths % 10);
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	kith_buf_put(b, "0.", 2);
-	kith_buf_put(b, digits, (size_t)n);
-}
-
-/* "need:loneliness=0.85 activity:gardening=1": a concept set as the index stores it. */
-static void put_concepts(kith_buf *b, const kith_concepts *set)
-{
-	size_t i;
-
-	for (i = 0; i < set->count; i++) {
-		if (i)
-			kith_buf_putc(b, ' ');
-		kith_buf_puts(b, set->items[i].id);
-		kith_buf_putc(b, '=');
-		put_strength(b, set->items[i].strength);
-	}
-}
-
 /*
  * What the rules read in a group, scanned once: its name alone (who a group
  * is for) into named, name and description into text, and, into words and
@@ -416,10 +380,10 @@ static void concept_text(kith_buf *text, kith_buf *named, kith_buf *words, uint6
 	size_t i, j;
 
 	kith_rules_scan(rules, g->name, &name_set);
-	put_concepts(named, &name_set);
+	kith_concepts_write(named, &name_set);
 	set = name_set;
 	kith_rules_scan(rules, g->description, &set);
-	put_concepts(text, &set);
+	kith_concepts_write(text, &set);
 	lists[0] = &g->needs;
 	lists[1] = &g->activities;
 	for (i = 0; i < 2; i++) {
@@ -844,14 +808,8 @@ static int mark_seen(load_state *st, sqlite3_int64 gid)
 
 static int note_pack(load_state *st, sqlite3_int64 gid, uint64_t mask, uint64_t langs)
 {
-	if (st->pack_count == st->pack_alloc) {
-		size_t alloc = st->pack_alloc ? st->pack_alloc * 2 : 1024;
-		pack_change *more = realloc(st->pack, alloc * sizeof(*more));
-		if (!more)
-			return KITH_ENOMEM;
-		st->pack = more;
-		st->pack_alloc = alloc;
-	}
+	if (KITH_ARRAY_RESERVE(st->pack, st->pack_alloc, st->pack_count + 1, 1024) != 0)
+		return KITH_ENOMEM;
 	st->pack[st->pack_count].gid = gid;
 	st->pack[st->pack_count].mask = mask;
 	st->pack[st->pack_count].langs = langs;
@@ -1174,14 +1132,8 @@ static int remove_unseen(load_state *st)
 		return kith_index_db_error(idx, "reading groups");
 	bind_text(s, 1, st->feed_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == alloc) {
-			sqlite3_int64 *more = realloc(gids, (alloc = alloc ? alloc * 2 : 64) * sizeof(*gids));
-			if (!more) {
-				error = KITH_ENOMEM;
-				goto cleanup;
-			}
-			gids = more;
-		}
+		if ((error = KITH_ARRAY_RESERVE(gids, alloc, n + 1, 64)) != 0)
+			goto cleanup;
 		gids[n++] = sqlite3_column_int64(s, 0);
 	}
 	if (rc != SQLITE_DONE) {
@@ -1216,13 +1168,14 @@ static int update_term_docs(load_state *st)
 	int error = 0;
 
 	if (!st->fresh) {
-		error = kith_index_exec(idx, "INSERT OR REPLACE INTO meta(key, value) "
-					     "SELECT 'tokens', coalesce(sum(token_count), 0) FROM groups;"
-					     "INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
-					     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, "
-					     "'group_fts', 'row');"
-					     "DELETE FROM term_docs;"
-					     "INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab;");
+		error = kith_index_exec(idx,
+					"INSERT OR REPLACE INTO meta(key, value) "
+					"SELECT 'tokens', coalesce(sum(token_count), 0) FROM groups;"
+					"INSERT OR REPLACE INTO meta(key, value) SELECT 'groups', count(*) FROM groups;"
+					"CREATE VIRTUAL TABLE IF NOT EXISTS temp.kith_vocab USING fts5vocab(main, "
+					"'group_fts', 'row');"
+					"DELETE FROM term_docs;"
+					"INSERT INTO term_docs(term, docs) SELECT term, doc FROM temp.kith_vocab;");
 		return error ? error : kith_index_exec(idx, mean);
 	}
 	if (sqlite3_prepare_v2(kith_index_db(idx),

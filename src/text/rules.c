@@ -13,6 +13,7 @@
 
 #include "kith/common.h"
 #include "util/hash.h"
+#include "util/array.h"
 
 typedef struct pattern_rule {
 	char id[48];
@@ -52,9 +53,9 @@ typedef struct imply_rule {
 
 struct kith_rules {
 	pattern_rule *patterns; /* owned */
-	size_t pattern_count;
+	size_t pattern_count, pattern_alloc;
 	imply_rule *implies; /* owned */
-	size_t imply_count;
+	size_t imply_count, imply_alloc;
 	pcre2_match_data *match; /* owned; rules are used by one thread at a time */
 	prefix_cache prefixes;   /* owned; grows as scans meet new words */
 	int edge_rules;          /* some rule can start on a byte that is not a word byte */
@@ -143,15 +144,13 @@ static int starts_off_word(const pattern_rule *p)
 static int add_pattern(kith_rules *r, const char *target, const char *pattern, size_t lineno, const char *name,
 		       kith_buf *err)
 {
-	pattern_rule *more, *p;
+	pattern_rule *p;
 	kith_buf full = KITH_BUF_INIT;
 	int code;
 	PCRE2_SIZE offset;
 
-	more = realloc(r->patterns, (r->pattern_count + 1) * sizeof(*more));
-	if (!more)
+	if (KITH_ARRAY_RESERVE(r->patterns, r->pattern_alloc, r->pattern_count + 1, 64) != 0)
 		return KITH_ENOMEM;
-	r->patterns = more;
 	p = &r->patterns[r->pattern_count];
 	if (parse_target(target, p->id, sizeof(p->id), &p->strength) != 0) {
 		kith_buf_printf(err, "%s:%zu: expected 'kind:id [strength] = pattern' with strength in (0, 1]", name,
@@ -184,7 +183,7 @@ static unsigned long long text_hash(const char *s)
 
 static int add_imply(kith_rules *r, char *rest, size_t lineno, const char *name, kith_buf *err)
 {
-	imply_rule *more, *im;
+	imply_rule *im;
 	char *arrow = strstr(rest, "=>");
 	double unused;
 
@@ -193,10 +192,8 @@ static int add_imply(kith_rules *r, char *rest, size_t lineno, const char *name,
 		return KITH_EINVALID;
 	}
 	*arrow = '\0';
-	more = realloc(r->implies, (r->imply_count + 1) * sizeof(*more));
-	if (!more)
+	if (KITH_ARRAY_RESERVE(r->implies, r->imply_alloc, r->imply_count + 1, 16) != 0)
 		return KITH_ENOMEM;
-	r->implies = more;
 	im = &r->implies[r->imply_count];
 	if (parse_target(trim(rest), im->from, sizeof(im->from), &unused) != 0 ||
 	    parse_target(trim(arrow + 2), im->to, sizeof(im->to), &im->strength) != 0) {
@@ -281,48 +278,6 @@ unsigned long long kith_rules_hash(const kith_rules *rules)
 void kith_rules_hash_text(const kith_rules *rules, char out[KITH_RULES_HASH_TEXT])
 {
 	snprintf(out, KITH_RULES_HASH_TEXT, "%llx", rules->hash);
-}
-
-/* Copies src into dst of size bytes, cut short if need be. */
-static void copy_text(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-void kith_concepts_add(kith_concepts *set, const char *id, double strength, const char *evidence)
-{
-	size_t i;
-
-	for (i = 0; i < set->count; i++) {
-		if (set->items[i].id[0] == id[0] && strcmp(set->items[i].id, id) == 0) {
-			if (strength > set->items[i].strength) {
-				set->items[i].strength = strength;
-				copy_text(set->items[i].evidence, sizeof(set->items[i].evidence), evidence);
-			}
-			return;
-		}
-	}
-	if (set->count == sizeof(set->items) / sizeof(set->items[0]))
-		return;
-	copy_text(set->items[set->count].id, sizeof(set->items[0].id), id);
-	set->items[set->count].strength = strength;
-	copy_text(set->items[set->count].evidence, sizeof(set->items[0].evidence), evidence);
-	set->count++;
-}
-
-const kith_concept *kith_concepts_find(const kith_concepts *set, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < set->count; i++)
-		if (strcmp(set->items[i].id, id) == 0)
-			return &set->items[i];
-	return NULL;
 }
 
 /*
@@ -410,14 +365,8 @@ static const prefix_slot *prefix_rules(kith_rules *r, uint32_t key, size_t n)
 		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, n, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, r->match, NULL);
 		if (rc < 0 && rc != PCRE2_ERROR_PARTIAL)
 			continue;
-		if (c->rule_count == c->rule_alloc) {
-			size_t alloc = c->rule_alloc ? c->rule_alloc * 2 : 1024;
-			uint16_t *more = realloc(c->rules, alloc * sizeof(*more));
-			if (!more)
-				return NULL;
-			c->rules = more;
-			c->rule_alloc = alloc;
-		}
+		if (KITH_ARRAY_RESERVE(c->rules, c->rule_alloc, c->rule_count + 1, 1024) != 0)
+			return NULL;
 		c->rules[c->rule_count++] = (uint16_t)i;
 		slot->count++;
 	}

@@ -19,22 +19,10 @@
 
 #include <stddef.h>
 
+#include "text/concepts.h"
 #include "util/buf.h"
 
 typedef struct kith_rules kith_rules;
-
-/* One concept found in a text. */
-typedef struct kith_concept {
-	char id[48];       /* "need:loneliness", "activity:gardening" */
-	double strength;   /* (0, 1] */
-	char evidence[48]; /* the words that matched, or the tag that implied it */
-} kith_concept;
-
-/* A set of concepts, strongest kept per id. */
-typedef struct kith_concepts {
-	kith_concept items[64];
-	size_t count;
-} kith_concepts;
 
 /*
  * Compiles rules from text (name is used in messages).  Returns 0 and a
@@ -53,11 +41,7 @@ void kith_rules_hash_text(const kith_rules *rules, char out[KITH_RULES_HASH_TEXT
  * Not const: the rules remember which of them each word prefix can start.
  */
 void kith_rules_scan(kith_rules *rules, const char *text, kith_concepts *set);
-/* Adds id with strength and evidence, keeping the strongest per id. */
-void kith_concepts_add(kith_concepts *set, const char *id, double strength, const char *evidence);
 /* Adds what the concepts already in set imply (one round). */
 void kith_rules_imply(const kith_rules *rules, kith_concepts *set);
-/* The concept with this id in set, or NULL. */
-const kith_concept *kith_concepts_find(const kith_concepts *set, const char *id);
 
 #endif

@@ -2,6 +2,7 @@
  * Diagnostics lists and handle error messages.
  */
 #include "util/diag.h"
+#include "util/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,14 +120,8 @@ int kith_diag_vadd(kith_diag_list *list, kith_severity severity, const char *fil
 
 	if (!list)
 		return 0;
-	if (list->count == list->alloc) {
-		size_t alloc = list->alloc ? list->alloc * 2 : 16;
-		kith_diag *items = realloc(list->items, alloc * sizeof(*items));
-		if (!items)
-			return KITH_ENOMEM;
-		list->items = items;
-		list->alloc = alloc;
-	}
+	if ((error = KITH_ARRAY_RESERVE(list->items, list->alloc, list->count + 1, 16)) != 0)
+		return error;
 	if ((error = kith_buf_vprintf(&msg, fmt, ap)) != 0)
 		return error;
 	d = &list->items[list->count];
