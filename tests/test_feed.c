@@ -15,6 +15,7 @@
 
 #include "util/buf.h"
 #include "feed/feed.h"
+#include "model/names.h"
 #include "model/schedule.h"
 
 #define DATA "tests/data/feeds/"
@@ -106,7 +107,7 @@ static void describe(kith_buf *b, const kith_group *g)
 	}
 	kith_buf_puts(b, "access");
 	for (i = 0; i < KITH_ACCESS_COUNT; i++)
-		kith_buf_printf(b, " %s=%s", kith_access_names[i], tri(g->access[i]));
+		kith_buf_printf(b, " %s=%s", kith_access_name(i), tri(g->access[i]));
 	kith_buf_putc(b, '\n');
 	kith_buf_printf(b, "eligibility %d-%d %s %s\n", g->min_age, g->max_age, genders[g->gender],
 			g->referral_professional ? "professional" : "self");

@@ -14,6 +14,7 @@
 
 #include "feed/feed.h"
 #include "model/geo.h"
+#include "model/names.h"
 #include "model/schedule.h"
 #include "util/array.h"
 
@@ -27,9 +28,6 @@ const char *kith_rule_name(int rule)
 }
 
 /* ---- the seven rules ------------------------------------------------------- */
-
-static const char *const gender_words[] = {"any", "women", "men", "other"};
-static const char *const per_words[] = {"a session", "a week", "a month", "for the course"};
 
 static int has_word(const kith_strlist *list, const char *word)
 {
@@ -45,13 +43,12 @@ static int has_word(const kith_strlist *list, const char *word)
 static int rule_access(const kith_patient *pt, const kith_group *g, kith_buf *why)
 {
 	static const int facts[] = {KITH_ACCESS_WHEELCHAIR, KITH_ACCESS_STEP_FREE};
-	static const char *const words[] = {"wheelchair", "step-free"};
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
 		if (pt->needs_access[facts[i]] && g->access[facts[i]] == KITH_TRI_NO) {
 			if (why)
-				kith_buf_printf(why, "needs %s access; the group says no", words[i]);
+				kith_buf_printf(why, "needs %s; the group says no", kith_access_phrase(facts[i]));
 			return 1;
 		}
 	}
@@ -76,7 +73,7 @@ static int rule_eligibility(const kith_patient *pt, const kith_group *g, kith_bu
 	if ((g->gender == KITH_GENDER_FEMALE || g->gender == KITH_GENDER_MALE) && pt->gender != KITH_GENDER_ANY &&
 	    pt->gender != g->gender) {
 		if (why)
-			kith_buf_printf(why, "the group is for %s only", gender_words[g->gender]);
+			kith_buf_printf(why, "the group is for %s only", kith_gender_people(g->gender));
 		return 1;
 	}
 	for (i = 0; i < g->requires.count; i++) {
@@ -180,7 +177,7 @@ static int rule_cost(const kith_patient *pt, const kith_group *g, kith_buf *why)
 		return 0;
 	if (why)
 		kith_buf_printf(why, "costs %.2f pounds %s, over the budget of %.2f a session", g->cost_amount,
-				per_words[g->cost_per], pt->max_per_session);
+				kith_cost_per_phrase(g->cost_per), pt->max_per_session);
 	return 1;
 }
 

@@ -19,6 +19,7 @@
 #include "util/diag.h"
 #include "model/embedded.h"
 #include "model/geo.h"
+#include "model/names.h"
 #include "model/schedule.h"
 #include "util/strset.h"
 #include "text/vocab.h"
@@ -26,10 +27,6 @@
 
 #define FEED_NS "urn:kith:feed:1"
 #define KITH_FEED_MAX_GROUP (2u << 20) /* bytes in one group, from its start tag to its end tag */
-
-const char *const kith_access_names[KITH_ACCESS_COUNT] = {
-	"wheelchair", "step-free", "hearing-loop", "accessible-toilet", "parking", "public-transport",
-};
 
 /* A place in the file: line and column (in characters) from 1. */
 typedef struct text_pos {
@@ -426,13 +423,8 @@ static void read_access(const xmlNode *n, kith_group *g)
 {
 	int i;
 
-	for (i = 0; i < KITH_ACCESS_COUNT; i++) {
-		const char *v = attr(n, kith_access_names[i]);
-		g->access[i] = !v                      ? KITH_TRI_UNKNOWN
-			       : strcmp(v, "yes") == 0 ? KITH_TRI_YES
-			       : strcmp(v, "no") == 0  ? KITH_TRI_NO
-						       : KITH_TRI_UNKNOWN;
-	}
+	for (i = 0; i < KITH_ACCESS_COUNT; i++)
+		g->access[i] = kith_tri_parse(attr(n, kith_access_name(i)));
 }
 
 static void read_eligibility(feed_reader *fr, const xmlNode *n, kith_group *g)
@@ -444,11 +436,9 @@ static void read_eligibility(feed_reader *fr, const xmlNode *n, kith_group *g)
 	g->max_age = max ? (int)strtol(max, NULL, 10) : -1;
 	if (g->min_age >= 0 && g->max_age >= 0 && g->min_age > g->max_age)
 		fail(fr, n, "min-age", "min-age %d is above max-age %d", g->min_age, g->max_age);
-	if (gender && strcmp(gender, "female") == 0)
-		g->gender = KITH_GENDER_FEMALE;
-	else if (gender && strcmp(gender, "male") == 0)
-		g->gender = KITH_GENDER_MALE;
-	g->referral_professional = referral && strcmp(referral, "professional") == 0;
+	g->gender = KITH_GENDER_ANY;
+	kith_gender_parse(gender, &g->gender); /* the schema reports a name it does not know */
+	g->referral_professional = kith_referral_parse(referral);
 	read_tags(fr, n, "requires", KITH_VOCAB_CIRCUMSTANCE, &g->requires);
 }
 
@@ -465,10 +455,8 @@ static void read_cost(feed_reader *fr, const xmlNode *n, kith_group *g)
 		g->cost_known = 1;
 		g->cost_amount = strtod(amount, NULL);
 		g->cost_free = g->cost_amount == 0.0;
-		g->cost_per = !per || strcmp(per, "session") == 0 ? KITH_PER_SESSION
-			      : strcmp(per, "week") == 0          ? KITH_PER_WEEK
-			      : strcmp(per, "month") == 0         ? KITH_PER_MONTH
-								  : KITH_PER_COURSE;
+		g->cost_per = KITH_PER_SESSION;
+		kith_cost_per_parse(per, &g->cost_per);
 	}
 }
 
@@ -566,11 +554,8 @@ static int read_group(feed_reader *fr, const xmlNode *n, int located)
 		else if (strcmp(name, "cost") == 0)
 			read_cost(fr, c, g);
 		else if (strcmp(name, "capacity") == 0) {
-			const char *s = attr(c, "status");
-			g->capacity = !s                               ? KITH_CAPACITY_OPEN
-				      : strcmp(s, "closed") == 0       ? KITH_CAPACITY_CLOSED
-				      : strcmp(s, "waiting-list") == 0 ? KITH_CAPACITY_WAITING_LIST
-								       : KITH_CAPACITY_OPEN;
+			g->capacity = KITH_CAPACITY_OPEN;
+			kith_capacity_parse(attr(c, "status"), &g->capacity);
 		} else if (strcmp(name, "languages") == 0)
 			read_languages(fr, c, g);
 		else if (strcmp(name, "contact") == 0) {
@@ -848,72 +833,4 @@ cleanup:
 	kith_arena_release(&fr.header);
 	kith_buf_release(&fr.claimed);
 	return error;
-}
-
-/* ---- copying a group ---------------------------------------------------- */
-
-static const char *copy_str(kith_arena *a, const char *s, int *failed)
-{
-	char *copy;
-
-	if (!s)
-		return NULL;
-	if ((copy = kith_arena_strdup(a, s)) == NULL)
-		*failed = 1;
-	return copy;
-}
-
-static void copy_list(kith_arena *a, kith_strlist *dst, const kith_strlist *src, int *failed)
-{
-	size_t i;
-
-	dst->items = NULL;
-	dst->count = 0;
-	if (!src->count)
-		return;
-	if ((dst->items = kith_arena_alloc(a, src->count * sizeof(*dst->items))) == NULL) {
-		*failed = 1;
-		return;
-	}
-	for (i = 0; i < src->count; i++)
-		dst->items[i] = copy_str(a, src->items[i], failed);
-	dst->count = src->count;
-}
-
-int kith_group_copy(kith_arena *a, kith_group *dst, const kith_group *src)
-{
-	int failed = 0;
-	size_t i;
-
-	*dst = *src;
-	dst->id = copy_str(a, src->id, &failed);
-	dst->updated = copy_str(a, src->updated, &failed);
-	dst->name = copy_str(a, src->name, &failed);
-	dst->organisation = copy_str(a, src->organisation, &failed);
-	dst->description = copy_str(a, src->description, &failed);
-	dst->online_how = copy_str(a, src->online_how, &failed);
-	dst->starts = copy_str(a, src->starts, &failed);
-	dst->ends = copy_str(a, src->ends, &failed);
-	dst->phone = copy_str(a, src->phone, &failed);
-	dst->email = copy_str(a, src->email, &failed);
-	dst->web = copy_str(a, src->web, &failed);
-	copy_list(a, &dst->needs, &src->needs, &failed);
-	copy_list(a, &dst->activities, &src->activities, &failed);
-	copy_list(a, &dst->requires, &src->requires, &failed);
-	copy_list(a, &dst->languages, &src->languages, &failed);
-	dst->venues = NULL;
-	dst->sessions = NULL;
-	if (src->venue_count && (dst->venues = kith_arena_alloc(a, src->venue_count * sizeof(*dst->venues))) == NULL)
-		return KITH_ENOMEM;
-	for (i = 0; i < src->venue_count; i++) {
-		dst->venues[i] = src->venues[i];
-		dst->venues[i].address = copy_str(a, src->venues[i].address, &failed);
-		dst->venues[i].postcode = copy_str(a, src->venues[i].postcode, &failed);
-	}
-	if (src->session_count) {
-		if ((dst->sessions = kith_arena_alloc(a, src->session_count * sizeof(*dst->sessions))) == NULL)
-			return KITH_ENOMEM;
-		memcpy(dst->sessions, src->sessions, src->session_count * sizeof(*dst->sessions));
-	}
-	return failed ? KITH_ENOMEM : 0;
 }

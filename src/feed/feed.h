@@ -52,10 +52,4 @@ typedef struct kith_feed_result {
 int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_bad_groups, kith_diag_list *diags,
 		   kith_feed_result *result);
 
-/*
- * A copy of src whose every string and array lives in a (the group handed
- * to on_group dies when the call returns).  0 or KITH_ENOMEM.
- */
-int kith_group_copy(kith_arena *a, kith_group *dst, const kith_group *src);
-
 #endif

@@ -20,6 +20,7 @@
 #include "util/diag.h"
 #include "model/embedded.h"
 #include "model/geo.h"
+#include "model/names.h"
 #include "model/schedule.h"
 #include "text/vocab.h"
 #include "feed/xml.h"
@@ -88,6 +89,20 @@ static int equals_word(const char *s, size_t len, const char *word)
 		if (lower(s[i]) != word[i])
 			return 0;
 	return 1;
+}
+
+/* s trimmed and in lower case, into out: the form names.h reads.  0, or -1 when it does not fit. */
+static int lower_word(char *out, size_t size, const char *s)
+{
+	size_t len = strlen(s), i;
+
+	trim_range(&s, &len);
+	if (len >= size)
+		return -1;
+	for (i = 0; i < len; i++)
+		out[i] = lower(s[i]);
+	out[len] = '\0';
+	return 0;
 }
 
 static int is_sep(char c, const char *seps)
@@ -334,12 +349,7 @@ static int read_gender(reading *r, const xmlNode *n)
 
 	if (!text)
 		return KITH_ENOMEM;
-	if (strcmp(text, "female") == 0)
-		r->p->patient.gender = KITH_GENDER_FEMALE;
-	else if (strcmp(text, "male") == 0)
-		r->p->patient.gender = KITH_GENDER_MALE;
-	else if (strcmp(text, "other") == 0)
-		r->p->patient.gender = KITH_GENDER_OTHER;
+	kith_gender_parse(text, &r->p->patient.gender); /* the schema reports a name it does not know */
 	return 0;
 }
 
@@ -388,10 +398,7 @@ static int read_needs(reading *r, const xmlNode *n)
 		need->priority = KITH_PRIORITY_NORMAL;
 		if ((error = node_attr(r->a, c, "priority", &prio)) < 0)
 			return error;
-		if (prio && strcmp(prio, "high") == 0)
-			need->priority = KITH_PRIORITY_HIGH;
-		else if (prio && strcmp(prio, "low") == 0)
-			need->priority = KITH_PRIORITY_LOW;
+		kith_priority_parse(prio, &need->priority);
 		warn_vocab(r, c, KITH_VOCAB_NEED, "need", id);
 	}
 	return 0;
@@ -830,6 +837,7 @@ static int set_needs(kith_profile *p, const char *value)
 	kith_strlist items;
 	kith_need *needs = NULL;
 	size_t i;
+	char word[16];
 
 	if (split_list(&p->arena, &items, value, ",", 0) != 0)
 		return kith_error_set(&p->error, KITH_ENOMEM, "out of memory");
@@ -845,11 +853,8 @@ static int set_needs(kith_profile *p, const char *value)
 		*colon = '\0';
 		if (!*id)
 			return kith_error_set(&p->error, KITH_EINVALID, "missing need before ':%s'", colon + 1);
-		if (equals_word(colon + 1, strlen(colon + 1), "high"))
-			needs[i].priority = KITH_PRIORITY_HIGH;
-		else if (equals_word(colon + 1, strlen(colon + 1), "low"))
-			needs[i].priority = KITH_PRIORITY_LOW;
-		else if (!equals_word(colon + 1, strlen(colon + 1), "normal"))
+		if (lower_word(word, sizeof(word), colon + 1) != 0 ||
+		    kith_priority_parse(word, &needs[i].priority) != 0)
 			return kith_error_set(&p->error, KITH_EINVALID,
 					      "unknown priority '%s' for need '%s' (expected high, normal or low)",
 					      colon + 1, id);
@@ -1145,19 +1150,14 @@ int kith_profile_set(kith_profile *p, const char *field, const char *value)
 		return 0;
 	}
 	if (strcmp(field, "gender") == 0) {
-		size_t len = strlen(value);
-		const char *s = value;
-
-		trim_range(&s, &len);
-		if (equals_word(s, len, "female"))
-			pt->gender = KITH_GENDER_FEMALE;
-		else if (equals_word(s, len, "male"))
-			pt->gender = KITH_GENDER_MALE;
-		else if (equals_word(s, len, "other"))
-			pt->gender = KITH_GENDER_OTHER;
-		else
+		char word[16];
+		kith_gender g;
+		/* "any" is what no gender means, not a gender to give */
+		if (lower_word(word, sizeof(word), value) != 0 || kith_gender_parse(word, &g) != 0 ||
+		    g == KITH_GENDER_ANY)
 			return kith_error_set(&p->error, KITH_EINVALID,
 					      "unknown gender '%s' (expected female, male or other)", value);
+		pt->gender = g;
 		return 0;
 	}
 

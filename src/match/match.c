@@ -25,6 +25,7 @@
 #include "model/dedup.h"
 #include "model/embedded.h"
 #include "model/geo.h"
+#include "model/names.h"
 #include "util/hash.h"
 #include "store/index_db.h"
 #include "feed/patient.h"
@@ -420,26 +421,18 @@ static int load_cand(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 		c->access[i] = (kith_tri)sqlite3_column_int(s, 22 + i);
 	c->min_age = sqlite3_column_type(s, 28) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 28);
 	c->max_age = sqlite3_column_type(s, 29) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 29);
-	p = (const char *)sqlite3_column_text(s, 30);
-	c->gender = p && strcmp(p, "female") == 0 ? KITH_GENDER_FEMALE
-		    : p && strcmp(p, "male") == 0 ? KITH_GENDER_MALE
-						  : KITH_GENDER_ANY;
-	p = (const char *)sqlite3_column_text(s, 31);
-	c->referral_professional = p && strcmp(p, "professional") == 0;
+	c->gender = KITH_GENDER_ANY;
+	kith_gender_parse((const char *)sqlite3_column_text(s, 30), &c->gender);
+	c->referral_professional = kith_referral_parse((const char *)sqlite3_column_text(s, 31));
 	if (sqlite3_column_type(s, 32) != SQLITE_NULL) {
 		c->cost_known = 1;
 		c->cost_free = sqlite3_column_int(s, 32);
 		c->cost_amount = sqlite3_column_double(s, 33);
-		p = (const char *)sqlite3_column_text(s, 34);
-		c->cost_per = !p || strcmp(p, "session") == 0 ? KITH_PER_SESSION
-			      : strcmp(p, "week") == 0        ? KITH_PER_WEEK
-			      : strcmp(p, "month") == 0       ? KITH_PER_MONTH
-							      : KITH_PER_COURSE;
+		c->cost_per = KITH_PER_SESSION;
+		kith_cost_per_parse((const char *)sqlite3_column_text(s, 34), &c->cost_per);
 	}
-	p = (const char *)sqlite3_column_text(s, 35);
-	c->capacity = p && strcmp(p, "closed") == 0         ? KITH_CAPACITY_CLOSED
-		      : p && strcmp(p, "waiting-list") == 0 ? KITH_CAPACITY_WAITING_LIST
-							    : KITH_CAPACITY_OPEN;
+	c->capacity = KITH_CAPACITY_OPEN;
+	kith_capacity_parse((const char *)sqlite3_column_text(s, 35), &c->capacity);
 	c->has_unlocated_venue = sqlite3_column_int(s, 39) > 0;
 	if (!m->precomputed)
 		read_details(a, s, c); /* the rules will read the description */
@@ -1085,27 +1078,6 @@ cleanup:
 
 /* ---- hard constraints -------------------------------------------------- */
 
-static const struct {
-	const char *code, *name;
-} language_names[] = {
-	{"en", "English"},   {"cy", "Welsh"},    {"gd", "Gaelic"},     {"pl", "Polish"},     {"pa", "Punjabi"},
-	{"ur", "Urdu"},      {"hi", "Hindi"},    {"bn", "Bengali"},    {"gu", "Gujarati"},   {"ar", "Arabic"},
-	{"so", "Somali"},    {"ro", "Romanian"}, {"lt", "Lithuanian"}, {"pt", "Portuguese"}, {"es", "Spanish"},
-	{"fr", "French"},    {"zh", "Chinese"},  {"ku", "Kurdish"},    {"fa", "Persian"},    {"ti", "Tigrinya"},
-	{"uk", "Ukrainian"}, {"ru", "Russian"},  {"tr", "Turkish"},    {"it", "Italian"},    {"de", "German"},
-	{"bg", "Bulgarian"}, {"ta", "Tamil"},    {"ps", "Pashto"},     {"sq", "Albanian"},   {"yo", "Yoruba"},
-};
-
-static const char *language_name(const char *code)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(language_names) / sizeof(language_names[0]); i++)
-		if (strcmp(language_names[i].code, code) == 0)
-			return language_names[i].name;
-	return code;
-}
-
 /* "Punjabi and Hindi" from a space-separated code list into b. */
 static void language_list(kith_buf *b, const char *codes)
 {
@@ -1118,7 +1090,7 @@ static void language_list(kith_buf *b, const char *codes)
 		if (n && n < sizeof(code)) {
 			memcpy(code, p, n);
 			code[n] = '\0';
-			kith_buf_printf(b, "%s%s", first ? "" : ", ", language_name(code));
+			kith_buf_printf(b, "%s%s", first ? "" : ", ", kith_language_name(code));
 			first = 0;
 		}
 		p += n;
@@ -1139,8 +1111,6 @@ static int person_speaks(const kith_patient *pt, const char *code)
 	return 0;
 }
 
-static const char *const day_long[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-static const char *const day_short[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 static void put_time(kith_buf *b, int minutes)
 {
@@ -1154,8 +1124,6 @@ static void put_money(kith_buf *b, double pounds)
 	else
 		kith_buf_printf(b, "£%.2f", pounds);
 }
-
-static const char *const per_text[] = {"a session", "a week", "a month", "for the course"};
 
 /* Works out how the person could take part: sets distance, in_person, by_online, by_home. */
 static void work_out_reach(const query *q, cand *c)
@@ -1235,7 +1203,7 @@ static int breaks(const query *q, cand *c, kith_buf *why, int all)
 	}
 	if (c->gender != KITH_GENDER_ANY && pt->gender != KITH_GENDER_ANY && pt->gender != c->gender) {
 		SEPARATE();
-		kith_buf_printf(why, "it is for %s only", c->gender == KITH_GENDER_FEMALE ? "women" : "men");
+		kith_buf_printf(why, "it is for %s only", kith_gender_people(c->gender));
 		BROKE(2);
 	}
 	for (const char *p = c->requires; p && *p;) {
@@ -1282,7 +1250,7 @@ static int breaks(const query *q, cand *c, kith_buf *why, int all)
 			SEPARATE();
 			kith_buf_puts(why, "it meets ");
 			for (i = 0; i < c->session_count && i < 4; i++) {
-				kith_buf_printf(why, "%s%s ", i ? ", " : "", day_short[c->sessions[i].day]);
+				kith_buf_printf(why, "%s%s ", i ? ", " : "", kith_day_short(c->sessions[i].day));
 				put_time(why, c->sessions[i].start);
 				kith_buf_putc(why, '-');
 				put_time(why, c->sessions[i].end);
@@ -1295,7 +1263,7 @@ static int breaks(const query *q, cand *c, kith_buf *why, int all)
 		SEPARATE();
 		kith_buf_puts(why, "it costs ");
 		put_money(why, c->cost_amount);
-		kith_buf_printf(why, " %s, above your ", per_text[c->cost_per]);
+		kith_buf_printf(why, " %s, above your ", kith_cost_per_phrase(c->cost_per));
 		put_money(why, pt->max_per_session);
 		kith_buf_puts(why, " a session");
 		BROKE(5);
@@ -1333,7 +1301,7 @@ static int breaks(const query *q, cand *c, kith_buf *why, int all)
 			if (pt->languages.count) {
 				for (i = 0; i < pt->languages.count; i++)
 					kith_buf_printf(why, "%s%s", i ? ", " : "",
-							language_name(pt->languages.items[i]));
+							kith_language_name(pt->languages.items[i]));
 			} else {
 				kith_buf_puts(why, "English");
 			}
@@ -1576,7 +1544,7 @@ static double score_availability(const query *q, const cand *c, explain *e)
 		if (b) {
 			kith_buf_puts(b, "meets ");
 			for (i = 0; i < c->session_count && i < 3; i++) {
-				kith_buf_printf(b, "%s%s ", i ? ", " : "", day_long[c->sessions[i].day]);
+				kith_buf_printf(b, "%s%s ", i ? ", " : "", kith_day_long(c->sessions[i].day));
 				put_time(b, c->sessions[i].start);
 			}
 		}
@@ -1593,7 +1561,7 @@ static double score_availability(const query *q, const cand *c, explain *e)
 			fits++;
 			quality += len > 0 ? (double)overlap / len : 1.0;
 			if (b && shown < 3) {
-				kith_buf_printf(b, "%s%s ", shown ? ", " : "", day_long[c->sessions[i].day]);
+				kith_buf_printf(b, "%s%s ", shown ? ", " : "", kith_day_long(c->sessions[i].day));
 				put_time(b, c->sessions[i].start);
 				kith_buf_putc(b, '-');
 				put_time(b, c->sessions[i].end);
@@ -1629,7 +1597,7 @@ static double score_cost(const query *q, const cand *c, explain *e)
 	}
 	if (b) {
 		put_money(b, c->cost_amount);
-		kith_buf_printf(b, " %s", per_text[c->cost_per]);
+		kith_buf_printf(b, " %s", kith_cost_per_phrase(c->cost_per));
 		if (budget >= 0) {
 			kith_buf_puts(b, ", within your ");
 			put_money(b, budget);
@@ -1699,8 +1667,6 @@ static double score_language(const query *q, const cand *c, explain *e)
 static double score_access(const query *q, const cand *c, explain *e)
 {
 	const kith_patient *pt = q->pt;
-	static const char *const label[] = {"wheelchair access", "step-free access", "a hearing loop",
-					    "an accessible toilet"};
 	double total = 0;
 	size_t needed = 0, i;
 	kith_buf *b = e ? &e->text[KITH_F_ACCESS] : NULL;
@@ -1712,20 +1678,21 @@ static double score_access(const query *q, const cand *c, explain *e)
 		if (c->access[i] == KITH_TRI_YES) {
 			total += 1.0;
 			if (b)
-				kith_buf_printf(b, "%s%s confirmed", b->size ? "; " : "", label[i]);
+				kith_buf_printf(b, "%s%s confirmed", b->size ? "; " : "", kith_access_phrase((int)i));
 		} else if (c->access[i] == KITH_TRI_UNKNOWN) {
 			char msg[96];
 			total += 0.5;
 			if (b)
-				kith_buf_printf(b, "%s%s not confirmed", b->size ? "; " : "", label[i]);
-			snprintf(msg, sizeof(msg), "%s not confirmed: phone first", label[i]);
+				kith_buf_printf(b, "%s%s not confirmed", b->size ? "; " : "",
+						kith_access_phrase((int)i));
+			snprintf(msg, sizeof(msg), "%s not confirmed: phone first", kith_access_phrase((int)i));
 			caution(e, msg);
 		} else {
 			char msg[96];
 			total += 0.1;
 			if (b)
-				kith_buf_printf(b, "%sno %s", b->size ? "; " : "", label[i]);
-			snprintf(msg, sizeof(msg), "no %s", label[i]);
+				kith_buf_printf(b, "%sno %s", b->size ? "; " : "", kith_access_phrase((int)i));
+			snprintf(msg, sizeof(msg), "no %s", kith_access_phrase((int)i));
 			caution(e, msg);
 		}
 	}
@@ -1828,14 +1795,17 @@ static double score_targeted(const query *q, cand *c, const kith_concepts *g, co
 	} else if (c->gender != KITH_GENDER_ANY && pt->gender == c->gender) {
 		s = 0.5;
 		if (b)
-			kith_buf_printf(b, "a group for %s", c->gender == KITH_GENDER_FEMALE ? "women" : "men");
+			kith_buf_printf(b, "a group for %s", kith_gender_people(c->gender));
 	} else if (b) {
 		kith_buf_puts(b, "open to everyone");
 	}
 	if (c->min_age >= 0 && pt->age < 0)
 		caution(e, "has an age limit: check it fits");
-	if (c->gender != KITH_GENDER_ANY && pt->gender == KITH_GENDER_ANY)
-		caution(e, c->gender == KITH_GENDER_FEMALE ? "for women only" : "for men only");
+	if (c->gender != KITH_GENDER_ANY && pt->gender == KITH_GENDER_ANY) {
+		char msg[32];
+		snprintf(msg, sizeof(msg), "for %s only", kith_gender_people(c->gender));
+		caution(e, msg);
+	}
 	if (c->referral_professional)
 		caution(e, "needs a referral from a GP or link worker");
 	return s;
@@ -2240,8 +2210,6 @@ cleanup:
 
 /* ---- the write-up ---------------------------------------------------------- */
 
-static const char *const month_short[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 /* "Tue 24 Nov 12:00-14:00": the soonest session that fits the person. */
 static const char *next_session(kith_arena *a, const query *q, const cand *c)
@@ -2268,8 +2236,8 @@ static const char *next_session(kith_arena *a, const query *q, const cand *c)
 	if (best < 0)
 		return NULL;
 	kith_date_format(best, date);
-	kith_buf_printf(&b, "%s %d %s ", day_short[kith_date_weekday(best)], (int)strtol(date + 8, NULL, 10),
-			month_short[strtol(date + 5, NULL, 10) - 1]);
+	kith_buf_printf(&b, "%s %d %s ", kith_day_short(kith_date_weekday(best)), (int)strtol(date + 8, NULL, 10),
+			kith_month_short((int)strtol(date + 5, NULL, 10)));
 	put_time(&b, c->sessions[which].start);
 	kith_buf_putc(&b, '-');
 	put_time(&b, c->sessions[which].end);
@@ -2378,7 +2346,7 @@ static int write_result(kith_matcher *m, run *r, size_t rank, cand *c, kith_resu
 			kith_buf_puts(&b, "free");
 		} else {
 			put_money(&b, c->cost_amount);
-			kith_buf_printf(&b, " %s", per_text[c->cost_per]);
+			kith_buf_printf(&b, " %s", kith_cost_per_phrase(c->cost_per));
 		}
 		res->cost = kith_arena_strdup(a, b.ptr);
 		kith_buf_release(&b);

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "util/arena.h"
+
 /* Tri-state facts.  Absent means unknown (FORMATS.md: unknown is not no). */
 typedef enum { KITH_TRI_UNKNOWN = 0, KITH_TRI_YES = 1, KITH_TRI_NO = 2 } kith_tri;
 
@@ -21,7 +23,6 @@ enum {
 	KITH_ACCESS_PUBLIC_TRANSPORT,
 	KITH_ACCESS_COUNT
 };
-extern const char *const kith_access_names[KITH_ACCESS_COUNT]; /* "wheelchair", ... */
 
 typedef enum { KITH_GENDER_ANY = 0, KITH_GENDER_FEMALE, KITH_GENDER_MALE, KITH_GENDER_OTHER } kith_gender;
 typedef enum { KITH_PER_SESSION = 0, KITH_PER_WEEK, KITH_PER_MONTH, KITH_PER_COURSE } kith_cost_per;
@@ -127,5 +128,11 @@ typedef struct kith_patient {
 	int has_availability;
 	double max_per_session; /* < 0 when absent (no limit) */
 } kith_patient;
+
+/*
+ * A copy of src whose every string and array lives in a (the group a feed
+ * reader hands over dies when its callback returns).  0 or KITH_ENOMEM.
+ */
+int kith_group_copy(kith_arena *a, kith_group *dst, const kith_group *src);
 
 #endif

@@ -34,6 +34,29 @@ const char *kith_day_name(int day)
 	return day >= 0 && day < 7 ? day_names[day] : "?";
 }
 
+const char *kith_day_short(int day)
+{
+	static const char *const names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+	return day >= 0 && day < 7 ? names[day] : "?";
+}
+
+const char *kith_day_long(int day)
+{
+	static const char *const names[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+					     "Friday", "Saturday", "Sunday"};
+
+	return day >= 0 && day < 7 ? names[day] : "?";
+}
+
+const char *kith_month_short(int month)
+{
+	static const char *const names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+	return month >= 1 && month <= 12 ? names[month - 1] : "?";
+}
+
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';

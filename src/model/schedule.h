@@ -8,8 +8,13 @@
 
 /* "mon".."sun" to 0..6; -1 otherwise. */
 int kith_day_parse(const char *text);
-/* 0..6 to "mon".."sun". */
+/* 0..6 to "mon".."sun"; "?" out of range. */
 const char *kith_day_name(int day);
+/* 0..6 to "Mon".."Sun", and to "Monday".."Sunday", for people to read; "?" out of range. */
+const char *kith_day_short(int day);
+const char *kith_day_long(int day);
+/* 1..12 to "Jan".."Dec"; "?" out of range. */
+const char *kith_month_short(int month);
 /* "HH:MM" (24-hour) to minutes after midnight; -1 when malformed. */
 int kith_time_parse(const char *text);
 /* "weeks" attribute ("1 3", "last", "2 last") to KITH_WEEK bits; -1 when malformed. */

@@ -20,6 +20,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "model/embedded.h"
+#include "model/names.h"
 #include "feed/feed.h"
 #include "util/hash.h"
 #include "text/rules.h"
@@ -465,14 +466,6 @@ static void tag_words(kith_buf *b, const kith_group *g)
 	}
 }
 
-static const char *gender_name(kith_gender g)
-{
-	return g == KITH_GENDER_FEMALE ? "female" : g == KITH_GENDER_MALE ? "male" : "any";
-}
-
-static const char *const per_names[] = {"session", "week", "month", "course"};
-static const char *const capacity_names[] = {"open", "waiting-list", "closed"};
-
 #define COLUMN_BUFS 13
 
 /* The buffers of c, to set up or free them all. */
@@ -857,14 +850,14 @@ static int insert_group(load_state *st, const kith_group *g, const group_columns
 		sqlite3_bind_int(s, 27, g->min_age);
 	if (g->max_age >= 0)
 		sqlite3_bind_int(s, 28, g->max_age);
-	bind_text(s, 29, gender_name(g->gender));
-	bind_text(s, 30, g->referral_professional ? "professional" : "self");
+	bind_text(s, 29, kith_gender_name(g->gender));
+	bind_text(s, 30, kith_referral_name(g->referral_professional));
 	if (g->cost_known) {
 		sqlite3_bind_int(s, 31, g->cost_free);
 		sqlite3_bind_double(s, 32, g->cost_free ? 0.0 : g->cost_amount);
-		bind_text(s, 33, per_names[g->cost_per]);
+		bind_text(s, 33, kith_cost_per_name(g->cost_per));
 	}
-	bind_text(s, 34, capacity_names[g->capacity]);
+	bind_text(s, 34, kith_capacity_name(g->capacity));
 	bind_text(s, 35, c->langs.size ? c->langs.ptr : "en");
 	bind_text(s, 36, g->phone);
 	bind_text(s, 37, g->email);
