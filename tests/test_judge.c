@@ -11,7 +11,7 @@
 
 #include "eval/judge.h"
 #include "kith/profile.h"
-#include "feed/patient.h"
+#include "feed/profile.h"
 #include "model/schedule.h"
 
 typedef struct fixture {

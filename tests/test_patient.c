@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "feed/patient.h"
+#include "feed/profile.h"
 
 #define DATA "tests/data/patients/"
 

@@ -21,7 +21,7 @@
 #include "util/diag.h"
 #include "eval/judge.h"
 #include "eval/metrics.h"
-#include "feed/patient.h"
+#include "feed/profile.h"
 #include "model/schedule.h"
 #include "util/array.h"
 

@@ -43,7 +43,7 @@ const char *kith_day_short(int day)
 
 const char *kith_day_long(int day)
 {
-	static const char *const names[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+	static const char *const names[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
 					     "Friday", "Saturday", "Sunday"};
 
 	return day >= 0 && day < 7 ? names[day] : "?";

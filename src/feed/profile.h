@@ -1,8 +1,9 @@
 /*
- * Internal view of a profile, for the matcher.
+ * What the layers above see of a profile beyond kith/profile.h: the person
+ * as the model holds it, for the matcher and the benchmark's judge.
  */
-#ifndef KITH_PATIENT_H
-#define KITH_PATIENT_H
+#ifndef KITH_FEED_PROFILE_H
+#define KITH_FEED_PROFILE_H
 
 #include "kith/profile.h"
 #include "model/model.h"

@@ -1,0 +1,535 @@
+/*
+ * Scoring a candidate (see match_int.h): ten factors, each in [0, 1],
+ * times its weight and rounded to 3 places, so the parts shown add up to
+ * the score; with an explain, each factor's sentence and the cautions a
+ * link worker should say aloud.
+ */
+#include "match/match_int.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/names.h"
+#include "model/schedule.h"
+#include "text/vocab.h"
+#include "text/words.h"
+
+#define STALE_DAYS 365
+#define KITH_DISTANCE_STEEPNESS 4.0
+#define KITH_TEXT_SHARE 0.6 /* of the interests factor that comes from BM25 rather than the rules */
+
+/* What a group is about: its tags, what its words say, and what those imply. */
+static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *set, kith_concepts *named)
+{
+	const char *lists[2] = {c->needs, c->activities};
+	const char *kinds[2] = {"need:", "activity:"};
+	kith_concepts text = {0};
+	size_t i, k;
+
+	set->count = 0;
+	for (k = 0; k < 2; k++) {
+		const char *p = lists[k], *tag;
+		size_t n;
+		while ((tag = kith_word_next(&p, &n)) != NULL) {
+			char id[64];
+			if (n + strlen(kinds[k]) < sizeof(id)) {
+				snprintf(id, sizeof(id), "%s%.*s", kinds[k], (int)n, tag);
+				kith_concepts_add(set, id, 1.0, "tag");
+			}
+		}
+	}
+	named->count = 0;
+	if (m->precomputed) {
+		kith_concepts_read(named, c->name_concepts);
+		kith_concepts_read(&text, c->text_concepts);
+	} else {
+		kith_rules_scan(m->rules, c->name, named);
+		for (i = 0; i < named->count; i++)
+			kith_concepts_add(&text, named->items[i].id, named->items[i].strength,
+					  named->items[i].evidence);
+		kith_rules_scan(m->rules, c->description, &text);
+	}
+	/* words in a listing are weaker evidence than the publisher's own tags */
+	for (i = 0; i < text.count; i++)
+		kith_concepts_add(set, text.items[i].id, 0.85 * text.items[i].strength, text.items[i].evidence);
+	kith_rules_imply(m->rules, set);
+}
+
+static double clamp01(double x)
+{
+	return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+static void caution(explain *e, const char *text)
+{
+	if (e)
+		kith_buf_printf(&e->cautions, "%s\n", text);
+}
+
+static double score_needs(const query *q, const kith_concepts *g, cand *c, explain *e)
+{
+	double total = 0, got = 0, best = 0, wmax = 0;
+	size_t i, hits = 0;
+	const char *names[32];
+
+	for (i = 0; i < q->need_count; i++)
+		if (q->need_weight[i] > wmax)
+			wmax = q->need_weight[i];
+	for (i = 0; i < q->need_count; i++) {
+		char id[64];
+		const kith_concept *k;
+		double s;
+		snprintf(id, sizeof(id), "need:%s", q->need_id[i]);
+		k = kith_concepts_find(g, id);
+		s = k ? k->strength : 0;
+		total += q->need_weight[i];
+		got += q->need_weight[i] * s;
+		if (q->need_weight[i] / wmax * s > best)
+			best = q->need_weight[i] / wmax * s;
+		if (s >= 0.5) {
+			c->aspects |= 1u << (i & 31);
+			if (hits < 32)
+				names[hits++] = q->need_id[i];
+		}
+	}
+	if (!total)
+		return 0;
+	if (e) {
+		if (!hits) {
+			kith_buf_puts(&e->text[KITH_F_NEEDS], "does not say it helps with your needs");
+		} else {
+			const char *main_need = q->pt->need_count && q->pt->needs[0].priority == KITH_PRIORITY_HIGH
+							? q->pt->needs[0].id
+							: NULL;
+			kith_buf_puts(&e->text[KITH_F_NEEDS], "helps with ");
+			for (i = 0; i < hits; i++) {
+				const kith_vocab_term *t = kith_vocab_find(KITH_VOCAB_NEED, names[i]);
+				char item[96];
+				snprintf(item, sizeof(item), "%s%s", t ? t->covers : names[i],
+					 main_need && strcmp(names[i], main_need) == 0 ? " (your main need)" : "");
+				kith_match_put_item(&e->text[KITH_F_NEEDS], i, hits, item);
+			}
+		}
+	}
+	/* half for covering the most important need well, half for covering them all */
+	return clamp01(0.5 * best + 0.5 * got / total);
+}
+
+static double score_interests(const query *q, const kith_concepts *g, double text, cand *c, explain *e)
+{
+	double best[3] = {0, 0, 0}, concept;
+	size_t i, hits = 0;
+	char words[8][96];
+
+	for (i = 0; i < q->interests.count; i++) {
+		const kith_concept *p = &q->interests.items[i], *k;
+		double s;
+		if (strncmp(p->id, "activity:", 9) != 0 || p->strength <= 0)
+			continue;
+		k = kith_concepts_find(g, p->id);
+		s = k ? p->strength * k->strength : 0;
+		if (s > best[0]) {
+			best[2] = best[1];
+			best[1] = best[0];
+			best[0] = s;
+		} else if (s > best[1]) {
+			best[2] = best[1];
+			best[1] = s;
+		} else if (s > best[2]) {
+			best[2] = s;
+		}
+		if (s >= 0.4) {
+			c->aspects |= 1u << ((16 + i) & 31);
+			if (hits < 8) {
+				const char *id = strchr(p->id, ':') + 1;
+				char label[48];
+				kith_tag_words(label, sizeof(label), id);
+				if (strcmp(p->evidence, label) != 0 && strcmp(p->evidence, id) != 0)
+					snprintf(words[hits], sizeof(words[0]), "%s ('%s')", label, p->evidence);
+				else
+					snprintf(words[hits], sizeof(words[0]), "%s", label);
+				hits++;
+			}
+		}
+	}
+	concept = clamp01(best[0] + 0.35 * best[1] + 0.15 * best[2]);
+	if (e) {
+		kith_buf *b = &e->text[KITH_F_INTERESTS];
+		if (hits) {
+			kith_buf_puts(b, "matches your interests: ");
+			for (i = 0; i < hits; i++)
+				kith_match_put_item(b, i, hits, words[i]);
+		} else if (text > 0.3) {
+			kith_buf_puts(b, "its listing shares words with your interests");
+		} else {
+			kith_buf_puts(b, "no link to your interests found");
+		}
+	}
+	/* the rules know meanings; BM25 knows the words the rules lack */
+	return clamp01((1.0 - KITH_TEXT_SHARE) * concept + KITH_TEXT_SHARE * text);
+}
+
+static double score_distance(const query *q, const cand *c, explain *e)
+{
+	/* for someone who can get out, meeting people in person is the point; at home, it is all there is */
+	double s = 0, remote = q->pt->housebound ? 0.9 : 0.45;
+	kith_buf *b = e ? &e->text[KITH_F_DISTANCE] : NULL;
+
+	if (c->in_person && c->distance >= 0) {
+		/* anything within reach is feasible; nearer is better, and matters more without a car */
+		double x = c->distance / (q->no_car ? 0.5 * q->limit : q->limit);
+		s = 1.0 / (1.0 + KITH_DISTANCE_STEEPNESS * x * x);
+		if (b)
+			kith_buf_printf(b, "%.1f km away%s", c->distance,
+					q->has_limit ? (c->distance <= 0.5 * q->limit ? ", well within your limit"
+										      : ", within your limit")
+						     : "");
+	} else if (c->in_person) {
+		s = 0.4;
+		if (b)
+			kith_buf_puts(b, "distance unknown");
+		caution(e, q->pt->home.known ? "venue location not given: check how far it is"
+					     : "no home location given: check how far it is");
+	}
+	if (c->by_home && (q->pt->housebound ? 1.0 : 0.5) > s) {
+		s = q->pt->housebound ? 1.0 : 0.5;
+		if (b) {
+			kith_buf_clear(b);
+			kith_buf_puts(b, "comes to you: home visits reach your home");
+		}
+	}
+	if (c->by_online && remote > s) {
+		s = remote;
+		if (b) {
+			kith_buf_clear(b);
+			kith_buf_printf(b, "join %s from home",
+					c->online_how && *c->online_how ? c->online_how : "online or by phone");
+		}
+	}
+	return s;
+}
+
+static double score_availability(const query *q, const cand *c, explain *e)
+{
+	const kith_patient *pt = q->pt;
+	kith_buf *b = e ? &e->text[KITH_F_AVAILABILITY] : NULL;
+	size_t i, fits = 0;
+	double quality = 0, s;
+
+	if (c->starts != LONG_MIN && c->starts > q->today) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "starts on %s", c->starts_text);
+		caution(e, msg);
+	}
+	if (c->by_appointment) {
+		if (b)
+			kith_buf_puts(b, "by appointment, at a time to suit you");
+		s = 1.0;
+	} else if (!c->schedule_known || !c->session_count) {
+		if (b)
+			kith_buf_puts(b, "times not listed");
+		caution(e, "times not listed: phone to check when it meets");
+		s = 0.5;
+	} else if (!pt->has_availability) {
+		if (b) {
+			kith_buf_puts(b, "meets ");
+			for (i = 0; i < c->session_count && i < 3; i++) {
+				kith_buf_printf(b, "%s%s ", i ? ", " : "", kith_day_long(c->sessions[i].day));
+				kith_match_put_time(b, c->sessions[i].start);
+			}
+		}
+		s = 1.0;
+	} else {
+		size_t shown = 0;
+		if (b)
+			kith_buf_puts(b, "");
+		for (i = 0; i < c->session_count; i++) {
+			int overlap = kith_session_overlap(&c->sessions[i], pt->windows, pt->window_count, 1);
+			int len = c->sessions[i].end - c->sessions[i].start;
+			if (overlap < MIN_OVERLAP)
+				continue;
+			fits++;
+			quality += len > 0 ? (double)overlap / len : 1.0;
+			if (b && shown < 3) {
+				kith_buf_printf(b, "%s%s ", shown ? ", " : "", kith_day_long(c->sessions[i].day));
+				kith_match_put_time(b, c->sessions[i].start);
+				kith_buf_putc(b, '-');
+				kith_match_put_time(b, c->sessions[i].end);
+				shown++;
+			}
+		}
+		if (b)
+			kith_buf_puts(b, fits == 1 ? " fits when you are free" : " fit when you are free");
+		s = fits ? 0.5 + 0.5 * (0.5 * (double)fits / c->session_count + 0.5 * quality / fits) : 0;
+		if (fits < c->session_count && b)
+			kith_buf_printf(b, " (%zu of its %zu sessions)", fits, c->session_count);
+	}
+	if (c->starts != LONG_MIN && c->starts > q->today + 30)
+		s *= 0.7; /* a long wait before it starts */
+	return s;
+}
+
+static double score_cost(const query *q, const cand *c, explain *e)
+{
+	kith_buf *b = e ? &e->text[KITH_F_COST] : NULL;
+	double budget = q->pt->max_per_session;
+
+	if (!c->cost_known) {
+		if (b)
+			kith_buf_puts(b, "cost not listed");
+		caution(e, "cost not listed: ask before going");
+		return 0.6;
+	}
+	if (c->cost_free) {
+		if (b)
+			kith_buf_puts(b, "free");
+		return 1.0;
+	}
+	if (b) {
+		kith_match_put_money(b, c->cost_amount);
+		kith_buf_printf(b, " %s", kith_cost_per_phrase(c->cost_per));
+		if (budget >= 0) {
+			kith_buf_puts(b, ", within your ");
+			kith_match_put_money(b, budget);
+		}
+	}
+	if (budget > 0)
+		return clamp01(1.0 - 0.5 * c->cost_amount / budget);
+	return clamp01(1.0 - c->cost_amount / 20.0);
+}
+
+static double score_freshness(const query *q, const cand *c, explain *e)
+{
+	kith_buf *b = e ? &e->text[KITH_F_FRESHNESS] : NULL;
+	long age = c->updated >= 0 ? q->today - c->updated : -1;
+
+	if (age < 0) {
+		if (b)
+			kith_buf_puts(b, c->updated >= 0 ? "listing checked recently" : "no date on the listing");
+		if (c->updated < 0)
+			caution(e, "the listing has no date: phone to check it still runs");
+		return c->updated >= 0 ? 1.0 : 0.5;
+	}
+	if (b) {
+		if (age < 60)
+			kith_buf_printf(b, "listing checked %ld days ago", age);
+		else
+			kith_buf_printf(b, "listing checked %ld months ago", age / 30);
+	}
+	if (age > STALE_DAYS && e) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "listing last checked on %s: phone to check it still runs", c->updated_text);
+		caution(e, msg);
+	}
+	return age <= 180 ? 1.0 : age <= 365 ? 0.8 : age <= 730 ? 0.5 : 0.3;
+}
+
+static double score_capacity(const cand *c, explain *e)
+{
+	if (c->capacity == KITH_CAPACITY_WAITING_LIST) {
+		if (e)
+			kith_buf_puts(&e->text[KITH_F_CAPACITY], "has a waiting list");
+		caution(e, "waiting list: ask how long the wait is");
+		return 0.3;
+	}
+	if (e)
+		kith_buf_puts(&e->text[KITH_F_CAPACITY], "taking new members");
+	return 1.0;
+}
+
+static double score_language(const query *q, const cand *c, explain *e)
+{
+	const kith_patient *pt = q->pt;
+	const char *first = pt->languages.count ? pt->languages.items[0] : "en";
+	const char *langs = c->languages && *c->languages ? c->languages : "en";
+	kith_buf *b = e ? &e->text[KITH_F_LANGUAGE] : NULL;
+	double s = kith_word_in(langs, first, strlen(first)) ? 1.0 : 0.6;
+
+	if (b) {
+		kith_buf_puts(b, "runs in ");
+		kith_match_put_languages(b, langs);
+		if (s == 1.0 && strcmp(first, "en") != 0)
+			kith_buf_puts(b, ", your first language");
+	}
+	return s;
+}
+
+static double score_access(const query *q, const cand *c, explain *e)
+{
+	const kith_patient *pt = q->pt;
+	double total = 0;
+	size_t needed = 0, i;
+	kith_buf *b = e ? &e->text[KITH_F_ACCESS] : NULL;
+
+	for (i = 0; i < 4; i++) {
+		if (!pt->needs_access[i])
+			continue;
+		needed++;
+		if (c->access[i] == KITH_TRI_YES) {
+			total += 1.0;
+			if (b)
+				kith_buf_printf(b, "%s%s confirmed", b->size ? "; " : "", kith_access_phrase((int)i));
+		} else if (c->access[i] == KITH_TRI_UNKNOWN) {
+			char msg[96];
+			total += 0.5;
+			if (b)
+				kith_buf_printf(b, "%s%s not confirmed", b->size ? "; " : "",
+						kith_access_phrase((int)i));
+			snprintf(msg, sizeof(msg), "%s not confirmed: phone first", kith_access_phrase((int)i));
+			caution(e, msg);
+		} else {
+			char msg[96];
+			total += 0.1;
+			if (b)
+				kith_buf_printf(b, "%sno %s", b->size ? "; " : "", kith_access_phrase((int)i));
+			snprintf(msg, sizeof(msg), "no %s", kith_access_phrase((int)i));
+			caution(e, msg);
+		}
+	}
+	if (!needed) {
+		if (b)
+			kith_buf_puts(b, "no access needs given");
+		return 1.0;
+	}
+	return total / (double)needed;
+}
+
+static const char *const condition_labels[][2] = {
+	{"parkinsons", "Parkinson's"},
+	{"ms", "MS"},
+	{"dementia", "dementia"},
+	{"lung", "lung conditions"},
+	{"diabetes", "diabetes"},
+	{"heart", "heart conditions"},
+	{"stroke", "stroke"},
+	{"cancer", "cancer"},
+	{"sight-loss", "sight loss"},
+	{"hearing-loss", "hearing loss"},
+	{"autism", "autism"},
+	{"learning-disability", "a learning disability"},
+	{"arthritis", "arthritis"},
+	{"mental-health", "mental health conditions"},
+	{"pregnancy", "pregnancy and new babies"},
+	{"alcohol", "alcohol problems"},
+	{"physical-disability", "a physical disability"},
+};
+
+/* "MS" for "condition:ms". */
+static const char *condition_label(const char *id)
+{
+	size_t i;
+
+	id += strlen("condition:");
+	for (i = 0; i < sizeof(condition_labels) / sizeof(condition_labels[0]); i++)
+		if (strcmp(condition_labels[i][0], id) == 0)
+			return condition_labels[i][1];
+	return id;
+}
+
+/* The first condition concept of a set, or NULL. */
+static const kith_concept *first_condition(const kith_concepts *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->count; i++)
+		if (strncmp(set->items[i].id, "condition:", 10) == 0)
+			return &set->items[i];
+	return NULL;
+}
+
+static double score_targeted(const query *q, cand *c, const kith_concepts *g, const kith_concepts *named, explain *e)
+{
+	const kith_patient *pt = q->pt;
+	kith_buf *b = e ? &e->text[KITH_F_TARGETED] : NULL;
+	const kith_concept *own = NULL, *theirs = first_condition(named);
+	const char *requires = c->requires, *first;
+	double s = 0;
+	size_t i, n;
+
+	for (i = 0; i < q->conditions.count && !own; i++) {
+		const kith_concept *k = kith_concepts_find(g, q->conditions.items[i].id);
+		if (k && k->strength >= 0.5)
+			own = &q->conditions.items[i];
+	}
+	if (own) {
+		if (b)
+			kith_buf_printf(b, "made for people with %s, as you said ('%s')", condition_label(own->id),
+					own->evidence);
+		return 1.0;
+	}
+	if (theirs) {
+		/* a group named for one condition suits few others */
+		c->off_target = 1;
+		if (b)
+			kith_buf_printf(b, "made for people with %s, which you did not mention",
+					condition_label(theirs->id));
+		caution(e, "made for people with one condition: check it fits");
+		return 0.0;
+	}
+	if ((first = kith_word_next(&requires, &n)) != NULL) {
+		const kith_vocab_term *t;
+		char id[64];
+		snprintf(id, sizeof(id), "%.*s", (int)n, first);
+		t = kith_vocab_find(KITH_VOCAB_CIRCUMSTANCE, id);
+		s = 1.0;
+		if (b)
+			kith_buf_printf(b, "made for %s, which fits you", t ? t->covers : id);
+	} else if (c->max_age >= 0 && c->max_age <= 30 && pt->age >= 0) {
+		s = 0.7;
+		if (b)
+			kith_buf_printf(b, "made for young people (up to %d)", c->max_age);
+	} else if (c->min_age >= 50 && pt->age >= 0) {
+		s = 0.5;
+		if (b)
+			kith_buf_printf(b, "made for people over %d", c->min_age);
+	} else if (c->gender != KITH_GENDER_ANY && pt->gender == c->gender) {
+		s = 0.5;
+		if (b)
+			kith_buf_printf(b, "a group for %s", kith_gender_people(c->gender));
+	} else if (b) {
+		kith_buf_puts(b, "open to everyone");
+	}
+	if (c->min_age >= 0 && pt->age < 0)
+		caution(e, "has an age limit: check it fits");
+	if (c->gender != KITH_GENDER_ANY && pt->gender == KITH_GENDER_ANY) {
+		char msg[32];
+		snprintf(msg, sizeof(msg), "for %s only", kith_gender_people(c->gender));
+		caution(e, msg);
+	}
+	if (c->referral_professional)
+		caution(e, "needs a referral from a GP or link worker");
+	return s;
+}
+
+/* Scores c on every factor; with e, also writes the sentences and cautions. */
+void kith_match_score(const kith_matcher *m, const query *q, cand *c, double text_norm, explain *e)
+{
+	kith_concepts g, named;
+	int f;
+
+	group_concepts(m, c, &g, &named);
+	c->aspects = 0;
+	c->factor[KITH_F_NEEDS] = score_needs(q, &g, c, e);
+	c->factor[KITH_F_INTERESTS] = score_interests(q, &g, text_norm, c, e);
+	c->factor[KITH_F_DISTANCE] = score_distance(q, c, e);
+	c->factor[KITH_F_AVAILABILITY] = score_availability(q, c, e);
+	c->factor[KITH_F_COST] = score_cost(q, c, e);
+	c->factor[KITH_F_FRESHNESS] = score_freshness(q, c, e);
+	c->factor[KITH_F_CAPACITY] = score_capacity(c, e);
+	c->factor[KITH_F_LANGUAGE] = score_language(q, c, e);
+	c->factor[KITH_F_ACCESS] = score_access(q, c, e);
+	c->factor[KITH_F_TARGETED] = score_targeted(q, c, &g, &named, e);
+	if (c->off_target) {
+		/* a group named for a condition the person does not have serves them little */
+		c->factor[KITH_F_NEEDS] *= 0.4;
+		c->factor[KITH_F_INTERESTS] *= 0.4;
+	}
+	c->base = 0;
+	for (f = 0; f < KITH_F_COUNT; f++) {
+		c->part[f] = kith_round3(m->weights.w[f] * c->factor[f]);
+		c->base += c->part[f];
+	}
+	c->base = kith_round3(c->base);
+}

@@ -1,0 +1,207 @@
+/*
+ * What `kith stats` shows of an index (see kith_index_stats in kith/index.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/schedule.h"
+#include "store/db.h"
+#include "store/store_int.h"
+#include "text/vocab.h"
+#include "util/array.h"
+
+static int db_error(kith_index *idx, const char *what)
+{
+	return kith_db_error(&idx->error, idx->db, what);
+}
+
+static char *column_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return strdup(t ? (const char *)t : "");
+}
+
+static int scalar(kith_index *idx, const char *sql, const char *today, long long *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "reading statistics");
+	if (sqlite3_bind_parameter_count(s) >= 1)
+		sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : db_error(idx, "reading statistics");
+}
+
+void kith_stats_free(kith_stats *stats)
+{
+	size_t i;
+
+	if (!stats)
+		return;
+	for (i = 0; i < stats->feed_count; i++) {
+		kith_feed_stats *f = &stats->feeds[i];
+		free(f->id);
+		free(f->publisher);
+		free(f->generated);
+		free(f->loaded_at);
+		free(f->source_file);
+		free(f->sha256);
+	}
+	for (i = 0; i < stats->tag_count; i++) {
+		free(stats->tags[i].kind);
+		free(stats->tags[i].tag);
+	}
+	free(stats->feeds);
+	free(stats->tags);
+	free(stats);
+}
+
+static int read_feeds(kith_index *idx, kith_stats *st)
+{
+	sqlite3_stmt *s = NULL;
+	size_t alloc = 0;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(idx->db,
+			       "SELECT id, publisher, generated, loaded_at, source_file, source_sha256, "
+			       "(SELECT count(*) FROM groups g WHERE g.feed_id = feeds.id) FROM feeds ORDER BY id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "reading feeds");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		kith_feed_stats *f;
+		if ((error = KITH_ARRAY_RESERVE(st->feeds, alloc, st->feed_count + 1, 16)) != 0)
+			break;
+		f = &st->feeds[st->feed_count++];
+		f->id = column_dup(s, 0);
+		f->publisher = column_dup(s, 1);
+		f->generated = column_dup(s, 2);
+		f->loaded_at = column_dup(s, 3);
+		f->source_file = column_dup(s, 4);
+		f->sha256 = column_dup(s, 5);
+		f->groups = sqlite3_column_int64(s, 6);
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = db_error(idx, "reading feeds");
+	sqlite3_finalize(s);
+	return error;
+}
+
+static int read_tags(kith_index *idx, kith_stats *st)
+{
+	static const char sql[] =
+		"SELECT 'need', need, count(DISTINCT gid) FROM group_needs GROUP BY need "
+		"UNION ALL SELECT 'activity', activity, count(DISTINCT gid) FROM group_activities GROUP BY activity "
+		"UNION ALL SELECT 'requires', circumstance, count(DISTINCT gid) FROM group_requires GROUP BY "
+		"circumstance "
+		"UNION ALL SELECT 'language', language, count(DISTINCT gid) FROM group_languages GROUP BY language "
+		"ORDER BY 1, 3 DESC, 2";
+	sqlite3_stmt *s = NULL;
+	size_t alloc = 0;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_error(idx, "reading tags");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		kith_tag_count *t;
+		if ((error = KITH_ARRAY_RESERVE(st->tags, alloc, st->tag_count + 1, 64)) != 0)
+			break;
+		t = &st->tags[st->tag_count++];
+		t->kind = column_dup(s, 0);
+		t->tag = column_dup(s, 1);
+		t->groups = sqlite3_column_int64(s, 2);
+		t->in_vocabulary = strcmp(t->kind, "language") == 0 ||
+				   kith_vocab_find(strcmp(t->kind, "need") == 0       ? KITH_VOCAB_NEED
+						   : strcmp(t->kind, "activity") == 0 ? KITH_VOCAB_ACTIVITY
+										      : KITH_VOCAB_CIRCUMSTANCE,
+						   t->tag) != NULL;
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = db_error(idx, "reading tags");
+	sqlite3_finalize(s);
+	return error;
+}
+
+int kith_index_stats(kith_index *idx, const char *today, kith_stats **out)
+{
+	kith_stats *st = calloc(1, sizeof(*st));
+	char now[11];
+	long days;
+	int error = 0;
+	struct {
+		const char *sql;
+		long long *out;
+	} counts[] = {
+		{"SELECT count(*) FROM groups", NULL},
+		{"SELECT count(*) FROM venues", NULL},
+		{"SELECT count(*) FROM sessions", NULL},
+		{"SELECT count(*) FROM groups WHERE updated >= date(?1, '-3 months')", NULL},
+		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-3 months') AND updated >= date(?1, '-12 "
+		 "months')",
+		 NULL},
+		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-12 months')", NULL},
+		{"SELECT count(*) FROM groups WHERE updated IS NULL", NULL},
+		{"SELECT count(*) FROM groups WHERE wheelchair + step_free + hearing_loop + accessible_toilet "
+		 "+ parking + public_transport = 0",
+		 NULL},
+		{"SELECT count(*) FROM groups WHERE schedule_known = 0", NULL},
+		{"SELECT count(*) FROM groups g WHERE online = 0 AND home_radius_km IS NULL AND NOT EXISTS "
+		 "(SELECT 1 FROM venues v WHERE v.gid = g.gid AND v.lat IS NOT NULL)",
+		 NULL},
+		{"SELECT count(*) FROM groups g WHERE NOT EXISTS (SELECT 1 FROM group_needs n WHERE n.gid = g.gid) "
+		 "AND NOT EXISTS (SELECT 1 FROM group_activities a WHERE a.gid = g.gid)",
+		 NULL},
+		{"SELECT count(*) FROM groups WHERE online = 1", NULL},
+		{"SELECT count(*) FROM groups WHERE home_radius_km IS NOT NULL", NULL},
+		{"SELECT count(*) FROM groups WHERE by_appointment = 1", NULL},
+		{"SELECT count(*) FROM groups WHERE capacity = 'waiting-list'", NULL},
+		{"SELECT count(*) FROM groups WHERE capacity = 'closed'", NULL},
+		{"SELECT count(*) FROM groups WHERE ends < ?1", NULL},
+	};
+	size_t i;
+
+	*out = NULL;
+	if (!st)
+		return KITH_ENOMEM;
+	counts[0].out = &st->groups;
+	counts[1].out = &st->venues;
+	counts[2].out = &st->sessions;
+	counts[3].out = &st->fresh_3m;
+	counts[4].out = &st->fresh_12m;
+	counts[5].out = &st->stale;
+	counts[6].out = &st->undated;
+	counts[7].out = &st->no_access;
+	counts[8].out = &st->no_schedule;
+	counts[9].out = &st->no_location;
+	counts[10].out = &st->untagged;
+	counts[11].out = &st->online;
+	counts[12].out = &st->home_visits;
+	counts[13].out = &st->by_appointment;
+	counts[14].out = &st->waiting_list;
+	counts[15].out = &st->closed;
+	counts[16].out = &st->ended_courses;
+	if (!today) {
+		kith_date_format(kith_date_today(), now);
+		today = now;
+	} else if (kith_date_parse(today, &days) != 0) {
+		error = kith_error_set(&idx->error, KITH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)", today);
+		goto cleanup;
+	}
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]) && !error; i++)
+		error = scalar(idx, counts[i].sql, today, counts[i].out);
+	if (!error)
+		error = read_feeds(idx, st);
+	if (!error)
+		error = read_tags(idx, st);
+
+cleanup:
+	if (error) {
+		kith_stats_free(st);
+		return error;
+	}
+	*out = st;
+	return 0;
+}
