@@ -1,8 +1,11 @@
 /*
- * The feed reader: streams a partner feed (FORMATS.md section 1), validates
- * it against the schema and the rules a schema cannot express, and hands
- * each good group to a callback.  Memory stays flat whatever the feed's
- * size: one group is held at a time.
+ * Reading a directory's feed: what every reader of a feed format gives its
+ * caller (the loader, the checker, the benchmark's judge).  A reader
+ * streams one file, validates it, and hands each good group to a handler,
+ * one at a time, so memory stays flat whatever the feed's size.  kith's own
+ * XML format (FORMATS.md section 1; schemas/feed.xsd) is read by
+ * kith_feed.c; the importers of other formats join as readers of the same
+ * shape (kith_feed_reader_fn) behind the same handler.
  */
 #ifndef KITH_FEED_H
 #define KITH_FEED_H
@@ -41,8 +44,12 @@ typedef struct kith_feed_result {
 	size_t errors;   /* error diagnostics added */
 } kith_feed_result;
 
+/* A reader of one feed format: its arguments and result as kith_feed_read()'s. */
+typedef int (*kith_feed_reader_fn)(const char *path, const kith_feed_handler *handler, int skip_bad_groups,
+				   kith_diag_list *diags, kith_feed_result *result);
+
 /*
- * Reads the feed at path.  With skip_bad_groups, a group that breaks a
+ * Reads the kith feed at path.  With skip_bad_groups, a group that breaks a
  * rule is left out: its problems become warnings followed by one saying it
  * was skipped, and the rest of the feed goes on.
  * Returns 0 when the feed is valid (apart from skipped groups), KITH_EINVALID

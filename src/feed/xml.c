@@ -23,6 +23,7 @@
 
 #include "util/buf.h"
 #include "util/diag.h"
+#include "util/parse.h"
 
 struct kith_xml {
 	const char *path;      /* borrowed from the caller */
@@ -116,12 +117,6 @@ static int quoted_after(char *out, size_t size, const char *msg, const char *wor
 
 static size_t line_offset(kith_xml *x, unsigned line);
 
-/* XML white space (strchr alone would also match the NUL byte). */
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* 1 when nothing but white space follows line:column (libxml2 counts columns in characters). */
 static int at_end_of_file(kith_xml *x, unsigned line, unsigned column)
 {
@@ -137,7 +132,7 @@ static int at_end_of_file(kith_xml *x, unsigned line, unsigned column)
 		column--;
 	}
 	for (; i < x->size; i++)
-		if (!is_space(x->data[i]))
+		if (!kith_is_space(x->data[i]))
 			return 0;
 	return 1;
 }
@@ -228,8 +223,8 @@ static size_t attr_in_tag(const kith_xml *x, size_t tag, const char *attr)
 			quote = c;
 		} else if (c == '>') {
 			break;
-		} else if (is_space(c) && memcmp(x->data + i + 1, attr, alen) == 0 &&
-			   (x->data[i + 1 + alen] == '=' || is_space(x->data[i + 1 + alen]))) {
+		} else if (kith_is_space(c) && memcmp(x->data + i + 1, attr, alen) == 0 &&
+			   (x->data[i + 1 + alen] == '=' || kith_is_space(x->data[i + 1 + alen]))) {
 			return i + 1;
 		}
 	}
@@ -345,17 +340,6 @@ static int refuse(kith_xml *x, int code, unsigned line, unsigned column, const c
 	return code;
 }
 
-/* The first needle in [p, end), or NULL (the mapping holds no terminating NUL). */
-static const char *find(const char *p, const char *end, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; end - p >= (ptrdiff_t)n; p++)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
-
 /*
  * Refuses a DOCTYPE in the prolog before libxml2 parses it: the reader
  * reads ahead of the node it reports, so an internal subset's entities
@@ -369,10 +353,10 @@ static int refuse_doctype(kith_xml *x, const char *p, const char *what)
 
 	while (p < end) {
 		if (end - p >= 2 && memcmp(p, "<?", 2) == 0)
-			close = find(p + 2, end, "?>");
+			close = kith_find(p + 2, end, "?>");
 		else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
-			close = find(p + 4, end, "-->");
-		else if (is_space(*p))
+			close = kith_find(p + 4, end, "-->");
+		else if (kith_is_space(*p))
 			close = p;
 		else
 			break;
@@ -383,8 +367,8 @@ static int refuse_doctype(kith_xml *x, const char *p, const char *what)
 	if (end - p < 9 || memcmp(p, "<!DOCTYPE", 9) != 0)
 		return 0;
 	position_of(x, 0, 1, (size_t)(p - x->data), &line, &column);
-	if (end - p >= 14 && is_space(p[9]) && strncasecmp(p + 10, "html", 4) == 0 &&
-	    (end - p == 14 || is_space(p[14]) || p[14] == '>'))
+	if (end - p >= 14 && kith_is_space(p[9]) && strncasecmp(p + 10, "html", 4) == 0 &&
+	    (end - p == 14 || kith_is_space(p[14]) || p[14] == '>'))
 		return refuse(x, KITH_EINVALID, line, column, "this looks like HTML, not XML: expected a %s", what);
 	return refuse(x, KITH_EINVALID, line, column,
 		      "document type declarations (<!DOCTYPE>) are not allowed: kith files use no DTD and "
@@ -398,7 +382,7 @@ static int precheck(kith_xml *x, const char *what)
 
 	if (x->size >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
-	while (p < end && is_space(*p))
+	while (p < end && kith_is_space(*p))
 		p++;
 	if (p == end)
 		return refuse(x, KITH_EINVALID, 0, 0, "empty file, expected a %s", what);

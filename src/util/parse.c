@@ -4,6 +4,7 @@
 #include "util/parse.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,16 @@ int kith_lower_copy(char *out, size_t size, const char *s)
 		out[i] = lower(s[i]);
 	out[len] = '\0';
 	return 0;
+}
+
+const char *kith_find(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; end - p >= (ptrdiff_t)n; p++)
+		if (memcmp(p, needle, n) == 0)
+			return p;
+	return NULL;
 }
 
 void kith_lower(char *s)

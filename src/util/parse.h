@@ -19,6 +19,9 @@ int kith_lower_copy(char *out, size_t size, const char *s);
 /* Turns s to ASCII lower case in place. */
 void kith_lower(char *s);
 
+/* The first needle in [p, end), or NULL: for bytes that hold no terminating NUL (a mapped file). */
+const char *kith_find(const char *p, const char *end, const char *needle);
+
 /*
  * Parses an xs:decimal ("52.0826", "-2.7", "+.5") in [text, text + len),
  * with white space around it.  Returns 0, or -1 when it is not a plain

@@ -1,5 +1,5 @@
 /*
- * Feed reader (see feed.h).
+ * The reader of kith's own XML feed format (see feed.h).
  *
  * The file streams through libxml2's reader; each <group> is expanded into
  * a small DOM, copied into an arena and checked, then the reader moves on
@@ -23,32 +23,11 @@
 #include "model/schedule.h"
 #include "util/strset.h"
 #include "text/vocab.h"
+#include "feed/span.h"
 #include "feed/xml.h"
 
 #define FEED_NS "urn:kith:feed:1"
 #define KITH_FEED_MAX_GROUP (2u << 20) /* bytes in one group, from its start tag to its end tag */
-
-/* A place in the file: line and column (in characters) from 1. */
-typedef struct text_pos {
-	unsigned line, column;
-} text_pos;
-
-/*
- * Finds where each group's tags start and end in the file's bytes, in one
- * pass over the file.  libxml2 parses ahead of the node the reader hands
- * out, so the schema and parser errors of the next groups can arrive while
- * one group is being read; a group's problems are the ones located between
- * its start tag and its end tag.  The file holds no DTD (xml.c refuses
- * one), so comments, CDATA, processing instructions and quoted attribute
- * values are all the tokenising needed.
- */
-typedef struct span_scanner {
-	const char *data;
-	size_t size;
-	size_t off;   /* everything before off is scanned */
-	text_pos pos; /* where off is */
-	int ok;       /* 0 once lost (not well-formed): fall back to lines */
-} span_scanner;
 
 typedef struct feed_reader {
 	kith_xml *xml; /* owned */
@@ -61,170 +40,12 @@ typedef struct feed_reader {
 	kith_strset withdrawn; /* withdrawn ids seen */
 	kith_feed_result result;
 	int skip_bad; /* skip_bad_groups */
-	span_scanner scan;
-	text_pos group_start, group_end; /* of the group being read */
+	kith_span scan;
+	kith_text_pos group_start, group_end; /* of the group being read */
 	size_t diag_start;               /* the first diagnostic of this feed */
 	size_t settle_from;              /* diagnostics before it are settled */
 	kith_buf claimed;                /* a byte per diagnostic: 1 when a group's */
 } feed_reader;
-
-/* ---- where groups are --------------------------------------------------- */
-
-static void scan_to(span_scanner *sc, size_t off)
-{
-	for (; sc->off < off && sc->off < sc->size; sc->off++) {
-		unsigned char c = (unsigned char)sc->data[sc->off];
-		if (c == '\n') {
-			sc->pos.line++;
-			sc->pos.column = 1;
-		} else if ((c & 0xC0) != 0x80) {
-			sc->pos.column++;
-		}
-	}
-}
-
-static const char *find_in(const char *p, const char *end, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; end - p >= (ptrdiff_t)n; p++)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
-
-enum { MARKUP_START, MARKUP_EMPTY, MARKUP_END, MARKUP_OTHER, MARKUP_NONE };
-
-/* The markup starting at the '<' at i: its kind, and in *after the offset past it. */
-static int markup_at(const span_scanner *sc, size_t i, size_t *after)
-{
-	const char *p = sc->data + i, *end = sc->data + sc->size, *close, *term = NULL;
-	size_t skip = 0;
-	char quote = 0;
-
-	if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
-		term = "-->", skip = 4;
-	else if (end - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0)
-		term = "]]>", skip = 9;
-	else if (end - p >= 2 && p[1] == '?')
-		term = "?>", skip = 2;
-	else if (end - p >= 2 && p[1] == '!')
-		term = ">", skip = 2;
-	if (term) {
-		if ((close = find_in(p + skip, end, term)) == NULL)
-			return MARKUP_NONE;
-		*after = (size_t)(close - sc->data) + strlen(term);
-		return MARKUP_OTHER;
-	}
-	for (close = p + 1; close < end; close++) {
-		if (quote)
-			quote = *close == quote ? 0 : quote;
-		else if (*close == '"' || *close == '\'')
-			quote = *close;
-		else if (*close == '>')
-			break;
-	}
-	if (close >= end)
-		return MARKUP_NONE;
-	*after = (size_t)(close - sc->data) + 1;
-	return p[1] == '/' ? MARKUP_END : close[-1] == '/' ? MARKUP_EMPTY : MARKUP_START;
-}
-
-/*
- * The next element at the scanner's depth from i: its start in *start and
- * the offset past its end tag in *end.  Returns the start tag's kind, or
- * MARKUP_END at the parent's end tag, MARKUP_NONE when the file ends.
- */
-static int next_element(const span_scanner *sc, size_t i, size_t *start, size_t *end)
-{
-	int depth = 0, kind;
-	size_t after;
-
-	for (;;) {
-		const char *lt = memchr(sc->data + i, '<', sc->size - i);
-		if (!lt)
-			return MARKUP_NONE;
-		i = (size_t)(lt - sc->data);
-		after = 0;
-		kind = markup_at(sc, i, &after);
-		if (kind == MARKUP_NONE)
-			return kind;
-		if (depth == 0 && kind == MARKUP_END)
-			return kind;
-		if (depth == 0 && (kind == MARKUP_START || kind == MARKUP_EMPTY))
-			*start = i;
-		depth += kind == MARKUP_START ? 1 : kind == MARKUP_END ? -1 : 0;
-		i = after;
-		if (depth == 0 && kind != MARKUP_OTHER) {
-			*end = after;
-			return kind == MARKUP_END ? MARKUP_START : kind;
-		}
-	}
-}
-
-static void scan_init(span_scanner *sc, const char *data, size_t size)
-{
-	size_t end = 0;
-	int kind = MARKUP_OTHER;
-
-	memset(sc, 0, sizeof(*sc));
-	sc->data = data;
-	sc->size = size;
-	sc->pos.line = 1;
-	sc->pos.column = 1;
-	/* past the prolog and into the root element */
-	while (data && kind == MARKUP_OTHER) {
-		const char *lt = memchr(data + sc->off, '<', size - sc->off);
-		if (!lt)
-			return;
-		kind = markup_at(sc, (size_t)(lt - data), &end);
-		if (kind == MARKUP_NONE || kind == MARKUP_END)
-			return;
-		scan_to(sc, end);
-	}
-	sc->ok = kind == MARKUP_START; /* an empty root has no groups */
-}
-
-/*
- * Moves the scanner over the next element (the group at line, which the
- * reader stands on), setting where it starts and ends.  Returns 0 when the
- * scanner lost its way; it then stays lost.
- */
-static int scan_group(span_scanner *sc, unsigned line, text_pos *start, text_pos *end, size_t *bytes)
-{
-	size_t from = 0, to = 0;
-	int kind;
-
-	if (!sc->ok)
-		return 0;
-	kind = next_element(sc, sc->off, &from, &to);
-	if (kind != MARKUP_START && kind != MARKUP_EMPTY) {
-		sc->ok = 0;
-		return 0;
-	}
-	scan_to(sc, from);
-	*start = sc->pos;
-	scan_to(sc, to);
-	*end = sc->pos;
-	*bytes = to - from;
-	if (start->line != line)
-		sc->ok = 0; /* not the element the reader is on */
-	return sc->ok;
-}
-
-/* Skips the next element (a <withdrawn/>) so the scanner stays in step. */
-static void scan_skip(span_scanner *sc, unsigned line)
-{
-	text_pos start, end;
-	size_t bytes;
-
-	scan_group(sc, line, &start, &end, &bytes);
-}
-
-static int pos_before(unsigned line, unsigned column, text_pos p)
-{
-	return line < p.line || (line == p.line && column < p.column);
-}
 
 static int is_kith(const xmlNode *n, const char *name)
 {
@@ -593,7 +414,7 @@ static size_t root_errors(feed_reader *fr, kith_diag_list *diags, size_t diag_ma
 		return kith_xml_errors(fr->xml);
 	for (i = diag_mark; i < kith_diag_list_count(diags); i++) {
 		const kith_diag *d = kith_diag_list_get(diags, i);
-		n += d->severity == KITH_DIAG_ERROR && pos_before(d->line, d->column, fr->scan.pos);
+		n += d->severity == KITH_DIAG_ERROR && kith_pos_before(d->line, d->column, fr->scan.pos);
 	}
 	return n;
 }
@@ -676,8 +497,8 @@ static size_t settle_group(feed_reader *fr, kith_diag_list *diags, size_t own_fr
 		if (i >= own_from && i < own_to)
 			mine = 1;
 		else if (located)
-			mine = !pos_before(d->line, d->column, fr->group_start) &&
-			       pos_before(d->line, d->column, fr->group_end);
+			mine = !kith_pos_before(d->line, d->column, fr->group_start) &&
+			       kith_pos_before(d->line, d->column, fr->group_end);
 		else
 			mine = i >= mark;
 		if (!mine)
@@ -691,7 +512,7 @@ static size_t settle_group(feed_reader *fr, kith_diag_list *diags, size_t own_fr
 	while (fr->settle_from < count) {
 		const kith_diag *d = kith_diag_list_get(diags, fr->settle_from);
 		if (!fr->claimed.ptr[fr->settle_from - fr->diag_start] && d->severity == KITH_DIAG_ERROR &&
-		    !(located && pos_before(d->line, d->column, fr->group_end)))
+		    !(located && kith_pos_before(d->line, d->column, fr->group_end)))
 			break;
 		fr->settle_from++;
 	}
@@ -706,7 +527,7 @@ static int handle_group(feed_reader *fr, xmlTextReaderPtr r, kith_diag_list *dia
 	unsigned line = n ? kith_xml_line(n) : 0;
 	int error, empty = xmlTextReaderIsEmptyElement(r), located;
 
-	located = scan_group(&fr->scan, line, &fr->group_start, &fr->group_end, &bytes);
+	located = kith_span_next(&fr->scan, line, &fr->group_start, &fr->group_end, &bytes);
 	if (located && bytes > KITH_FEED_MAX_GROUP) {
 		/* expanding it would hold it all in memory, many times its size; reading stops here */
 		const char *id = n ? attr(n, "id") : NULL;
@@ -791,7 +612,7 @@ int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_
 		goto cleanup;
 	hash_file(&fr);
 	bytes = kith_xml_bytes(fr.xml, &size);
-	scan_init(&fr.scan, bytes, size);
+	kith_span_init(&fr.scan, bytes, size);
 	r = kith_xml_reader(fr.xml);
 	while ((ret = kith_xml_next(fr.xml)) == 1) {
 		const char *name;
@@ -809,7 +630,7 @@ int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_
 				handler->on_progress(handler->ctx, (size_t)xmlTextReaderByteConsumed(r), fr.info.size);
 			}
 		} else if (xmlTextReaderDepth(r) == 1) {
-			scan_skip(&fr.scan, kith_xml_line(xmlTextReaderCurrentNode(r)));
+			kith_span_skip(&fr.scan, kith_xml_line(xmlTextReaderCurrentNode(r)));
 			if (strcmp(name, "withdrawn") == 0 && (error = handle_withdrawn(&fr, r)) != 0)
 				goto cleanup;
 		}
