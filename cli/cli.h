@@ -21,8 +21,6 @@ int cli_tune(int argc, char **argv);
 
 /* Prints diagnostics to f, at most limit of them (0: all), then a count of the rest. */
 void cli_print_diags(FILE *f, const kith_diag_list *diags, size_t limit, const char *more_hint);
-/* Writes s as a JSON string literal, escaped; NULL writes "". */
-void cli_json_string(FILE *f, const char *s);
 /* "kith: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -136,73 +136,6 @@ static void print_set_text(kith_bench *b, kith_bench_result **res, size_t nsys, 
 	}
 }
 
-static void json_scores(const kith_bench_scores *s)
-{
-	if (s->scored)
-		printf("\"ndcg5\": %.4f, \"ndcg10\": %.4f, \"p5\": %.4f, \"mrr\": %.4f, \"recall10\": %.4f", s->ndcg5,
-		       s->ndcg10, s->p5, s->mrr, s->recall10);
-	else
-		printf("\"ndcg5\": null, \"ndcg10\": null, \"p5\": null, \"mrr\": null, \"recall10\": null");
-	printf(", \"breaches\": %zu, \"scored\": %zu, \"patients\": %zu", s->breaches, s->scored, s->patients);
-}
-
-static void json_patient(const kith_bench_patient *p)
-{
-	size_t j;
-
-	printf("{\"id\": ");
-	cli_json_string(stdout, p->id);
-	printf(", \"scored\": %s, \"relevant\": %zu, ", p->scored ? "true" : "false", p->relevant);
-	if (p->scored)
-		printf("\"ndcg5\": %.4f, \"ndcg10\": %.4f, \"p5\": %.4f, \"mrr\": %.4f, \"recall10\": %.4f", p->ndcg5,
-		       p->ndcg10, p->p5, p->mrr, p->recall10);
-	else
-		printf("\"ndcg5\": null, \"ndcg10\": null, \"p5\": null, \"mrr\": null, \"recall10\": null");
-	printf(", \"results\": [");
-	for (j = 0; j < p->count; j++) {
-		printf("%s{\"key\": ", j ? ", " : "");
-		cli_json_string(stdout, p->keys[j]);
-		printf(", \"grade\": %d}", p->grades[j]);
-	}
-	printf("], \"breaches\": [");
-	for (j = 0; j < p->breach_count; j++) {
-		const kith_bench_breach *x = &p->breaches[j];
-		printf("%s{\"rank\": %zu, \"key\": ", j ? ", " : "", x->rank);
-		cli_json_string(stdout, x->key);
-		printf(", \"rule\": %d, \"rule_name\": ", x->rule);
-		cli_json_string(stdout, x->rule_name);
-		printf(", \"reason\": ");
-		cli_json_string(stdout, x->reason);
-		printf("}");
-	}
-	printf("]}");
-}
-
-static void print_set_json(kith_bench *b, const char *dir, kith_bench_result **res, size_t nsys)
-{
-	size_t i, j;
-
-	printf("{\"name\": ");
-	cli_json_string(stdout, kith_bench_name(b));
-	printf(", \"path\": ");
-	cli_json_string(stdout, dir);
-	printf(", \"groups\": %zu, \"patients\": %zu, \"scored\": %zu, \"systems\": [", kith_bench_group_count(b),
-	       kith_bench_patient_count(b), kith_bench_scored_count(b));
-	for (i = 0; i < nsys; i++) {
-		printf("%s\n   {\"system\": ", i ? "," : "");
-		cli_json_string(stdout, kith_bench_system_name(kith_bench_result_mode(res[i])));
-		printf(", ");
-		json_scores(kith_bench_result_scores(res[i]));
-		printf(", \"per_patient\": [");
-		for (j = 0; j < kith_bench_result_count(res[i]); j++) {
-			printf("%s\n    ", j ? "," : "");
-			json_patient(kith_bench_result_patient(res[i], j));
-		}
-		printf("]}");
-	}
-	printf("]}");
-}
-
 /* Writes DIR/SET-SYSTEM.run for every run of one set. */
 static int write_runs(const char *dir, kith_bench *b, kith_bench_result **res, size_t nsys)
 {
@@ -311,23 +244,13 @@ static int bench_quality(int argc, char **argv)
 	}
 
 	if (json) {
-		printf("{\"date\": ");
-		cli_json_string(stdout, kith_bench_today(sets[0]));
-		printf(", \"depth\": %d, \"relevant_grade\": 2, \"sets\": [", KITH_BENCH_DEPTH);
-		for (i = 0; i < nsets; i++) {
-			printf("%s\n  ", i ? "," : "");
-			print_set_json(sets[i], argv[optind + (int)i], &res[i * nsys], nsys);
+		char *text = NULL;
+		if (kith_bench_render_json(sets, (const char *const *)(argv + optind), nsets, res, nsys, &text) != 0) {
+			cli_error("out of memory");
+			goto cleanup;
 		}
-		printf("],\n \"mean\": {\"sets\": %zu, \"systems\": [", nsets);
-		for (k = 0; k < nsys; k++) {
-			kith_bench_scores_average(&mean, &per_set[k * nsets], nsets);
-			printf("%s\n   {\"system\": ", k ? "," : "");
-			cli_json_string(stdout, kith_bench_system_name(systems[k]));
-			printf(", ");
-			json_scores(&mean);
-			printf("}");
-		}
-		printf("]}}\n");
+		fputs(text, stdout);
+		free(text);
 	} else {
 		printf("match quality as of %s: top %d, relevant = grade 2 or more, means over scored patients\n",
 		       kith_bench_today(sets[0]), KITH_BENCH_DEPTH);

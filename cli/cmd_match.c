@@ -29,129 +29,6 @@ static void match_usage(FILE *f)
 		   "  --housebound  --free  --budget POUNDS  --when 'mon,tue@09:00-12:00;thu@13:00-17:00'\n");
 }
 
-static void json_opt_string(FILE *f, const char *name, const char *s)
-{
-	fprintf(f, ", \"%s\": ", name);
-	if (s)
-		cli_json_string(f, s);
-	else
-		fputs("null", f);
-}
-
-static void print_json(const kith_results *res)
-{
-	size_t i, j;
-
-	printf("{\"patient\": ");
-	cli_json_string(stdout, kith_results_patient(res));
-	printf(", \"results\": [");
-	for (i = 0; i < kith_results_count(res); i++) {
-		const kith_result *r = kith_results_get(res, i);
-		printf("%s\n  {\"rank\": %zu, \"key\": ", i ? "," : "", r->rank);
-		cli_json_string(stdout, r->key);
-		printf(", \"name\": ");
-		cli_json_string(stdout, r->name);
-		json_opt_string(stdout, "organisation", r->organisation);
-		printf(", \"score\": %.3f, \"reasons\": [", r->score);
-		for (j = 0; j < r->reason_count; j++) {
-			printf("%s{\"factor\": ", j ? ", " : "");
-			cli_json_string(stdout, r->reasons[j].factor);
-			printf(", \"contribution\": %.3f, \"text\": ", r->reasons[j].contribution);
-			cli_json_string(stdout, r->reasons[j].text);
-			printf("}");
-		}
-		printf("], \"cautions\": [");
-		for (j = 0; j < r->caution_count; j++) {
-			printf("%s", j ? ", " : "");
-			cli_json_string(stdout, r->cautions[j]);
-		}
-		printf("]");
-		json_opt_string(stdout, "how", r->how);
-		json_opt_string(stdout, "venue", r->venue);
-		json_opt_string(stdout, "postcode", r->postcode);
-		if (r->distance_km >= 0)
-			printf(", \"distance_km\": %.1f", r->distance_km);
-		else
-			printf(", \"distance_km\": null");
-		json_opt_string(stdout, "next_session", r->next_session);
-		json_opt_string(stdout, "cost", r->cost);
-		printf(", \"contact\": {\"phone\": ");
-		r->phone ? cli_json_string(stdout, r->phone) : (void)fputs("null", stdout);
-		printf(", \"email\": ");
-		r->email ? cli_json_string(stdout, r->email) : (void)fputs("null", stdout);
-		printf(", \"web\": ");
-		r->web ? cli_json_string(stdout, r->web) : (void)fputs("null", stdout);
-		printf("}");
-		json_opt_string(stdout, "also_listed", r->also_listed);
-		printf("}");
-	}
-	printf("\n]}\n");
-}
-
-/* The reasons that carry most of the score, in one line. */
-static void print_top_reasons(const kith_result *r)
-{
-	const kith_reason *best[3] = {NULL, NULL, NULL};
-	size_t i, k;
-
-	for (i = 0; i < r->reason_count; i++) {
-		const kith_reason *x = &r->reasons[i];
-		if (x->contribution <= 0 || strcmp(x->factor, "capacity") == 0 || strcmp(x->factor, "freshness") == 0 ||
-		    strcmp(x->factor, "language") == 0 || strcmp(x->factor, "access") == 0)
-			continue;
-		for (k = 0; k < 3; k++) {
-			if (!best[k] || x->contribution > best[k]->contribution) {
-				memmove(&best[k + 1], &best[k], (2 - k) * sizeof(best[0]));
-				best[k] = x;
-				break;
-			}
-		}
-	}
-	printf("    why: ");
-	for (k = 0; k < 3 && best[k]; k++)
-		printf("%s%s", k ? "; " : "", best[k]->text);
-	printf("\n");
-}
-
-static void print_text(const kith_results *res, int explain, const char *today)
-{
-	size_t i, j, n = kith_results_count(res);
-
-	printf("%zu suggestion%s for %s%s%s\n", n, n == 1 ? "" : "s", kith_results_patient(res), today ? " as of " : "",
-	       today ? today : "");
-	for (i = 0; i < n; i++) {
-		const kith_result *r = kith_results_get(res, i);
-		printf("\n%2zu. %s  [%.3f]\n    %s\n", r->rank, r->name, r->score, r->key);
-		if (explain) {
-			for (j = 0; j < r->reason_count; j++)
-				printf("    %-13s %+.3f  %s\n", r->reasons[j].factor, r->reasons[j].contribution,
-				       r->reasons[j].text);
-			printf("    %-13s %+.3f\n", "score", r->score);
-		} else {
-			print_top_reasons(r);
-		}
-		printf("    how: %s", r->how);
-		if (r->next_session)
-			printf("; next: %s", r->next_session);
-		printf("; cost: %s\n", r->cost ? r->cost : "not listed");
-		if (r->venue || r->postcode) {
-			printf("    where: %s%s%s", r->venue ? r->venue : "", r->venue && r->postcode ? ", " : "",
-			       r->postcode ? r->postcode : "");
-			if (r->distance_km >= 0)
-				printf(" (%.1f km)", r->distance_km);
-			printf("\n");
-		}
-		if (r->phone || r->email || r->web)
-			printf("    contact: %s%s%s%s%s\n", r->phone ? r->phone : "",
-			       r->phone && (r->email || r->web) ? ", " : "", r->email ? r->email : "",
-			       r->email && r->web ? ", " : "", r->web ? r->web : "");
-		for (j = 0; j < r->caution_count; j++)
-			printf("    check: %s\n", r->cautions[j]);
-		if (r->also_listed)
-			printf("    also listed as %s\n", r->also_listed);
-	}
-}
-
 /* Long options that set a profile field, and the field they set. */
 static const struct {
 	const char *option, *field;
@@ -186,6 +63,7 @@ int cli_match(int argc, char **argv)
 	const char *fields[QUICK_COUNT], *values[QUICK_COUNT];
 	size_t nset = 0, i;
 	kith_match_opts opts = KITH_MATCH_OPTS_INIT;
+	kith_render_opts ropts = KITH_RENDER_OPTS_INIT;
 	const char *format = "text", *run_name = "kith", *why_not = NULL, *weights = NULL, *rules = NULL;
 	kith_index *idx = NULL;
 	kith_matcher *m = NULL;
@@ -193,7 +71,7 @@ int cli_match(int argc, char **argv)
 	kith_results *res = NULL;
 	kith_diag_list *diags = NULL;
 	int c, explain = 0, status = CLI_ERROR;
-	char *end;
+	char *end, *text = NULL;
 
 	for (i = 0; i < QUICK_COUNT; i++) {
 		options[i].name = quick[i].option;
@@ -237,7 +115,7 @@ int cli_match(int argc, char **argv)
 		default: match_usage(stderr); return CLI_ERROR;
 		}
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "trec") != 0) {
+	if (kith_format_parse(format, &ropts.format) != 0) {
 		cli_error("--format: expected text, json or trec, got '%s'", format);
 		return CLI_ERROR;
 	}
@@ -273,13 +151,11 @@ int cli_match(int argc, char **argv)
 		goto cleanup;
 	}
 	if (why_not) {
-		char *text = NULL;
 		if (kith_matcher_why_not(m, p, &opts, why_not, &text) != 0) {
 			cli_error("%s", kith_matcher_errmsg(m));
 			goto cleanup;
 		}
 		printf("%s\n", text);
-		free(text);
 		status = CLI_OK;
 		goto cleanup;
 	}
@@ -287,20 +163,18 @@ int cli_match(int argc, char **argv)
 		cli_error("%s", kith_matcher_errmsg(m));
 		goto cleanup;
 	}
-	if (strcmp(format, "json") == 0) {
-		print_json(res);
-	} else if (strcmp(format, "trec") == 0) {
-		for (i = 0; i < kith_results_count(res); i++) {
-			const kith_result *r = kith_results_get(res, i);
-			printf("%s Q0 %s %zu %.4f %s\n", kith_results_patient(res), r->key, r->rank, r->score,
-			       run_name);
-		}
-	} else {
-		print_text(res, explain, opts.today);
+	ropts.explain = explain;
+	ropts.today = opts.today;
+	ropts.run_name = run_name;
+	if (kith_results_render(res, &ropts, &text) != 0) {
+		cli_error("out of memory");
+		goto cleanup;
 	}
+	fputs(text, stdout);
 	status = CLI_OK;
 
 cleanup:
+	free(text);
 	kith_results_free(res);
 	kith_matcher_free(m);
 	kith_index_free(idx);

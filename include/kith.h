@@ -11,5 +11,6 @@
 #include "kith/index.h"
 #include "kith/match.h"
 #include "kith/profile.h"
+#include "kith/render.h"
 
 #endif

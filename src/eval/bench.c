@@ -625,19 +625,6 @@ const kith_bench_patient *kith_bench_result_patient(const kith_bench_result *r, 
 	return i < r->count ? &r->patients[i] : NULL;
 }
 
-int kith_bench_result_write_run(const kith_bench_result *r, FILE *f, const char *run_name)
-{
-	size_t i, j;
-
-	for (i = 0; i < r->count; i++) {
-		const kith_bench_patient *p = &r->patients[i];
-		for (j = 0; j < p->count; j++)
-			if (fprintf(f, "%s Q0 %s %zu %.4f %s\n", p->id, p->keys[j], j + 1, p->scores[j], run_name) < 0)
-				return KITH_EIO;
-	}
-	return ferror(f) ? KITH_EIO : 0;
-}
-
 void kith_bench_scores_average(kith_bench_scores *out, const kith_bench_scores *sets, size_t count)
 {
 	size_t i, used = 0;

@@ -42,9 +42,9 @@ typedef struct feed_reader {
 	int skip_bad; /* skip_bad_groups */
 	kith_span scan;
 	kith_text_pos group_start, group_end; /* of the group being read */
-	size_t diag_start;               /* the first diagnostic of this feed */
-	size_t settle_from;              /* diagnostics before it are settled */
-	kith_buf claimed;                /* a byte per diagnostic: 1 when a group's */
+	size_t diag_start;                    /* the first diagnostic of this feed */
+	size_t settle_from;                   /* diagnostics before it are settled */
+	kith_buf claimed;                     /* a byte per diagnostic: 1 when a group's */
 } feed_reader;
 
 static int is_kith(const xmlNode *n, const char *name)

@@ -153,4 +153,3 @@ int kith_pos_before(unsigned line, unsigned column, kith_text_pos p)
 {
 	return line < p.line || (line == p.line && column < p.column);
 }
-

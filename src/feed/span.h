@@ -20,9 +20,9 @@ typedef struct kith_text_pos {
 typedef struct kith_span {
 	const char *data; /* borrowed: the file's bytes */
 	size_t size;
-	size_t off;         /* everything before off is scanned */
-	kith_text_pos pos;  /* where off is */
-	int ok;             /* 0 once lost (not well-formed): callers fall back to lines */
+	size_t off;        /* everything before off is scanned */
+	kith_text_pos pos; /* where off is */
+	int ok;            /* 0 once lost (not well-formed): callers fall back to lines */
 } kith_span;
 
 /* Starts a scan of data[0..size), past the prolog and into the root element. */
