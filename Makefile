@@ -36,7 +36,7 @@ LIBKITH  := $(BUILD)/libkith.a
 KITH     := $(BUILD)/kith
 
 .SECONDARY:
-.PHONY: all deps demo test check golden golden-update san tsan valgrind bench-quality bench-perf install uninstall \
+.PHONY: all deps demo test check headers golden golden-update san tsan valgrind bench-quality bench-perf install uninstall \
         format lint clean
 all: $(LIBKITH) $(KITH) $(BENCH_BIN)
 
@@ -87,6 +87,8 @@ $(BUILD)/bench/peer_pg: bench/peer_pg.c $(LIBKITH)
 # AddressSanitizer and UndefinedBehaviorSanitizer build, and a
 # ThreadSanitizer build (feeds load on two threads).  None is ever timed.
 test: deps
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory headers
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory golden
 	$(MAKE) --no-print-directory valgrind
@@ -95,6 +97,18 @@ test: deps
 
 check: $(KITH) $(TEST_BIN)
 	@sh tests/run.sh $(BUILD) $(TEST_BIN)
+
+# Each public header compiles alone, strictly, as a C program that includes
+# only it would (libgit2's tests/headertest).
+PUBLIC_HEADERS := include/kith.h $(wildcard include/kith/*.h)
+headers:
+	@mkdir -p $(BUILD)/headers
+	@for std in c99 c17; do for h in $(PUBLIC_HEADERS); do \
+	  name=$${h#include/}; \
+	  printf '#include "%s"\nint main(void) { return 0; }\n' "$$name" > $(BUILD)/headers/test.c; \
+	  $(CC) -std=$$std -Wall -Wextra -Wpedantic -Werror -Iinclude -c $(BUILD)/headers/test.c \
+	    -o $(BUILD)/headers/test.o || { echo "headers: $$h does not compile alone ($$std)"; exit 1; }; \
+	done; done; echo "headers: each of $(words $(PUBLIC_HEADERS)) public headers compiles alone, as C99 and C17"
 
 # The program's outputs over the corpus, a generated directory and bad
 # input, byte for byte against tests/golden/expected (see tests/golden/README.md).

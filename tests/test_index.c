@@ -676,6 +676,18 @@ static void test_sqlite_failing_while_terms_are_recounted(void **state)
 	free(after);
 }
 
+/* Diagnostics are optional (kith/index.h): a file that is no feed is refused without them too. */
+static void test_no_feed_refused_without_a_diagnostics_list(void **state)
+{
+	fixture *f = *state;
+	kith_load_report r;
+
+	assert_int_equal(kith_index_load(open_index(f), ks_src("tests/data/patients/full.xml"), NULL, &r, NULL),
+			 KITH_EINVALID);
+	assert_int_equal(r.added, 0);
+	assert_true(ks_contains(kith_index_errmsg(f->idx), "feed not loaded"));
+}
+
 /* A feed of n generated groups; bad_at (when below n) gets a session that ends before it starts. */
 static char *many_groups(fixture *f, const char *name, int n, int bad_at, const char *word)
 {
@@ -1113,6 +1125,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_load_leaves_other_feeds_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_feed_rolls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_failing_while_terms_are_recounted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_feed_refused_without_a_diagnostics_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_feeds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_feed_still_loads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_feed_changes_nothing, setup, teardown),

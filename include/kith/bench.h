@@ -2,7 +2,7 @@
  * Quality benchmarks: how well a ranking suits people, against a link
  * worker's judgments, and weight tuning on the same data.
  *
- * A benchmark set is a folder (FORMATS.md section 3): partner feeds in
+ * A benchmark set is a folder (schemas/README.md, "Benchmark set"): partner feeds in
  * feeds/, one profile per patient in patients/ (.xml files), and
  * qrels.txt.  Opening a set loads its feeds into a fresh
  * temporary index, which lives as long as the set and is removed with it;
@@ -89,7 +89,7 @@ KITH_EXPORT const char *kith_bench_system_name(kith_rank_mode mode);
 typedef struct kith_bench_breach {
 	const char *key;       /* FEED-ID/GROUP-ID */
 	size_t rank;           /* from 1 */
-	int rule;              /* 1..7, as numbered in FORMATS.md section 2 */
+	int rule;              /* 1..7, as numbered in schemas/README.md */
 	const char *rule_name; /* "access", "eligibility", "reach", "schedule", "cost", "closed", "language" */
 	const char *reason;    /* a short sentence with the numbers */
 } kith_bench_breach;
@@ -136,7 +136,7 @@ KITH_EXPORT size_t kith_bench_result_count(const kith_bench_result *r);
 KITH_EXPORT const kith_bench_patient *kith_bench_result_patient(const kith_bench_result *r, size_t i);
 
 /*
- * Writes the result as a TREC run (FORMATS.md section 3): one line
+ * Writes the result as a TREC run (schemas/README.md, "Benchmark set"): one line
  * `PATIENT Q0 KEY RANK SCORE RUN-NAME` per result.  Returns 0 or KITH_EIO.
  */
 KITH_EXPORT int kith_bench_result_write_run(const kith_bench_result *r, FILE *f, const char *run_name);

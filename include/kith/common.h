@@ -1,10 +1,31 @@
 /*
- * kith common definitions: error codes, the export macro and version.
+ * kith common definitions: error codes, the export macro and version, and
+ * the rules every part of the API keeps.
  *
- * Every kith function that can fail returns an int: 0 on success, or one of
- * the negative KITH_E* codes below.  The codes are part of the ABI and are
- * never renumbered.  The detailed message (with file, line and column where
- * there is one) lives on the handle the call was made on.
+ * Errors.  Every kith function that can fail returns an int: 0 on success,
+ * or one of the negative KITH_E* codes below.  The codes are part of the
+ * ABI and are never renumbered.  The detailed message (with file, line and
+ * column where there is one) lives on the handle the call was made on.
+ *
+ * Arguments.  A function that makes something takes its out-parameter
+ * first (kith_index_open(&idx, path, flags)), and so does one that fills a
+ * struct the caller owns (kith_bench_scores_average(&mean, ...)); every
+ * other function takes the handle it acts on first and any out-parameter
+ * last (kith_matcher_run(m, profile, opts, &results)).  A string comes
+ * before its length.  What comes back through an out-parameter belongs to
+ * the caller, to free with the matching _free(); what a getter returns is
+ * borrowed from its handle.  Every _free(NULL) does nothing.
+ *
+ * Threads.  kith keeps no state outside its handles and takes no locks, so
+ * different handles may be used on different threads at the same time,
+ * while one handle (kith_index, kith_matcher, kith_bench, kith_diag_list)
+ * is used by one thread at a time.  A matcher borrows its index: the two
+ * belong to one thread together.  A server runs one index and one matcher
+ * per worker thread, each opening the same file.  A profile and a result
+ * list are only read once made, so several threads may read one at once
+ * (kith_profile_set() changes a profile: not while others read it).
+ * kith_index_load() runs a thread of its own to read the feed, and joins it
+ * before it returns.
  */
 #ifndef KITH_COMMON_H
 #define KITH_COMMON_H

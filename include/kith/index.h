@@ -10,6 +10,11 @@
 /* The schema version kept in PRAGMA user_version. */
 #define KITH_SCHEMA_VERSION 3
 
+/*
+ * One handle is used by one thread at a time; several handles, on one
+ * thread each, may open the same file at once (kith/common.h, "Threads").
+ * SQLite's own file locking keeps a load and the readers apart.
+ */
 typedef struct kith_index kith_index;
 
 enum {

@@ -1,8 +1,8 @@
 /*
  * The matcher: a ranked, explained list of groups for one person.
  *
- * Every group that breaks one of the hard constraints of FORMATS.md
- * section 2 is left out; every other group is scored on needs, interests,
+ * Every group that breaks one of the hard constraints (schemas/README.md,
+ * "Hard constraints") is left out; every other group is scored on needs, interests,
  * distance, availability, cost, freshness, capacity, language, access and
  * how squarely it is aimed at the person.  Each result says why, factor by
  * factor, and the parts add up to its score.
@@ -14,6 +14,10 @@
 #include "kith/index.h"
 #include "kith/profile.h"
 
+/*
+ * A matcher and the index it borrows are used by one thread at a time; a
+ * server makes one of each per worker thread (kith/common.h, "Threads").
+ */
 typedef struct kith_matcher kith_matcher;
 
 /*

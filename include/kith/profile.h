@@ -1,6 +1,6 @@
 /*
  * Patient profiles: what a link worker knows about one person, for one query
- * (FORMATS.md section 2).
+ * (schemas/README.md, "Profile").
  *
  * A profile is query input.  kith never stores or logs it.
  */

@@ -1,7 +1,7 @@
 /*
  * The benchmark's hard-constraint checker (see judge.h).
  *
- * Each rule is read from FORMATS.md section 2 as literally as it allows:
+ * Each rule is read from the shared spec (schemas/README.md) as literally as it allows:
  * only "no" breaks an access rule, a rule about a fact nobody gave cannot
  * be broken, and "by-appointment" fits any availability.
  */

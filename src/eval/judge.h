@@ -1,6 +1,6 @@
 /*
- * The benchmark's own reading of the hard constraints (FORMATS.md section
- * 2): is this group something that may never be recommended to this person?
+ * The benchmark's own reading of the hard constraints (schemas/README.md,
+ * "Hard constraints"): is this group something that may never be recommended to this person?
  *
  * It is written apart from the matcher's filter, from the spec's seven
  * rules, and reads the groups straight from the feed files rather than
@@ -18,7 +18,7 @@
 #include "kith/common.h"
 #include "model/model.h"
 
-/* The hard constraints, numbered as in FORMATS.md section 2. */
+/* The hard constraints, numbered as in schemas/README.md. */
 typedef enum {
 	KITH_RULE_NONE = 0,
 	KITH_RULE_ACCESS = 1,  /* wheelchair or step-free access is "no" */
@@ -31,7 +31,7 @@ typedef enum {
 	KITH_RULE_COUNT
 } kith_rule;
 
-/* Minutes a session must overlap one availability window (FORMATS.md rule 4). */
+/* Minutes a session must overlap one availability window (hard constraint 4). */
 #define KITH_JUDGE_MIN_OVERLAP 30
 
 /* "access", "eligibility", ...; "none" for 0 and "unknown" out of range. */

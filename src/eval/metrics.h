@@ -1,5 +1,5 @@
 /*
- * Judgments (TREC qrels, FORMATS.md section 3) and the ranking measures the
+ * Judgments (TREC qrels, schemas/README.md, "Benchmark set") and the ranking measures the
  * quality benchmark reports: graded NDCG@k, P@k, reciprocal rank and
  * Recall@k.
  *
@@ -32,7 +32,7 @@
 #include "util/buf.h"
 
 #define KITH_RELEVANT_GRADE 2 /* the lowest grade that counts as relevant */
-#define KITH_MAX_GRADE 3      /* grades run 0..3 (FORMATS.md section 3) */
+#define KITH_MAX_GRADE 3      /* grades run 0..3 (schemas/README.md) */
 
 /* One judgment line. */
 typedef struct kith_qrel {

@@ -3,7 +3,7 @@
  * caller (the loader, the checker, the benchmark's judge).  A reader
  * streams one file, validates it, and hands each good group to a handler,
  * one at a time, so memory stays flat whatever the feed's size.  kith's own
- * XML format (FORMATS.md section 1; schemas/feed.xsd) is read by
+ * XML format (schemas/README.md, "Feed"; schemas/feed.xsd) is read by
  * kith_feed.c; the importers of other formats join as readers of the same
  * shape (kith_feed_reader_fn) behind the same handler.
  */

@@ -1,5 +1,5 @@
 /*
- * Reading a patient profile file (FORMATS.md section 2; schemas/patient.xsd).
+ * Reading a patient profile file (schemas/README.md, "Profile"; schemas/patient.xsd).
  *
  * A profile is a few hundred bytes, so the file is read whole through the
  * shared safe reader (schema, limits, no DTD), its tree is kept, and the

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,6 +394,19 @@ static int precheck(kith_xml *x, const char *what)
 	return refuse_doctype(x, p, what);
 }
 
+/*
+ * libxml2 must be initialised once before threads use it, and its own
+ * initialisation is not safe to race (xmlInitParser's documentation).  The
+ * once-flag is the library's one static that changes: it is set, never
+ * read back as state, and guarded by pthread_once itself.
+ */
+static pthread_once_t libxml2_ready = PTHREAD_ONCE_INIT;
+
+static void init_libxml2(void)
+{
+	xmlInitParser();
+}
+
 int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text, kith_diag_list *diags)
 {
 	kith_xml *x = NULL;
@@ -403,6 +417,7 @@ int kith_xml_open(kith_xml **out, const char *path, const char *what, const char
 	const int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
 
 	*out = NULL;
+	pthread_once(&libxml2_ready, init_libxml2);
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return KITH_ENOMEM;
 	x->path = path;

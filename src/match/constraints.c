@@ -1,5 +1,5 @@
 /*
- * The hard constraints of FORMATS.md section 2, one function each (see
+ * The hard constraints (schemas/README.md), one function each (see
  * match_int.h): a group that breaks one is never shown.  Each says why in
  * the person's terms, with the numbers ("its venue is 7.2 km away, beyond
  * your 3 km"), for `--why-not`.  eval/judge.c checks the same rules from

@@ -37,7 +37,7 @@
 #define MAX_POINTS 8         /* located venues of a candidate */
 #define MAX_NEEDS 32         /* of a query: the person's, and those their words suggest */
 #define DEFAULT_LIMIT_KM 8.0 /* the distance scale when a person gives no limit */
-#define MIN_OVERLAP 30       /* minutes a session must overlap availability (FORMATS.md) */
+#define MIN_OVERLAP 30       /* minutes a session must overlap availability (hard constraint 4) */
 
 /* The matcher's statements, by number: kith_stmt_get(&m->stmts, ...). */
 enum {
@@ -188,8 +188,8 @@ int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand 
 int kith_match_read_details(kith_matcher *m, kith_arena *a, cand *c);
 
 /*
- * constraints.c: the first hard constraint c breaks (1 to 7, FORMATS.md
- * section 2), with the reason and its numbers in why (every one broken,
+ * constraints.c: the first hard constraint c breaks (1 to 7, as numbered
+ * in schemas/README.md), with the reason and its numbers in why (every one broken,
  * with all); 0 when it breaks none.  Works out c's reach first.
  */
 int kith_match_breaks(const query *q, cand *c, kith_buf *why, int all);

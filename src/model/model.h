@@ -1,6 +1,6 @@
 /*
  * The in-memory form of a feed's group and of a patient profile, as the
- * parsers produce them (FORMATS.md sections 1 and 2).  Strings and arrays
+ * parsers produce them (schemas/README.md, "Feed" and "Profile").  Strings and arrays
  * live in the arena of whoever parsed them.
  */
 #ifndef KITH_MODEL_H
@@ -10,7 +10,7 @@
 
 #include "util/arena.h"
 
-/* Tri-state facts.  Absent means unknown (FORMATS.md: unknown is not no). */
+/* Tri-state facts.  Absent means unknown (unknown is not no). */
 typedef enum { KITH_TRI_UNKNOWN = 0, KITH_TRI_YES = 1, KITH_TRI_NO = 2 } kith_tri;
 
 /* The access facts, in this order everywhere (columns, arrays, messages). */

@@ -1,6 +1,6 @@
 /*
- * TREC run lines, `PATIENT Q0 KEY RANK SCORE RUN-NAME` (FORMATS.md section
- * 3): written here only, for a match's results and a benchmark's runs.
+ * TREC run lines, `PATIENT Q0 KEY RANK SCORE RUN-NAME` (schemas/README.md,
+ * "Benchmark set"): written here only, for a match's results and a benchmark's runs.
  */
 #ifndef KITH_TREC_H
 #define KITH_TREC_H

@@ -37,7 +37,7 @@ int kith_diag_list_new(kith_diag_list **out)
 
 void kith_diag_list_truncate(kith_diag_list *list, size_t n)
 {
-	while (list->count > n) {
+	while (list && list->count > n) {
 		kith_diag *d = &list->items[--list->count];
 		free((char *)d->file);
 		free((char *)d->message);
