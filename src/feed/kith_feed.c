@@ -99,31 +99,9 @@ static const char *dup_attr(kith_arena *arena, const xmlNode *n, const char *nam
 	return v ? kith_arena_strdup(arena, v) : NULL;
 }
 
-static void warn(feed_reader *fr, const xmlNode *n, const char *a, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void warn(feed_reader *fr, const xmlNode *n, const char *a, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	kith_xml_report(fr->xml, KITH_DIAG_WARNING, n, a, "%s", msg);
-}
-
-static void fail(feed_reader *fr, const xmlNode *n, const char *a, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void fail(feed_reader *fr, const xmlNode *n, const char *a, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	kith_xml_report(fr->xml, KITH_DIAG_ERROR, n, a, "%s", msg);
-}
+/* A warning or an error about node n (and its attribute a, when not NULL), located in the file. */
+#define warn(fr, ...) kith_xml_report((fr)->xml, KITH_DIAG_WARNING, __VA_ARGS__)
+#define fail(fr, ...) kith_xml_report((fr)->xml, KITH_DIAG_ERROR, __VA_ARGS__)
 
 /* Reads the children named child of n into list, warning on words outside the vocabulary. */
 static int read_tags(feed_reader *fr, const xmlNode *n, const char *child, kith_vocab_kind kind, kith_strlist *list)
