@@ -13,7 +13,6 @@
  */
 #include "match/match_int.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 #include "model/geo.h"
@@ -115,19 +114,6 @@ static int collect_venues(kith_matcher *m, int which, const double *box, int box
 	return error;
 }
 
-/* A box radius km around a point: min lat, max lat, min lon, max lon. */
-static void box_around(const kith_point *home, double radius, double box[4])
-{
-	double dlat = radius / 110.0 + 0.001;
-	double coslat = cos(home->lat * 3.14159265358979323846 / 180.0);
-	double dlon = radius / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
-
-	box[0] = home->lat - dlat;
-	box[1] = home->lat + dlat;
-	box[2] = home->lon - dlon;
-	box[3] = home->lon + dlon;
-}
-
 /*
  * The groups with a venue in the box radius km around home but not in the
  * box inner km around it (inner 0: none), with their masks and distances:
@@ -143,10 +129,10 @@ static int venues_near(kith_matcher *m, const query *q, double inner, double rad
 
 	if (pt->housebound)
 		return 0;
-	box_around(&pt->home, radius, box);
+	kith_geo_box(pt->home.lat, pt->home.lon, radius, box);
 	if (inner <= 0)
 		return collect_venues(m, Q_BOX, box, 4, &pt->home, out);
-	box_around(&pt->home, inner, box + 4);
+	kith_geo_box(pt->home.lat, pt->home.lon, inner, box + 4);
 	for (i = 0; i < sizeof(ring) / sizeof(ring[0]) && !error; i++)
 		error = collect_venues(m, ring[i], box, 8, &pt->home, out);
 	return error;

@@ -21,6 +21,18 @@ double kith_geo_distance_km(double lat1, double lon1, double lat2, double lon2)
 	return 2.0 * 6371.0088 * asin(sqrt(a < 1.0 ? a : 1.0));
 }
 
+void kith_geo_box(double lat, double lon, double radius_km, double box[4])
+{
+	double dlat = radius_km / 110.0 + 0.001;
+	double coslat = cos(lat * 3.14159265358979323846 / 180.0);
+	double dlon = radius_km / (111.32 * (coslat > 0.01 ? coslat : 0.01)) + 0.001;
+
+	box[0] = lat - dlat;
+	box[1] = lat + dlat;
+	box[2] = lon - dlon;
+	box[3] = lon + dlon;
+}
+
 /*
  * UK outward codes are A9, A99, AA9, AA99, A9A or AA9A; the inward code,
  * when present, is 9AA.  Anything else is not a UK postcode.

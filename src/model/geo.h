@@ -10,6 +10,15 @@
 double kith_geo_distance_km(double lat1, double lon1, double lat2, double lon2);
 
 /*
+ * The box of latitudes and longitudes that holds every point within
+ * radius_km of (lat, lon): box[0..3] = min lat, max lat, min lon, max lon.
+ * It errs wide (the shortest degree of latitude, a small margin), since it
+ * picks what is then measured: a point inside the circle is never outside
+ * the box.
+ */
+void kith_geo_box(double lat, double lon, double radius_km, double box[4]);
+
+/*
  * Extracts the outward code ("CB9", "SW1A") of a UK postcode written in any
  * usual way ("cb9 8ar", "CB98AR", " CB9 ") into out (upper case).
  * Returns 0, or KITH_EINVALID when text does not look like a UK postcode.

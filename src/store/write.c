@@ -7,12 +7,12 @@
  */
 #include "store/load_int.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "model/geo.h"
 #include "model/names.h"
 #include "store/columns.h"
 #include "util/array.h"
@@ -306,18 +306,16 @@ static int insert_tags(load_writer *w, int which, sqlite3_int64 gid, const kith_
 /* The box around the circle a home-visit service reaches, with the group's masks. */
 static int insert_home_visits(load_writer *w, const kith_group *g, const load_columns *c, sqlite3_int64 gid)
 {
-	double dlat = g->home_radius_km / 111.0;
-	double coslat = cos(g->home_point.lat * 3.14159265358979323846 / 180.0);
-	double dlon = g->home_radius_km / (111.0 * (coslat > 0.01 ? coslat : 0.01));
 	sqlite3_stmt *s = stmt(w, S_INS_HOME_RTREE);
+	double box[4];
+	int i;
 
 	if (!s)
 		return KITH_EIO;
+	kith_geo_box(g->home_point.lat, g->home_point.lon, g->home_radius_km, box);
 	sqlite3_bind_int64(s, 1, gid);
-	sqlite3_bind_double(s, 2, g->home_point.lat - dlat);
-	sqlite3_bind_double(s, 3, g->home_point.lat + dlat);
-	sqlite3_bind_double(s, 4, g->home_point.lon - dlon);
-	sqlite3_bind_double(s, 5, g->home_point.lon + dlon);
+	for (i = 0; i < 4; i++)
+		sqlite3_bind_double(s, 2 + i, box[i]);
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)c->mask);
 	sqlite3_bind_int64(s, 7, (sqlite3_int64)c->langs_mask);
 	return step_done(w, s);
