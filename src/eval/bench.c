@@ -478,7 +478,7 @@ static int judge_run(kith_bench *b, kith_arena *a, const kith_patient *pt, kith_
 		list[out->breach_count].rank = i + 1;
 		list[out->breach_count].rule = rule;
 		list[out->breach_count].rule_name = g ? kith_rule_name(rule) : "unknown";
-		if ((list[out->breach_count].reason = kith_arena_strdup(a, why.ptr)) == NULL) {
+		if (kith_buf_error(&why) || (list[out->breach_count].reason = kith_arena_strdup(a, why.ptr)) == NULL) {
 			error = KITH_ENOMEM;
 			break;
 		}

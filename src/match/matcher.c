@@ -421,8 +421,10 @@ int kith_matcher_why_not(kith_matcher *m, const kith_profile *p, const kith_matc
 		kith_buf_printf(&b, "); ask for more with --top %zu", top * 2);
 	}
 done:
-	*out = kith_buf_detach(&b);
-	if (!*out)
+	/* the sentence is checked once, finished: why's error shows in b's */
+	if ((error = kith_buf_error(&why)) != 0 || (error = kith_buf_error(&b)) != 0)
+		goto cleanup;
+	if ((*out = kith_buf_detach(&b)) == NULL)
 		error = KITH_ENOMEM;
 
 cleanup:
