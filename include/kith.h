@@ -12,5 +12,6 @@
 #include "kith/match.h"
 #include "kith/profile.h"
 #include "kith/render.h"
+#include "kith/vocab.h"
 
 #endif

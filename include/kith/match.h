@@ -93,6 +93,8 @@ typedef struct kith_result {
 	const char *cost;         /* "free", "£3.50 a session", or NULL when unknown */
 	const char *phone, *email, *web;
 	const char *also_listed; /* key of the same group's listing in another feed, or NULL */
+	int venue_located;       /* the venue has a point: venue_lat and venue_lon (WGS84) */
+	double venue_lat, venue_lon;
 } kith_result;
 
 typedef struct kith_results kith_results;

@@ -51,6 +51,13 @@ KITH_EXPORT int kith_profile_set(kith_profile *p, const char *field, const char 
 /* The last error message of kith_profile_set() on p. */
 KITH_EXPORT const char *kith_profile_errmsg(const kith_profile *p);
 
+/*
+ * Where the person lives and how far they can get, for a map: 1 with
+ * *lat and *lon set when the home is known (from a point or a postcode),
+ * else 0.  *max_km gets the travel limit, or -1 when none was given.
+ */
+KITH_EXPORT int kith_profile_home(const kith_profile *p, double *lat, double *lon, double *max_km);
+
 /* The profile's id (borrowed). */
 KITH_EXPORT const char *kith_profile_id(const kith_profile *p);
 

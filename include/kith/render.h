@@ -9,6 +9,7 @@
 
 #include "kith/bench.h"
 #include "kith/common.h"
+#include "kith/index.h"
 #include "kith/match.h"
 
 typedef enum {
@@ -50,5 +51,26 @@ KITH_EXPORT int kith_results_render(const kith_results *results, const kith_rend
  */
 KITH_EXPORT int kith_bench_render_json(kith_bench *const *sets, const char *const *paths, size_t set_count,
 				       kith_bench_result *const *results, size_t system_count, char **out);
+
+/*
+ * One group's whole listing as JSON, for a group page and the API: key,
+ * feed (id, publisher, when it was generated and loaded), name,
+ * organisation, description, updated, needs, activities, venues (address,
+ * postcode, lat, lon), online, home visits, schedule (sessions, by
+ * appointment, course dates), access (each fact "yes", "no" or "unknown"),
+ * eligibility, cost, capacity, languages, contact, and "also_listed": the
+ * keys of other listings of the same real-world group.  *out is the
+ * caller's.  Returns 0, KITH_ENOTFOUND (no such key), KITH_EIO or
+ * KITH_ENOMEM, with the message on idx.
+ */
+KITH_EXPORT int kith_group_render_json(kith_index *idx, const char *key, char **out);
+
+/*
+ * The groups whose name holds text (any case), as a JSON array of
+ * {"key", "name"}, at most max of them, by name: to find the one a person
+ * means by part of its name.  *out is the caller's.  0, KITH_EIO or
+ * KITH_ENOMEM.
+ */
+KITH_EXPORT int kith_groups_find_json(kith_index *idx, const char *text, size_t max, char **out);
 
 #endif

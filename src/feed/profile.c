@@ -64,6 +64,14 @@ const char *kith_profile_id(const kith_profile *p)
 	return p->patient.id;
 }
 
+int kith_profile_home(const kith_profile *p, double *lat, double *lon, double *max_km)
+{
+	*lat = p->patient.home.lat;
+	*lon = p->patient.home.lon;
+	*max_km = p->patient.max_travel_km;
+	return p->patient.home.known;
+}
+
 const kith_patient *kith_profile_patient(const kith_profile *p)
 {
 	return &p->patient;

@@ -110,6 +110,9 @@ static int venue_of(kith_matcher *m, kith_arena *a, const query *q, const cand *
 		if (!res->venue || (d >= 0 && (best < 0 || d < best))) {
 			res->venue = col_text(a, s, 0);
 			res->postcode = col_text(a, s, 1);
+			res->venue_located = sqlite3_column_type(s, 2) != SQLITE_NULL;
+			res->venue_lat = sqlite3_column_double(s, 2);
+			res->venue_lon = sqlite3_column_double(s, 3);
 			best = d;
 		}
 	}

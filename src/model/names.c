@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "kith/vocab.h"
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const gender_names[] = {"any", "female", "male", "other"};
@@ -137,9 +139,7 @@ int kith_referral_parse(const char *name)
 	return name && strcmp(name, "professional") == 0;
 }
 
-static const struct {
-	const char *code, *name;
-} language_names[] = {
+static const kith_vocab_term language_names[] = {
 	{"en", "English"},   {"cy", "Welsh"},    {"gd", "Gaelic"},     {"pl", "Polish"},     {"pa", "Punjabi"},
 	{"ur", "Urdu"},      {"hi", "Hindi"},    {"bn", "Bengali"},    {"gu", "Gujarati"},   {"ar", "Arabic"},
 	{"so", "Somali"},    {"ro", "Romanian"}, {"lt", "Lithuanian"}, {"pt", "Portuguese"}, {"es", "Spanish"},
@@ -153,7 +153,13 @@ const char *kith_language_name(const char *code)
 	size_t i;
 
 	for (i = 0; i < COUNT(language_names); i++)
-		if (strcmp(language_names[i].code, code) == 0)
-			return language_names[i].name;
+		if (strcmp(language_names[i].id, code) == 0)
+			return language_names[i].covers;
 	return code;
+}
+
+const kith_vocab_term *kith_vocab_languages(size_t *count)
+{
+	*count = COUNT(language_names);
+	return language_names;
 }

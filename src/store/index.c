@@ -19,6 +19,11 @@ sqlite3 *kith_index_db(kith_index *idx)
 	return idx->db;
 }
 
+kith_error *kith_index_error(kith_index *idx)
+{
+	return &idx->error;
+}
+
 const char *kith_index_errmsg(const kith_index *idx)
 {
 	return idx ? kith_error_message(&idx->error) : "no index";
