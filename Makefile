@@ -13,17 +13,21 @@ PKGS     := sqlite3 libxml-2.0 libpcre2-8 nettle
 WARN     := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wshadow -Werror
 KCFLAGS  := -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) -fvisibility=hidden -pthread \
-            -Iinclude -Isrc -I$(BUILD)/gen -MMD -MP
+            -Iinclude -Isrc -Iserver -I$(BUILD)/gen -MMD -MP
 ifneq ($(SANITIZE),)
 KCFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN    := -fsanitize=$(SANITIZE)
 endif
-DEPCFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# The server (in the kith program, not the library) needs these two as well.
+SERVEPKGS := libmicrohttpd jansson
+DEPCFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(SERVEPKGS) 2>/dev/null)
+SERVELIBS = $(shell $(PKG_CONFIG) --libs $(SERVEPKGS) 2>/dev/null)
 DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
 TESTLIBS  = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 LIB_SRC  := $(wildcard src/*/*.c)
-CLI_SRC  := $(wildcard cli/*.c)
+CLI_SRC  := $(wildcard cli/*.c) $(wildcard server/*.c)
+SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC:= $(wildcard bench/*.c)
 EMBEDDED := schemas/feed.xsd schemas/patient.xsd corpus/weights.conf corpus/synonyms.rules
@@ -64,10 +68,12 @@ $(LIBKITH): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 $(KITH): $(CLI_OBJ) $(LIBKITH)
-	$(CC) $(CFLAGS) $(LDSAN) -o $@ $(CLI_OBJ) $(LIBKITH) $(DEPLIBS)
+	$(CC) $(CFLAGS) $(LDSAN) -o $@ $(CLI_OBJ) $(LIBKITH) $(DEPLIBS) $(SERVELIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(LIBKITH)
-	$(CC) $(CFLAGS) $(LDSAN) -o $@ $< $(BUILD)/tests/support.o $(LIBKITH) $(DEPLIBS) $(TESTLIBS)
+# Tests link the server's files too (the server tests start it in-process).
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/support.o $(SERVER_OBJ) $(LIBKITH)
+	$(CC) $(CFLAGS) $(LDSAN) -o $@ $< $(BUILD)/tests/support.o $(SERVER_OBJ) $(LIBKITH) $(DEPLIBS) $(SERVELIBS) \
+	  $(TESTLIBS)
 $(BUILD)/tests/support.o: tests/support.c
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) $(DEPCFLAGS) $(CFLAGS) -c $< -o $@
@@ -154,7 +160,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/kith.pc
 
 format:
-	clang-format -i src/*/*.[ch] include/*.h include/kith/*.h cli/*.[ch] tests/*.[ch] bench/*.c
+	clang-format -i src/*/*.[ch] include/*.h include/kith/*.h cli/*.[ch] server/*.[ch] tests/*.[ch] bench/*.c
 lint:
 	@sh scripts/lint.sh
 

@@ -18,6 +18,7 @@ int cli_stats(int argc, char **argv);
 int cli_match(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_tune(int argc, char **argv);
+int cli_serve(int argc, char **argv);
 
 /* Prints diagnostics to f, at most limit of them (0: all), then a count of the rest. */
 void cli_print_diags(FILE *f, const kith_diag_list *diags, size_t limit, const char *more_hint);

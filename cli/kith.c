@@ -18,6 +18,7 @@ static const struct command {
 	{"match", cli_match, "ranked, explained suggestions for one person"},
 	{"bench", cli_bench, "match quality on judged sets, against baselines"},
 	{"tune", cli_tune, "tune the scoring weights on judged sets"},
+	{"serve", cli_serve, "the link worker's web page and JSON API, on this computer"},
 };
 
 static void usage(FILE *f)

@@ -9,7 +9,7 @@ set -u
 status=0
 
 bad=$(grep -nE '\b(atoi|atol|strcpy|strcat|sprintf|vsprintf|strtok|gets)\s*\(' \
-	src/*/*.c src/*/*.h cli/*.c cli/*.h tests/*.c bench/*.c 2>/dev/null)
+	src/*/*.c src/*/*.h cli/*.c cli/*.h server/*.c server/*.h tests/*.c bench/*.c 2>/dev/null)
 if [ -n "$bad" ]; then
 	echo "lint: banned calls (use strtol, snprintf, kith_buf):" >&2
 	echo "$bad" >&2
@@ -67,13 +67,15 @@ for f in src/*/*.c src/*/*.h; do
 	done | grep -q fail && status=1
 done
 
-for f in cli/*.c cli/*.h bench/*.c include/kith.h include/kith/*.h; do
+for f in cli/*.c cli/*.h server/*.c server/*.h bench/*.c include/kith.h include/kith/*.h; do
 	[ -f "$f" ] || continue
 	grep -n '^#include "' "$f" | while IFS= read -r line; do
 		inc=$(echo "$line" | sed 's/.*#include "\([^"]*\)".*/\1/')
 		case "$inc" in
 		kith.h | kith/*) ;;
 		cli.h) [ "${f#cli/}" != "$f" ] || { echo "lint: $f:${line%%:*}: include \"$inc\"" >&2; echo fail; } ;;
+		server.h) [ "${f#bench/}" = "$f" ] || { echo "lint: $f:${line%%:*}: include \"$inc\"" >&2; echo fail; } ;;
+		server_int.h | map.h) [ "${f#server/}" != "$f" ] || { echo "lint: $f:${line%%:*}: include \"$inc\" is the server's own" >&2; echo fail; } ;;
 		*)
 			echo "lint: $f:${line%%:*}: include \"$inc\": programs and public headers use include/kith only" >&2
 			echo fail

@@ -22,6 +22,13 @@ typedef struct kith_profile kith_profile;
  */
 KITH_EXPORT int kith_profile_load(kith_profile **out, const char *path, kith_diag_list *diags);
 
+/*
+ * The same from size bytes at data (a request's body, say), named name in
+ * messages: nothing is written anywhere.  As kith_profile_load().
+ */
+KITH_EXPORT int kith_profile_parse(kith_profile **out, const char *name, const char *data, size_t size,
+				   kith_diag_list *diags);
+
 /* An empty profile (any time, no limits, English) with this id, for quick queries. */
 KITH_EXPORT int kith_profile_new(kith_profile **out, const char *id);
 

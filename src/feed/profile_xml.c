@@ -433,7 +433,8 @@ static void silent(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-int kith_profile_load(kith_profile **out, const char *path, kith_diag_list *diags)
+/* A profile from the file at path, or, with data, from size bytes there named path. */
+static int read_profile(kith_profile **out, const char *path, const char *data, size_t size, kith_diag_list *diags)
 {
 	xmlGenericErrorFunc saved_func = xmlGenericError;
 	void *saved_ctx = xmlGenericErrorContext;
@@ -452,7 +453,8 @@ int kith_profile_load(kith_profile **out, const char *path, kith_diag_list *diag
 			return error;
 		diags = own;
 	}
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > PATIENT_MAX_BYTES) {
+	if ((data && size > PATIENT_MAX_BYTES) ||
+	    (!data && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > PATIENT_MAX_BYTES)) {
 		kith_diag_add(diags, KITH_DIAG_ERROR, path, 0, 0,
 			      "file is over %d KiB: a patient profile is a few hundred bytes",
 			      PATIENT_MAX_BYTES / 1024);
@@ -460,7 +462,9 @@ int kith_profile_load(kith_profile **out, const char *path, kith_diag_list *diag
 		goto cleanup;
 	}
 	xmlSetGenericErrorFunc(NULL, silent);
-	if ((error = kith_xml_open(&x, path, "patient profile", kith_patient_xsd, diags)) != 0)
+	error = data ? kith_xml_open_memory(&x, path, data, size, "patient profile", kith_patient_xsd, diags)
+		     : kith_xml_open(&x, path, "patient profile", kith_patient_xsd, diags);
+	if (error)
 		goto cleanup;
 	for (;;) {
 		size_t before = kith_diag_list_count(diags);
@@ -516,4 +520,14 @@ cleanup:
 	xmlSetGenericErrorFunc(saved_ctx, saved_func);
 	kith_diag_list_free(own);
 	return error;
+}
+
+int kith_profile_load(kith_profile **out, const char *path, kith_diag_list *diags)
+{
+	return read_profile(out, path, NULL, 0, diags);
+}
+
+int kith_profile_parse(kith_profile **out, const char *name, const char *data, size_t size, kith_diag_list *diags)
+{
+	return read_profile(out, name, data ? data : "", data ? size : 0, diags);
 }

@@ -29,7 +29,8 @@
 struct kith_xml {
 	const char *path;      /* borrowed from the caller */
 	kith_diag_list *diags; /* borrowed */
-	const char *data;      /* owned mapping of the file */
+	const char *data;      /* the bytes: a mapping of the file (owned), or the caller's */
+	int mapped;            /* data is a mapping to unmap */
 	size_t size;
 	xmlSchemaPtr schema;                 /* owned; outlives reader */
 	xmlTextReaderPtr reader;             /* owned */
@@ -407,22 +408,56 @@ static void init_libxml2(void)
 	xmlInitParser();
 }
 
-int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text, kith_diag_list *diags)
+/* Everything after the bytes are in x: the checks on them, the schema, the reader. */
+static int start(kith_xml *x, const char *what, const char *xsd_text)
 {
-	kith_xml *x = NULL;
 	xmlSchemaParserCtxtPtr sctx = NULL;
-	struct stat st;
-	int fd = -1, error = 0;
 	/* not XML_PARSE_NOCDATA: with a schema attached, libxml2 (2.9) then drops CDATA text */
 	const int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
+	int error = 0;
 
-	*out = NULL;
+	if ((error = precheck(x, what)) != 0)
+		return error;
+	set_handlers(x);
+	sctx = xmlSchemaNewMemParserCtxt(xsd_text, (int)strlen(xsd_text));
+	if (!sctx || (x->schema = xmlSchemaParse(sctx)) == NULL) {
+		error = refuse(x, KITH_ERROR, 0, 0, "internal error: the built-in schema does not compile");
+		goto cleanup;
+	}
+	if ((x->reader = xmlReaderForMemory(x->data, (int)x->size, x->path, "UTF-8", options)) == NULL) {
+		error = KITH_ENOMEM;
+		goto cleanup;
+	}
+	if (xmlTextReaderSetSchema(x->reader, x->schema) != 0)
+		error = refuse(x, KITH_ERROR, 0, 0, "internal error: cannot attach the schema");
+
+cleanup:
+	xmlSchemaFreeParserCtxt(sctx);
+	return error;
+}
+
+static kith_xml *xml_new(const char *path, kith_diag_list *diags)
+{
+	kith_xml *x;
+
 	pthread_once(&libxml2_ready, init_libxml2);
 	if ((x = calloc(1, sizeof(*x))) == NULL)
-		return KITH_ENOMEM;
+		return NULL;
 	x->path = path;
 	x->diags = diags;
 	x->cursor_line = 1;
+	return x;
+}
+
+int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text, kith_diag_list *diags)
+{
+	kith_xml *x = xml_new(path, diags);
+	struct stat st;
+	int fd = -1, error = 0;
+
+	*out = NULL;
+	if (!x)
+		return KITH_ENOMEM;
 	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) != 0) {
 		error = refuse(x, KITH_EIO, 0, 0, "cannot read file: %s", strerror(errno));
 		goto cleanup;
@@ -443,30 +478,37 @@ int kith_xml_open(kith_xml **out, const char *path, const char *what, const char
 			goto cleanup;
 		}
 		x->data = m;
+		x->mapped = 1;
 	}
-	if ((error = precheck(x, what)) != 0)
-		goto cleanup;
-	set_handlers(x);
-
-	sctx = xmlSchemaNewMemParserCtxt(xsd_text, (int)strlen(xsd_text));
-	if (!sctx || (x->schema = xmlSchemaParse(sctx)) == NULL) {
-		error = refuse(x, KITH_ERROR, 0, 0, "internal error: the built-in schema does not compile");
-		goto cleanup;
-	}
-	x->reader = xmlReaderForMemory(x->data, (int)x->size, path, "UTF-8", options);
-	if (!x->reader) {
-		error = KITH_ENOMEM;
-		goto cleanup;
-	}
-	if (xmlTextReaderSetSchema(x->reader, x->schema) != 0) {
-		error = refuse(x, KITH_ERROR, 0, 0, "internal error: cannot attach the schema");
-		goto cleanup;
-	}
+	error = start(x, what, xsd_text);
 
 cleanup:
 	if (fd >= 0)
 		close(fd);
-	xmlSchemaFreeParserCtxt(sctx);
+	if (error) {
+		kith_xml_free(x);
+		return error;
+	}
+	*out = x;
+	return 0;
+}
+
+int kith_xml_open_memory(kith_xml **out, const char *name, const char *data, size_t size, const char *what,
+			 const char *xsd_text, kith_diag_list *diags)
+{
+	kith_xml *x = xml_new(name, diags);
+	int error;
+
+	*out = NULL;
+	if (!x)
+		return KITH_ENOMEM;
+	if (size > (size_t)INT_MAX) {
+		error = refuse(x, KITH_ETOOLARGE, 0, 0, "over 2 GiB");
+	} else {
+		x->data = data;
+		x->size = size;
+		error = start(x, what, xsd_text);
+	}
 	if (error) {
 		kith_xml_free(x);
 		return error;
@@ -484,7 +526,7 @@ void kith_xml_free(kith_xml *x)
 	if (x->schema)
 		xmlSchemaFree(x->schema);
 	restore_handlers(x);
-	if (x->data)
+	if (x->mapped)
 		munmap((void *)x->data, x->size);
 	free(x);
 }

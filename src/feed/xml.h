@@ -28,6 +28,9 @@ typedef struct kith_xml kith_xml;
  * NULL.  what names the expected content in messages ("kith feed").  kith_xml_free() releases it.
  */
 int kith_xml_open(kith_xml **out, const char *path, const char *what, const char *xsd_text, kith_diag_list *diags);
+/* The same over size bytes at data (borrowed: they must outlive the reader), named name in messages. */
+int kith_xml_open_memory(kith_xml **out, const char *name, const char *data, size_t size, const char *what,
+			 const char *xsd_text, kith_diag_list *diags);
 void kith_xml_free(kith_xml *x);
 
 /*

@@ -78,7 +78,9 @@ static void json_row(kith_buf *b, sqlite3_stmt *s)
 	for (i = 0; i < KITH_ACCESS_COUNT; i++) {
 		int v = sqlite3_column_int(s, KITH_COL_ACCESS + i);
 		kith_buf_printf(b, "%s\"%s\": \"%s\"", i ? ", " : "", kith_access_name(i),
-				v == KITH_TRI_YES ? "yes" : v == KITH_TRI_NO ? "no" : "unknown");
+				v == KITH_TRI_YES  ? "yes"
+				: v == KITH_TRI_NO ? "no"
+						   : "unknown");
 	}
 	kith_buf_puts(b, "}, \"eligibility\": {\"gender\": ");
 	kith_json_value(b, text(s, KITH_COL_GENDER));
@@ -236,7 +238,8 @@ static int json_also_listed(kith_buf *b, sqlite3 *db, sqlite3_int64 gid)
 			dedup_key(s, &theirs);
 			if (kith_dedup_same(&mine, &theirs) || kith_dedup_same(&theirs, &mine)) {
 				sqlite3_stmt *k = NULL;
-				if (sqlite3_prepare_v2(db, "SELECT key FROM groups WHERE gid = ?1", -1, &k, NULL) == SQLITE_OK) {
+				if (sqlite3_prepare_v2(db, "SELECT key FROM groups WHERE gid = ?1", -1, &k, NULL) ==
+				    SQLITE_OK) {
 					sqlite3_bind_int64(k, 1, other);
 					if (sqlite3_step(k) == SQLITE_ROW) {
 						kith_buf_puts(b, n++ ? ", " : "");
@@ -269,7 +272,8 @@ int kith_group_render_json(kith_index *idx, const char *key, char **out)
 
 	*out = NULL;
 	kith_error_clear(err);
-	if (sqlite3_prepare_v2(db, "SELECT " KITH_GROUP_COLUMNS " FROM groups WHERE key = ?1", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT " KITH_GROUP_COLUMNS " FROM groups WHERE key = ?1", -1, &s, NULL) !=
+	    SQLITE_OK) {
 		error = kith_db_error(err, db, "reading the index");
 		goto cleanup;
 	}
@@ -326,8 +330,9 @@ int kith_groups_find_json(kith_index *idx, const char *needle, size_t max, char 
 		kith_buf_putc(&pattern, *needle);
 	}
 	kith_buf_putc(&pattern, '%');
-	if (sqlite3_prepare_v2(db, "SELECT key, name FROM groups WHERE name LIKE ?1 ESCAPE '\\' ORDER BY name, key LIMIT ?2",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    db, "SELECT key, name FROM groups WHERE name LIKE ?1 ESCAPE '\\' ORDER BY name, key LIMIT ?2", -1,
+		    &s, NULL) != SQLITE_OK) {
 		error = kith_db_error(err, db, "reading the index");
 		goto cleanup;
 	}
