@@ -124,7 +124,7 @@ static reply ask_raw(fixture *f, const char *request, size_t len)
 	}
 	close(s);
 	assert_non_null(all);
-	r.status = atoi(all + 9) /* "HTTP/1.1 200" */;
+	r.status = (int)strtol(all + 9, NULL, 10); /* "HTTP/1.1 200" */
 	split = strstr(all, "\r\n\r\n");
 	assert_non_null(split);
 	*split = '\0';
