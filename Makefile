@@ -40,7 +40,7 @@ LIBKITH  := $(BUILD)/libkith.a
 KITH     := $(BUILD)/kith
 
 .SECONDARY:
-.PHONY: all deps demo test check headers golden golden-update san tsan valgrind bench-quality bench-perf install uninstall \
+.PHONY: all deps demo test check headers golden golden-update browser screenshots san tsan valgrind bench-quality bench-perf install uninstall \
         format lint clean
 all: $(LIBKITH) $(KITH) $(BENCH_BIN)
 
@@ -97,6 +97,7 @@ test: deps
 	$(MAKE) --no-print-directory headers
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory golden
+	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory valgrind
 	$(MAKE) --no-print-directory san
 	$(MAKE) --no-print-directory tsan
@@ -122,6 +123,21 @@ golden: $(KITH) $(BUILD)/bench/genfeed
 	@sh tests/golden/run.sh $(BUILD)
 golden-update: $(KITH) $(BUILD)/bench/genfeed
 	@sh tests/golden/run.sh $(BUILD) --update
+
+# kith serve in headless Chromium (tests/browser/run.mjs): the link worker's
+# path through the pages, one-page print of the sheet, axe-core on each page.
+$(BUILD)/browser/kendal.db: $(KITH) $(wildcard corpus/kendal/feeds/*.xml)
+	@mkdir -p $(@D)
+	rm -f $@ $@-wal $@-shm
+	$(KITH) index -q $@ corpus/kendal/feeds/*.xml
+browser: $(KITH) $(BUILD)/browser/kendal.db
+	@sh scripts/browser-deps.sh
+	@node tests/browser/run.mjs $(KITH) $(BUILD)/browser/kendal.db $(BUILD)/browser
+# The README's pictures, taken by the same run.
+screenshots: $(KITH) $(BUILD)/browser/kendal.db
+	@sh scripts/browser-deps.sh
+	@node tests/browser/run.mjs $(KITH) $(BUILD)/browser/kendal.db docs
+	rm -f docs/sheet.pdf
 
 san:
 	$(MAKE) --no-print-directory BUILD=build/san SANITIZE=address,undefined CFLAGS="-O1 -g" check

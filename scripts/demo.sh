@@ -13,3 +13,7 @@ echo "== kith index $db corpus/kendal/feeds/*.xml"
 echo
 echo "== kith match $db corpus/kendal/patients/K01.xml --date 2026-11-23 --top 5"
 "$build/kith" match "$db" corpus/kendal/patients/K01.xml --date 2026-11-23 --top 5
+echo
+echo "== the link worker's page, on this computer:"
+echo "   $build/kith serve $db --date 2026-11-23"
+echo "   then open the address it prints (http://127.0.0.1:8080/) in a browser; Ctrl-C stops it"

@@ -108,7 +108,7 @@ static const char css[] =
 	"button.secondary{background:var(--grey);border-bottom-color:#263139}\n"
 	".card{border:1px solid var(--line);border-left:6px solid var(--blue);padding:16px 20px;margin:0 0 16px;"
 	"background:#fff}\n"
-	".card h3 .rank{display:inline-block;min-width:1.6em;background:var(--blue);color:#fff;text-align:center;"
+	".card h2{font-size:24px;margin:0 0 8px}.card h2 .rank{display:inline-block;min-width:1.6em;background:var(--blue);color:#fff;text-align:center;"
 	"border-radius:50%;margin-right:8px}\n"
 	".why{margin:4px 0 8px;padding-left:20px}.facts{margin:0}.facts dt{font-weight:bold;float:left;"
 	"clear:left;width:6em}.facts dd{margin:0 0 4px 6.5em}\n"
@@ -120,7 +120,9 @@ static const char css[] =
 	".sheet{font-size:22px;line-height:1.5}.sheet h1{font-size:32px}.sheet .card{border-left-width:8px;"
 	"break-inside:avoid}\n"
 	"@media print{.top,.foot,.noprint,nav{display:none}body,main{background:#fff;padding:0}"
-	".sheet{font-size:15pt}.sheet .card{border:1px solid #000;padding:8pt;margin:0 0 8pt}"
+	".sheet{font-size:14pt;line-height:1.35}.sheet h1{font-size:22pt;margin:0 0 8pt}.sheet h2{font-size:17pt}"
+	".sheet .card{border:1px solid #000;padding:6pt 10pt;margin:0 0 8pt}.sheet .facts dt{width:4.5em}"
+	".sheet .facts dd{margin-left:5em}"
 	"@page{size:A4;margin:14mm}}\n";
 
 const char *srv_css(void)

@@ -98,7 +98,8 @@ static int host_allowed(const srv *s, const char *host)
 /*
  * A POST from a page of another origin is refused: browsers say where a
  * request comes from (Origin, Sec-Fetch-Site); other software says nothing
- * and is not the threat.
+ * and is not the threat.  A sandboxed frame's "null" origin is refused
+ * unless the browser also says the request is same-origin.
  */
 static int origin_allowed(struct MHD_Connection *c, const char *host)
 {
@@ -110,6 +111,9 @@ static int origin_allowed(struct MHD_Connection *c, const char *host)
 		return 0;
 	if (!origin)
 		return 1;
+	/* under Referrer-Policy no-referrer a browser's own form posts say "null": its Sec-Fetch-Site speaks */
+	if (strcmp(origin, "null") == 0)
+		return site && strcmp(site, "same-origin") == 0;
 	snprintf(mine, sizeof(mine), "http://%s", host ? host : "");
 	return strcmp(origin, mine) == 0;
 }

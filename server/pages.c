@@ -108,7 +108,7 @@ static void person_form(FILE *f)
 
 	fputs("<form method=\"post\" action=\"/match\">\n<fieldset><legend>What would help</legend>\n", f);
 	vocab_choices(f, KITH_VOCAB_NEED, "needs");
-	fputs("<label for=\"main\">The main one</label><select name=\"main\" id=\"main\"><option value=\"\">"
+	fputs("<label for=\"main-need\">The main one</label><select name=\"main\" id=\"main-need\"><option value=\"\">"
 	      "None above the others</option>\n",
 	      f);
 	for (i = 0; i < n; i++) {
@@ -162,9 +162,11 @@ static void person_form(FILE *f)
 		srv_html(f, t[i].covers);
 		fputs("</option>\n", f);
 	}
-	fputs("</select>\n<p class=\"hint\">None chosen means English.</p>\n<h3>Their circumstances</h3>\n", f);
+	fputs("</select>\n<p class=\"hint\">None chosen means English.</p>\n<fieldset><legend>Their "
+	      "circumstances</legend>\n",
+	      f);
 	vocab_choices(f, KITH_VOCAB_CIRCUMSTANCE, "circumstances");
-	fputs("</fieldset>\n<button type=\"submit\">Find groups</button>\n</form>\n", f);
+	fputs("</fieldset>\n</fieldset>\n<button type=\"submit\">Find groups</button>\n</form>\n", f);
 }
 
 static void form_page(srv_response *res, const char *problem)
@@ -201,16 +203,16 @@ static void hidden_answers(FILE *f, const srv_form *form, const char *skip1, con
 	}
 }
 
-static void result_card(FILE *f, const kith_result *r, int pick)
+static void result_card(FILE *f, const kith_result *r)
 {
 	size_t j;
 
-	fprintf(f, "<div class=\"card\">\n<h3><span class=\"rank\">%zu</span>", r->rank);
+	fprintf(f, "<div class=\"card\">\n<h2><span class=\"rank\">%zu</span>", r->rank);
 	fputs("<a href=\"/group/", f);
 	srv_html(f, r->key);
 	fputs("\">", f);
 	srv_html(f, r->name);
-	fputs("</a></h3>\n", f);
+	fputs("</a></h2>\n", f);
 	if (r->organisation) {
 		fputs("<p class=\"score\">", f);
 		srv_html(f, r->organisation);
@@ -268,13 +270,10 @@ static void result_card(FILE *f, const kith_result *r, int pick)
 		srv_html(f, r->also_listed);
 		fputs("</a></p>\n", f);
 	}
-	if (pick) {
-		fputs("<div class=\"choice noprint\"><input type=\"checkbox\" name=\"pick\" id=\"pick-", f);
-		fprintf(f, "%zu\" value=\"", r->rank);
-		srv_html(f, r->key);
-		fprintf(f, "\"><label for=\"pick-%zu\">Agreed with the person: put it on their sheet</label></div>\n",
-			r->rank);
-	}
+	fprintf(f, "<div class=\"choice noprint\"><input type=\"checkbox\" name=\"pick\" id=\"pick-%zu\" value=\"",
+		r->rank);
+	srv_html(f, r->key);
+	fprintf(f, "\"><label for=\"pick-%zu\">Agreed with the person: put it on their sheet</label></div>\n", r->rank);
 	fputs("</div>\n", f);
 }
 
@@ -375,7 +374,7 @@ static void results_page(srv_request *req, srv_response *res)
 	fputs("<form method=\"post\" action=\"/sheet\">\n", pg.f);
 	hidden_answers(pg.f, &req->form, "why", "pick");
 	for (i = 0; i < n; i++)
-		result_card(pg.f, kith_results_get(rs, i), 1);
+		result_card(pg.f, kith_results_get(rs, i));
 	fputs("<fieldset class=\"noprint\"><legend>A sheet for the person</legend>\n"
 	      "<label for=\"worker\">Your name</label><input type=\"text\" name=\"worker\" id=\"worker\">\n"
 	      "<label for=\"worker-phone\">Your phone number</label><input type=\"tel\" name=\"worker-phone\" "
@@ -400,6 +399,72 @@ static void results_page(srv_request *req, srv_response *res)
 cleanup:
 	kith_results_free(rs);
 	kith_profile_free(p);
+}
+
+/* What to expect: the start of the listing's description, cut at a word. */
+static void what_to_expect(FILE *f, kith_index *idx, const char *key)
+{
+	char *text = NULL, cut[320];
+	json_t *g;
+	const char *d;
+	size_t n;
+
+	if (kith_group_render_json(idx, key, &text) != 0 || (g = json_loads(text, 0, NULL)) == NULL) {
+		free(text);
+		return;
+	}
+	d = json_string_value(json_object_get(g, "description"));
+	if (d) {
+		n = strlen(d);
+		if (n >= sizeof(cut)) {
+			n = sizeof(cut) - 4;
+			while (n > 0 && d[n] != ' ')
+				n--;
+		}
+		snprintf(cut, sizeof(cut), "%.*s%s", (int)n, d, n < strlen(d) ? "..." : "");
+		fputs("<p>", f);
+		srv_html(f, cut);
+		fputs("</p>\n", f);
+	}
+	json_decref(g);
+	free(text);
+}
+
+/* One group on the person's sheet: plain facts they can act on, no scores. */
+static void sheet_card(FILE *f, kith_index *idx, const kith_result *r)
+{
+	size_t j;
+
+	fputs("<div class=\"card\">\n<h2>", f);
+	srv_html(f, r->name);
+	fputs("</h2>\n", f);
+	what_to_expect(f, idx, r->key);
+	fputs("<dl class=\"facts\">\n<dt>Next</dt><dd>", f);
+	srv_html(f, r->next_session ? r->next_session : "phone to ask when it next meets");
+	fputs("</dd>\n<dt>Where</dt><dd>", f);
+	if (r->venue || r->postcode) {
+		srv_html(f, r->venue);
+		fputs(r->venue && r->postcode ? ", " : "", f);
+		srv_html(f, r->postcode);
+	} else {
+		srv_html(f, r->how);
+	}
+	fputs("</dd>\n<dt>Cost</dt><dd>", f);
+	srv_html(f, r->cost ? r->cost : "ask before going");
+	fputs("</dd>\n", f);
+	for (j = 0; j < r->caution_count; j++) {
+		fputs("<dt>Note</dt><dd>", f);
+		srv_html(f, r->cautions[j]);
+		fputs("</dd>\n", f);
+	}
+	if (r->phone || r->email || r->web) {
+		fputs("<dt>Contact</dt><dd>", f);
+		srv_html(f, r->phone);
+		fputs(r->phone && (r->email || r->web) ? ", " : "", f);
+		srv_html(f, r->email ? r->email : r->web);
+		fputs("</dd>\n", f);
+	}
+	fputs("</dl>\n</div>\n", f);
 }
 
 /* The sheet: one A4 page in large plain type, and the same as a short text to send. */
@@ -437,7 +502,7 @@ static void sheet_page(srv_request *req, srv_response *res)
 		if (!picked)
 			continue;
 		shown++;
-		result_card(pg.f, r, 0);
+		sheet_card(pg.f, req->engine->idx, r);
 		fprintf(sms, "%s%s: %s%s%s; %s; %s%s%s\n", shown > 1 ? "\n" : "", r->name,
 			r->next_session ? "next " : "", r->next_session ? r->next_session : "",
 			r->next_session ? "" : "ask when it meets", r->cost ? r->cost : "ask the cost",
