@@ -40,7 +40,8 @@ LIBKITH  := $(BUILD)/libkith.a
 KITH     := $(BUILD)/kith
 
 .SECONDARY:
-.PHONY: all deps demo test check headers golden golden-update browser screenshots san tsan valgrind bench-quality bench-perf install uninstall \
+.PHONY: all deps demo test check headers golden golden-update browser screenshots san tsan valgrind bench-quality bench-perf \
+        bench-serve install uninstall \
         format lint clean
 all: $(LIBKITH) $(KITH) $(BENCH_BIN)
 
@@ -79,6 +80,8 @@ $(BUILD)/tests/support.o: tests/support.c
 	$(CC) $(KCFLAGS) $(DEPCFLAGS) $(CFLAGS) -c $< -o $@
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBKITH)
 	$(CC) $(CFLAGS) $(LDSAN) -o $@ $< $(LIBKITH) $(DEPLIBS)
+$(BUILD)/bench/perf_serve: $(BUILD)/bench/perf_serve.o $(SERVER_OBJ) $(LIBKITH)
+	$(CC) $(CFLAGS) $(LDSAN) -o $@ $< $(SERVER_OBJ) $(LIBKITH) $(DEPLIBS) $(SERVELIBS)
 # The PostgreSQL peer needs libpq, which only bench/perf.sh installs: without
 # it the peer is skipped here and perf.sh builds it after installing libpq-dev.
 $(BUILD)/bench/peer_pg: bench/peer_pg.c $(LIBKITH)
@@ -162,6 +165,9 @@ bench-quality: deps all
 
 bench-perf: deps all
 	@sh bench/perf.sh $(BUILD)
+
+bench-serve: deps all $(BUILD)/bench/perf_serve
+	@sh bench/serve.sh $(BUILD)
 
 install: $(LIBKITH) $(KITH)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/kith

@@ -2,6 +2,7 @@
  * The directory maintainers' commands: index, check and stats.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,9 +167,12 @@ int cli_check(int argc, char **argv)
 
 static void stats_usage(FILE *f)
 {
-	fprintf(f, "usage: kith stats [--date YYYY-MM-DD] DB\n"
+	fprintf(f, "usage: kith stats [--date YYYY-MM-DD] [--gaps KIND] DB\n"
 		   "  What the index holds: feeds with publisher, load time and groups;\n"
-		   "  listings by freshness; gaps (no access facts, schedule, location); tags.\n");
+		   "  listings by freshness; gaps (no access facts, schedule, location); tags.\n"
+		   "  --gaps KIND   list every listing with that gap instead, one a line:\n"
+		   "                key, name, updated date and what it lacks.  KIND is\n"
+		   "                never-shown, no-access, no-schedule, stale or untagged.\n");
 }
 
 static void pct_line(const char *what, long long n, long long total)
@@ -176,14 +180,44 @@ static void pct_line(const char *what, long long n, long long total)
 	printf("  %-34s %7lld  %5.1f%%\n", what, n, total ? 100.0 * (double)n / (double)total : 0.0);
 }
 
+/* kith stats --gaps KIND: every listing with that gap, a line each. */
+static int list_gaps(const char *db, const char *name, const char *today)
+{
+	kith_index *idx = NULL;
+	kith_gap_list *list = NULL;
+	kith_gap gap;
+	size_t i;
+	int status = CLI_OK;
+
+	if (kith_gap_from_name(name, &gap) != 0) {
+		cli_error("--gaps: expected never-shown, no-access, no-schedule, stale or untagged, got '%s'", name);
+		return CLI_ERROR;
+	}
+	if (kith_index_open(&idx, db, KITH_OPEN_READONLY) != 0 ||
+	    kith_index_gaps(idx, gap, today, SIZE_MAX, &list) != 0) {
+		cli_error("%s", kith_index_errmsg(idx));
+		status = CLI_ERROR;
+		goto cleanup;
+	}
+	for (i = 0; i < list->count; i++)
+		printf("%s\t%s\t%s\t%s\n", list->items[i].key, list->items[i].name,
+		       *list->items[i].updated ? list->items[i].updated : "-", list->items[i].reason);
+
+cleanup:
+	kith_gap_list_free(list);
+	kith_index_free(idx);
+	return status;
+}
+
 int cli_stats(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"date", required_argument, NULL, 'd'},
+		{"gaps", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *today = NULL;
+	const char *today = NULL, *gaps = NULL;
 	kith_index *idx = NULL;
 	kith_stats *st = NULL;
 	int c, status = CLI_OK;
@@ -193,6 +227,7 @@ int cli_stats(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': today = optarg; break;
+		case 'g': gaps = optarg; break;
 		case 'h': stats_usage(stdout); return CLI_OK;
 		default: stats_usage(stderr); return CLI_ERROR;
 		}
@@ -201,6 +236,8 @@ int cli_stats(int argc, char **argv)
 		stats_usage(stderr);
 		return CLI_ERROR;
 	}
+	if (gaps)
+		return list_gaps(argv[optind], gaps, today);
 	if (kith_index_open(&idx, argv[optind], KITH_OPEN_READONLY) != 0 || kith_index_stats(idx, today, &st) != 0) {
 		cli_error("%s", kith_index_errmsg(idx));
 		status = CLI_ERROR;

@@ -19,7 +19,7 @@ static void serve_usage(FILE *f)
 		   "  --listen ADDR      IPv4 address to listen on (default 127.0.0.1; anything else is\n"
 		   "                     reachable from other machines: only on a network you trust)\n"
 		   "  --port N           port (default 8080; 0 takes a free one)\n"
-		   "  --threads N        worker threads, each with its own index and matcher (default 4)\n"
+		   "  --threads N        worker threads, each with its own index and matcher (default: one per core)\n"
 		   "  --date YYYY-MM-DD  'today' for every match (default: the real date)\n"
 		   "  --quiet            no log line per request\n"
 		   "The log holds method, route, status and time only: nothing about a person.\n");

@@ -1,9 +1,17 @@
 /*
  * The HTTP side of kith serve: libmicrohttpd with its limits set, the
  * checks every request passes before a handler sees it (method, Host,
- * Origin, body size), the headers every response carries, one engine per
- * worker thread, and a log line per request that holds nothing about the
- * person (method, route, status, time).
+ * Origin, body size), the headers every response carries, and a log line
+ * per request that holds nothing about the person (method, route, status,
+ * time).
+ *
+ * One libmicrohttpd thread does all the reading and writing; a request
+ * that passed the checks is suspended and queued, and a pool of workers,
+ * each with its own index and matcher, takes them first come first
+ * served.  One queue for all the workers keeps the slowest answer close to
+ * the typical one: with a pool per connection, as libmicrohttpd's thread
+ * pool has, a request waits behind its neighbours' matches while another
+ * core is idle.
  */
 #include "server.h"
 
@@ -18,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "server_int.h"
 
@@ -29,6 +38,21 @@
 	"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors " \
 	"'none'; base-uri 'none'"
 
+#define MAX_WORKERS 64
+
+/* What one request gathers across libmicrohttpd's calls, and its answer. */
+typedef struct pending {
+	char *body; /* owned */
+	size_t size;
+	int too_large;
+	struct timespec started;
+	struct MHD_Connection *conn; /* suspended while a worker answers */
+	srv_request req;             /* what the worker reads; query owned */
+	srv_response res;            /* what it answers; body owned */
+	int answered;
+	struct pending *next; /* in the queue */
+} pending;
+
 struct srv {
 	struct MHD_Daemon *daemon;
 	srv_opts opts;
@@ -37,42 +61,72 @@ struct srv {
 	char hosts[4][80]; /* the Host values answered: the address and loopback names, with the port */
 	size_t host_count;
 	unsigned port;
-	pthread_mutex_t lock; /* guards engines */
-	srv_engine *engines;  /* every worker's, to free when stopping */
+	srv_engine engines[MAX_WORKERS]; /* one per worker; owned */
+	pthread_t workers[MAX_WORKERS];
+	size_t worker_count;  /* started */
+	pthread_mutex_t lock; /* guards the queue and stopping */
+	pthread_cond_t ready;
+	pending *head, *tail; /* the queue: suspended requests, oldest first */
+	int stopping;         /* no more requests are queued; the workers empty the queue and end */
 };
 
-/* The worker thread's own engine: opened on its first request, freed by srv_stop(). */
-static _Thread_local srv_engine *thread_engine;
+typedef struct worker_arg {
+	srv *s;
+	srv_engine *engine;
+} worker_arg;
 
-/* What one request gathers across libmicrohttpd's calls. */
-typedef struct pending {
-	char *body; /* owned */
-	size_t size;
-	int too_large;
-	struct timespec started;
-} pending;
-
-static srv_engine *engine_of(srv *s)
+/* Answers one request with the worker's engine. */
+static void answer(srv_engine *engine, pending *p)
 {
-	srv_engine *e = thread_engine;
+	p->req.engine = engine;
+	if (strncmp(p->req.path, "/api/", 5) == 0)
+		srv_api(&p->req, &p->res);
+	else
+		srv_page(&p->req, &p->res);
+	p->answered = 1;
+}
 
-	if (e)
-		return e;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return NULL;
-	if (kith_index_open(&e->idx, s->db, KITH_OPEN_READONLY) != 0 ||
-	    kith_matcher_new(&e->m, e->idx, NULL, NULL) != 0) {
-		kith_matcher_free(e->m);
-		kith_index_free(e->idx);
-		free(e);
-		return NULL;
+static void *work(void *arg)
+{
+	srv *s = ((worker_arg *)arg)->s;
+	srv_engine *engine = ((worker_arg *)arg)->engine;
+	pending *p;
+
+	free(arg);
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while (!s->head && !s->stopping)
+			pthread_cond_wait(&s->ready, &s->lock);
+		p = s->head;
+		if (p && (s->head = p->next) == NULL)
+			s->tail = NULL;
+		pthread_mutex_unlock(&s->lock);
+		if (!p)
+			return NULL; /* stopping, and the queue is empty */
+		answer(engine, p);
+		MHD_resume_connection(p->conn);
 	}
+}
+
+/* Queues p for the workers; 0 when the server is stopping and p was not queued. */
+static int enqueue(srv *s, pending *p)
+{
+	int queued = 0;
+
 	pthread_mutex_lock(&s->lock);
-	e->next = s->engines;
-	s->engines = e;
+	if (!s->stopping) {
+		MHD_suspend_connection(p->conn);
+		p->next = NULL;
+		if (s->tail)
+			s->tail->next = p;
+		else
+			s->head = p;
+		s->tail = p;
+		queued = 1;
+		pthread_cond_signal(&s->ready);
+	}
 	pthread_mutex_unlock(&s->lock);
-	thread_engine = e;
-	return e;
+	return queued;
 }
 
 void srv_respond(srv_response *res, int status, const char *type, char *body, size_t size)
@@ -201,8 +255,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
 	srv *s = cls;
 	pending *p = *state;
-	srv_request req;
-	srv_response res;
 	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
 	enum MHD_Result ok;
 
@@ -211,6 +263,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		if ((p = calloc(1, sizeof(*p))) == NULL)
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &p->started);
+		p->conn = c;
+		p->req.route = "-";
 		*state = p;
 		return MHD_YES;
 	}
@@ -229,38 +283,32 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	memset(&req, 0, sizeof(req));
-	memset(&res, 0, sizeof(res));
-	req.method = method;
-	req.path = url;
-	req.route = "-";
-	if (!host_allowed(s, host)) {
-		refuse(&res, url, 421, "this server answers only to its own address");
-	} else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "POST") != 0) {
-		refuse(&res, url, 405, "method not allowed");
-		res.allow = "GET, HEAD, POST";
-	} else if (strcmp(method, "POST") == 0 && !origin_allowed(c, host)) {
-		refuse(&res, url, 403, "requests from other sites are refused");
-	} else if (p->too_large) {
-		refuse(&res, url, 413, "the request body is over 64 KiB");
-	} else if ((req.engine = engine_of(s)) == NULL) {
-		refuse(&res, url, 503, "the index cannot be opened");
-	} else {
-		req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-		req.body = p->body ? p->body : "";
-		req.body_size = p->size;
-		req.today = s->today;
-		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_field, &req.query);
-		if (strncmp(url, "/api/", 5) == 0)
-			srv_api(&req, &res);
-		else
-			srv_page(&req, &res);
+	if (!p->answered) {
+		if (!host_allowed(s, host)) {
+			refuse(&p->res, url, 421, "this server answers only to its own address");
+		} else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "POST") != 0) {
+			refuse(&p->res, url, 405, "method not allowed");
+			p->res.allow = "GET, HEAD, POST";
+		} else if (strcmp(method, "POST") == 0 && !origin_allowed(c, host)) {
+			refuse(&p->res, url, 403, "requests from other sites are refused");
+		} else if (p->too_large) {
+			refuse(&p->res, url, 413, "the request body is over 64 KiB");
+		} else {
+			/* url, method and header values live as long as the request: the worker may read them */
+			p->req.method = method;
+			p->req.path = url;
+			p->req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+			p->req.body = p->body ? p->body : "";
+			p->req.body_size = p->size;
+			p->req.today = s->today;
+			MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_field, &p->req.query);
+			if (enqueue(s, p))
+				return MHD_YES; /* called again when a worker has answered and resumed it */
+			refuse(&p->res, url, 503, "the server is stopping");
+		}
 	}
-	log_request(s, method, req.route, res.status, p);
-	ok = send_response(c, &res);
-	free(res.body);
-	srv_form_release(&req.query);
-	srv_form_release(&req.form);
+	log_request(s, method, p->req.route, p->res.status, p);
+	ok = send_response(c, &p->res);
 	return ok;
 }
 
@@ -274,6 +322,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **state, enum MH
 	(void)code;
 	if (p) {
 		free(p->body);
+		free(p->res.body);
+		srv_form_release(&p->req.query);
+		srv_form_release(&p->req.form);
 		free(p);
 		*state = NULL;
 	}
@@ -294,9 +345,10 @@ int srv_start(srv **out, const srv_opts *opts, char *err, size_t err_size)
 	srv *s = calloc(1, sizeof(*s));
 	struct sockaddr_in addr;
 	const union MHD_DaemonInfo *info;
-	kith_index *idx = NULL;
+	size_t i;
 	const char *listen = opts->listen ? opts->listen : "127.0.0.1";
-	unsigned threads = opts->threads ? opts->threads : 4;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = opts->threads ? opts->threads : cores > 0 ? (unsigned)cores : 1;
 
 	*out = NULL;
 	if (!s) {
@@ -305,17 +357,38 @@ int srv_start(srv **out, const srv_opts *opts, char *err, size_t err_size)
 	}
 	s->opts = *opts;
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->ready, NULL);
+	if (threads > MAX_WORKERS)
+		threads = MAX_WORKERS;
 	if ((s->db = strdup(opts->db)) == NULL || (opts->today && (s->today = strdup(opts->today)) == NULL)) {
 		snprintf(err, err_size, "out of memory");
 		goto failed;
 	}
-	/* refuse a bad index now, with its reason, rather than on the first request */
-	if (kith_index_open(&idx, opts->db, KITH_OPEN_READONLY) != 0) {
-		snprintf(err, err_size, "%s", kith_index_errmsg(idx));
-		kith_index_free(idx);
-		goto failed;
+	/* each worker's engine, opened now: a bad index is refused with its reason, not on the first request */
+	for (i = 0; i < threads; i++) {
+		srv_engine *e = &s->engines[i];
+		worker_arg *arg;
+		if (kith_index_open(&e->idx, opts->db, KITH_OPEN_READONLY) != 0) {
+			snprintf(err, err_size, "%s", kith_index_errmsg(e->idx));
+			goto failed;
+		}
+		if (kith_matcher_new(&e->m, e->idx, NULL, NULL) != 0) {
+			snprintf(err, err_size, "%s", kith_matcher_errmsg(e->m));
+			goto failed;
+		}
+		if ((arg = malloc(sizeof(*arg))) == NULL) {
+			snprintf(err, err_size, "out of memory");
+			goto failed;
+		}
+		arg->s = s;
+		arg->engine = e;
+		if (pthread_create(&s->workers[i], NULL, work, arg) != 0) {
+			free(arg);
+			snprintf(err, err_size, "cannot start a worker thread");
+			goto failed;
+		}
+		s->worker_count++;
 	}
-	kith_index_free(idx);
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)opts->port);
@@ -324,8 +397,8 @@ int srv_start(srv **out, const srv_opts *opts, char *err, size_t err_size)
 		goto failed;
 	}
 	s->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, handle, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
@@ -351,18 +424,24 @@ unsigned srv_port(const srv *s)
 
 void srv_stop(srv *s)
 {
-	srv_engine *e, *next;
+	size_t i;
 
 	if (!s)
 		return;
+	/* the workers answer what is queued and end; then no connection is suspended and the daemon can stop */
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->ready);
+	pthread_mutex_unlock(&s->lock);
+	for (i = 0; i < s->worker_count; i++)
+		pthread_join(s->workers[i], NULL);
 	if (s->daemon)
-		MHD_stop_daemon(s->daemon); /* joins the workers: no engine is in use after this */
-	for (e = s->engines; e; e = next) {
-		next = e->next;
-		kith_matcher_free(e->m);
-		kith_index_free(e->idx);
-		free(e);
+		MHD_stop_daemon(s->daemon);
+	for (i = 0; i < MAX_WORKERS; i++) {
+		kith_matcher_free(s->engines[i].m);
+		kith_index_free(s->engines[i].idx);
 	}
+	pthread_cond_destroy(&s->ready);
 	pthread_mutex_destroy(&s->lock);
 	free(s->db);
 	free(s->today);

@@ -637,6 +637,56 @@ static void count_row(FILE *f, const char *label, long long n, long long of)
 		of ? 100.0 * (double)n / (double)of : 0.0);
 }
 
+#define GAP_LIST_LIMIT 100 /* listings shown of each gap; the rest are counted */
+
+static const struct gap_section {
+	kith_gap gap;
+	const char *title, *flag, *why;
+} gap_sections[] = {
+	{KITH_GAP_NEVER_SHOWN, "Listings no one can be shown", "never-shown",
+	 "kith can never recommend these: it cannot tell where they are, or they are closed or over."},
+	{KITH_GAP_NO_ACCESS, "Listings with no accessibility facts", "no-access",
+	 "A wheelchair user is shown these last, with a caution."},
+	{KITH_GAP_NO_SCHEDULE, "Listings with no schedule", "no-schedule",
+	 "kith cannot say when these meet, so it cannot check them against when a person is free."},
+};
+
+/* One gap's listings, each a link to its page, with the command that lists them all. */
+static void gap_section(FILE *f, srv_request *req, const struct gap_section *sec)
+{
+	kith_gap_list *list = NULL;
+	size_t i;
+
+	fprintf(f, "<h2>%s</h2>\n<p>%s</p>\n", sec->title, sec->why);
+	if (kith_index_gaps(req->engine->idx, sec->gap, req->today, GAP_LIST_LIMIT, &list) != 0) {
+		fputs("<p>This list could not be read: ", f);
+		srv_html(f, kith_index_errmsg(req->engine->idx));
+		fputs("</p>\n", f);
+		return;
+	}
+	if (list->count == 0)
+		fputs("<p>None.</p>\n", f);
+	else
+		fputs("<ul class=\"gaps\">\n", f);
+	for (i = 0; i < list->count; i++) {
+		const kith_gap_item *it = &list->items[i];
+		fputs("<li><a href=\"/group/", f);
+		srv_html(f, it->key);
+		fputs("\">", f);
+		srv_html(f, it->name);
+		fputs("</a> <span class=\"key\">", f);
+		srv_html(f, it->key);
+		fprintf(f, "</span>%s%s</li>\n", sec->gap == KITH_GAP_NEVER_SHOWN ? ": " : "",
+			sec->gap == KITH_GAP_NEVER_SHOWN ? it->reason : "");
+	}
+	if (list->count)
+		fputs("</ul>\n", f);
+	if (list->total > (long long)list->count)
+		fprintf(f, "<p>And %lld more: <code>kith stats DB --gaps %s</code> lists them all.</p>\n",
+			list->total - (long long)list->count, sec->flag);
+	kith_gap_list_free(list);
+}
+
 /* For directory maintainers: the feeds, how fresh the listings are, and what they lack. */
 static void maintain_page(srv_request *req, srv_response *res)
 {
@@ -678,7 +728,10 @@ static void maintain_page(srv_request *req, srv_response *res)
 	count_row(pg.f, "with no location, online option or home visits: never shown", st->no_location, st->groups);
 	count_row(pg.f, "closed to new members: never shown", st->closed, st->groups);
 	count_row(pg.f, "courses that have ended: never shown", st->ended_courses, st->groups);
-	fputs("</table>\n<p>`kith check` lists each listing with its file and line.</p>\n", pg.f);
+	fputs("</table>\n", pg.f);
+	for (i = 0; i < sizeof(gap_sections) / sizeof(gap_sections[0]); i++)
+		gap_section(pg.f, req, &gap_sections[i]);
+	fputs("<p><code>kith check</code> finds each listing in its feed with the file and line.</p>\n", pg.f);
 	kith_stats_free(st);
 	page_send(&pg, res, 200);
 }

@@ -16,9 +16,8 @@
 
 /* One worker thread's own index and matcher (never shared between threads). */
 typedef struct srv_engine {
-	kith_index *idx;         /* owned */
-	kith_matcher *m;         /* owned */
-	struct srv_engine *next; /* the server's list, to free them all when it stops */
+	kith_index *idx; /* owned */
+	kith_matcher *m; /* owned */
 } srv_engine;
 
 /* A decoded form or query field. */
@@ -39,7 +38,7 @@ typedef struct srv_request {
 	size_t body_size;
 	srv_form query;     /* the URL's query fields */
 	srv_form form;      /* the body's fields, when it is a form */
-	srv_engine *engine; /* this thread's */
+	srv_engine *engine; /* the answering worker's */
 	const char *today;  /* the server's fixed date, or NULL */
 	const char *route;  /* set by the handler: the route's pattern, for the log */
 } srv_request;

@@ -1111,6 +1111,75 @@ static void test_stats(void **state)
 	kith_stats_free(NULL);
 }
 
+/* Each gap lists exactly the listings its count in kith_index_stats counts, by key, up to the limit. */
+static void test_gaps(void **state)
+{
+	fixture *f = *state;
+	kith_stats *st = NULL;
+	kith_gap_list *list = NULL;
+	kith_gap gap;
+	char *path;
+
+	assert_int_equal(load(f, "full.xml", NULL), 0);
+	path = ks_write(f->dir, "bare.xml",
+			"<feed xmlns=\"urn:kith:feed:1\" id=\"bare\" version=\"1\">"
+			"<group id=\"b\"><name>Bare &amp; &lt;odd&gt;</name></group>"
+			"<group id=\"w\" updated=\"2024-05-01\"><name>W</name><needs><need>wellbeing</need></needs>"
+			"<venue><postcode>ZZ9 9ZZ</postcode></venue></group></feed>");
+	assert_int_equal(load(f, path, NULL), 0);
+	free(path);
+	assert_int_equal(kith_index_stats(f->idx, "2026-11-23", &st), 0);
+
+	assert_int_equal(kith_index_gaps(f->idx, KITH_GAP_NO_ACCESS, "2026-11-23", 100, &list), 0);
+	assert_int_equal(list->total, st->no_access);
+	assert_int_equal(list->count, (size_t)st->no_access);
+	assert_string_equal(list->items[0].key, "bare/b");
+	assert_string_equal(list->items[0].name, "Bare & <odd>");
+	assert_string_equal(list->items[0].updated, "");
+	assert_string_equal(list->items[1].key, "bare/w");
+	assert_string_equal(list->items[1].updated, "2024-05-01");
+	assert_string_equal(list->items[1].reason, "no accessibility facts");
+	kith_gap_list_free(list);
+
+	/* never shown: no place at all (both bare listings), and the closed one */
+	assert_int_equal(kith_index_gaps(f->idx, KITH_GAP_NEVER_SHOWN, "2026-11-23", 100, &list), 0);
+	assert_int_equal(list->total, st->no_location + st->closed + st->ended_courses);
+	assert_int_equal(list->total, 3);
+	assert_string_equal(list->items[0].key, "bare/b");
+	assert_true(ks_contains(list->items[0].reason, "no venue with a place"));
+	assert_string_equal(list->items[2].reason, "closed to new members");
+	kith_gap_list_free(list);
+
+	/* the limit lists fewer and still counts them all */
+	assert_int_equal(kith_index_gaps(f->idx, KITH_GAP_NEVER_SHOWN, "2026-11-23", 1, &list), 0);
+	assert_int_equal(list->count, 1);
+	assert_int_equal(list->total, 3);
+	kith_gap_list_free(list);
+
+	assert_int_equal(kith_index_gaps(f->idx, KITH_GAP_STALE, "2026-11-23", 100, &list), 0);
+	assert_int_equal(list->total, st->stale);
+	assert_int_equal(list->count, 1);
+	assert_string_equal(list->items[0].key, "bare/w");
+	kith_gap_list_free(list);
+	assert_int_equal(kith_index_gaps(f->idx, KITH_GAP_NO_SCHEDULE, "2026-11-23", 100, &list), 0);
+	assert_int_equal(list->total, st->no_schedule);
+	kith_gap_list_free(list);
+	assert_int_equal(kith_index_gaps(f->idx, KITH_GAP_UNTAGGED, "2026-11-23", 100, &list), 0);
+	assert_int_equal(list->total, st->untagged);
+	kith_gap_list_free(list);
+	kith_stats_free(st);
+
+	assert_int_equal(kith_gap_from_name("no-schedule", &gap), 0);
+	assert_int_equal(gap, KITH_GAP_NO_SCHEDULE);
+	assert_string_equal(kith_gap_name(KITH_GAP_NEVER_SHOWN), "never-shown");
+	assert_int_equal(kith_gap_from_name("gaps", &gap), KITH_EINVALID);
+	list = (kith_gap_list *)&list; /* must come back NULL */
+	assert_int_equal(kith_index_gaps(f->idx, KITH_GAP_STALE, "tomorrow", 100, &list), KITH_EINVALID);
+	assert_null(list);
+	assert_true(ks_contains(kith_index_errmsg(f->idx), "'tomorrow' is not a date"));
+	kith_gap_list_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1139,6 +1208,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spatial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gaps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

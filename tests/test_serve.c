@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,11 @@ static void test_pages(void **state)
 	r = ask(f, "GET", "/maintain", "", NULL, NULL);
 	assert_int_equal(r.status, 200);
 	assert_true(ks_contains(r.body, "kendal-wellbeing-hub"));
+	/* the listings no one can be shown, and those with gaps, each a link to its page */
+	assert_true(
+		ks_contains(r.body, "<a href=\"/group/south-lakes-cvs/grange-mens-shed\">Grange Men&#39;s Shed</a>"));
+	assert_true(ks_contains(r.body, "closed to new members"));
+	assert_true(ks_contains(r.body, "<a href=\"/group/south-lakes-cvs/kendal-mens-shed\">"));
 	done(&r);
 	r = ask(f, "GET", "/style.css", "", NULL, NULL);
 	assert_int_equal(r.status, 200);
@@ -363,6 +369,56 @@ static void test_api_match_equals_the_command_line(void **state)
 	assert_int_equal(checked, 12);
 }
 
+typedef struct concurrent {
+	fixture *f;
+	const char *xml;
+	reply r;
+} concurrent;
+
+static void *post_profile(void *arg)
+{
+	concurrent *c = arg;
+
+	c->r = ask(c->f, "POST", "/api/match?top=10&date=" DATE, "", "application/xml", c->xml);
+	return NULL;
+}
+
+/* Requests from many connections at once go through the one queue to the two workers, each answered right. */
+static void test_many_clients_at_once(void **state)
+{
+	fixture *f = *state;
+	enum { CLIENTS = 24 };
+	concurrent c[CLIENTS];
+	pthread_t t[CLIENTS];
+	char *xml[2], *expected[2] = {NULL, NULL};
+	const char *names[2] = {"K01", "K07"};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/corpus/kendal/patients/%s.xml", ks_srcdir(), names[i]);
+		assert_non_null(xml[i] = ks_read(path));
+		assert_int_equal(
+			ks_kith(&expected[i], NULL, "match %s %s --date %s --top 10 --format json", f->db, path, DATE),
+			0);
+	}
+	for (i = 0; i < CLIENTS; i++) {
+		c[i].f = f;
+		c[i].xml = xml[i % 2];
+		assert_int_equal(pthread_create(&t[i], NULL, post_profile, &c[i]), 0);
+	}
+	for (i = 0; i < CLIENTS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(c[i].r.status, 200);
+		assert_string_equal(c[i].r.body, expected[i % 2]);
+		done(&c[i].r);
+	}
+	for (i = 0; i < 2; i++) {
+		free(xml[i]);
+		free(expected[i]);
+	}
+}
+
 static void test_api_json_profile_group_why_not_health(void **state)
 {
 	fixture *f = *state;
@@ -411,6 +467,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_holds_nothing_about_the_person, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_match_equals_the_command_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_json_profile_group_why_not_health, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_clients_at_once, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,4 +107,37 @@ typedef struct kith_stats {
 KITH_EXPORT int kith_index_stats(kith_index *idx, const char *today, kith_stats **out);
 KITH_EXPORT void kith_stats_free(kith_stats *stats);
 
+/* What a listing lacks, for the people who keep a directory. */
+typedef enum kith_gap {
+	KITH_GAP_NEVER_SHOWN, /* no place, online way in or home visits; closed; or a course that has ended */
+	KITH_GAP_NO_ACCESS,   /* not one accessibility fact */
+	KITH_GAP_NO_SCHEDULE,
+	KITH_GAP_STALE,   /* not updated for over 12 months */
+	KITH_GAP_UNTAGGED /* no need or activity tags */
+} kith_gap;
+
+typedef struct kith_gap_item {
+	char *key;          /* "FEED/GROUP"; owned */
+	char *name;         /* owned */
+	char *updated;      /* "YYYY-MM-DD", or "" when unknown; owned */
+	const char *reason; /* what it lacks, in words; static */
+} kith_gap_item;
+
+typedef struct kith_gap_list {
+	kith_gap_item *items; /* owned */
+	size_t count;         /* listed: at most the limit asked for */
+	long long total;      /* all that have the gap (a group never shown for two reasons counts twice) */
+} kith_gap_list;
+
+/*
+ * The listings with one gap as of today ("YYYY-MM-DD"; NULL for the real
+ * date), by key, at most limit of them (total says how many there are).
+ * *out is owned by the caller: kith_gap_list_free() it.
+ */
+KITH_EXPORT int kith_index_gaps(kith_index *idx, kith_gap gap, const char *today, size_t limit, kith_gap_list **out);
+KITH_EXPORT void kith_gap_list_free(kith_gap_list *list);
+/* A gap's name ("never-shown", "no-access", "no-schedule", "stale", "untagged"), and back (KITH_EINVALID). */
+KITH_EXPORT const char *kith_gap_name(kith_gap gap);
+KITH_EXPORT int kith_gap_from_name(const char *name, kith_gap *out);
+
 #endif

@@ -10,6 +10,57 @@
 #include "text/vocab.h"
 #include "util/array.h"
 
+/*
+ * What each gap means, as a condition on a groups row g (?1 is today): the
+ * one definition for both the counts of kith_index_stats and the lists of
+ * kith_index_gaps.
+ */
+#define WHERE_STALE "g.updated < date(?1, '-12 months')"
+#define WHERE_NO_ACCESS                                                                                       \
+	"g.wheelchair + g.step_free + g.hearing_loop + g.accessible_toilet + g.parking + g.public_transport " \
+	"= 0"
+#define WHERE_NO_SCHEDULE "g.schedule_known = 0"
+#define WHERE_NO_LOCATION                                                                                  \
+	"(g.online = 0 AND g.home_radius_km IS NULL AND NOT EXISTS (SELECT 1 FROM venues v WHERE v.gid = " \
+	"g.gid AND v.lat IS NOT NULL))"
+#define WHERE_CLOSED "g.capacity = 'closed'"
+#define WHERE_ENDED "g.ends < ?1"
+#define WHERE_UNTAGGED                                                                                 \
+	"(NOT EXISTS (SELECT 1 FROM group_needs n WHERE n.gid = g.gid) AND NOT EXISTS (SELECT 1 FROM " \
+	"group_activities a WHERE a.gid = g.gid))"
+
+static const struct {
+	kith_gap gap;
+	const char *where, *reason;
+} gaps[] = {
+	{KITH_GAP_NEVER_SHOWN, WHERE_NO_LOCATION, "no venue with a place, no online way in, no home visits"},
+	{KITH_GAP_NEVER_SHOWN, WHERE_CLOSED, "closed to new members"},
+	{KITH_GAP_NEVER_SHOWN, WHERE_ENDED, "a course that has ended"},
+	{KITH_GAP_NO_ACCESS, WHERE_NO_ACCESS, "no accessibility facts"},
+	{KITH_GAP_NO_SCHEDULE, WHERE_NO_SCHEDULE, "no schedule"},
+	{KITH_GAP_STALE, WHERE_STALE, "not updated for over 12 months"},
+	{KITH_GAP_UNTAGGED, WHERE_UNTAGGED, "no need or activity tags"},
+};
+
+static const char *const gap_names[] = {"never-shown", "no-access", "no-schedule", "stale", "untagged"};
+
+const char *kith_gap_name(kith_gap gap)
+{
+	return (size_t)gap < sizeof(gap_names) / sizeof(gap_names[0]) ? gap_names[gap] : "";
+}
+
+int kith_gap_from_name(const char *name, kith_gap *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(gap_names) / sizeof(gap_names[0]); i++)
+		if (strcmp(name, gap_names[i]) == 0) {
+			*out = (kith_gap)i;
+			return 0;
+		}
+	return KITH_EINVALID;
+}
+
 static int db_error(kith_index *idx, const char *what)
 {
 	return kith_db_error(&idx->error, idx->db, what);
@@ -142,24 +193,18 @@ int kith_index_stats(kith_index *idx, const char *today, kith_stats **out)
 		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-3 months') AND updated >= date(?1, '-12 "
 		 "months')",
 		 NULL},
-		{"SELECT count(*) FROM groups WHERE updated < date(?1, '-12 months')", NULL},
+		{"SELECT count(*) FROM groups g WHERE " WHERE_STALE, NULL},
 		{"SELECT count(*) FROM groups WHERE updated IS NULL", NULL},
-		{"SELECT count(*) FROM groups WHERE wheelchair + step_free + hearing_loop + accessible_toilet "
-		 "+ parking + public_transport = 0",
-		 NULL},
-		{"SELECT count(*) FROM groups WHERE schedule_known = 0", NULL},
-		{"SELECT count(*) FROM groups g WHERE online = 0 AND home_radius_km IS NULL AND NOT EXISTS "
-		 "(SELECT 1 FROM venues v WHERE v.gid = g.gid AND v.lat IS NOT NULL)",
-		 NULL},
-		{"SELECT count(*) FROM groups g WHERE NOT EXISTS (SELECT 1 FROM group_needs n WHERE n.gid = g.gid) "
-		 "AND NOT EXISTS (SELECT 1 FROM group_activities a WHERE a.gid = g.gid)",
-		 NULL},
+		{"SELECT count(*) FROM groups g WHERE " WHERE_NO_ACCESS, NULL},
+		{"SELECT count(*) FROM groups g WHERE " WHERE_NO_SCHEDULE, NULL},
+		{"SELECT count(*) FROM groups g WHERE " WHERE_NO_LOCATION, NULL},
+		{"SELECT count(*) FROM groups g WHERE " WHERE_UNTAGGED, NULL},
 		{"SELECT count(*) FROM groups WHERE online = 1", NULL},
 		{"SELECT count(*) FROM groups WHERE home_radius_km IS NOT NULL", NULL},
 		{"SELECT count(*) FROM groups WHERE by_appointment = 1", NULL},
 		{"SELECT count(*) FROM groups WHERE capacity = 'waiting-list'", NULL},
-		{"SELECT count(*) FROM groups WHERE capacity = 'closed'", NULL},
-		{"SELECT count(*) FROM groups WHERE ends < ?1", NULL},
+		{"SELECT count(*) FROM groups g WHERE " WHERE_CLOSED, NULL},
+		{"SELECT count(*) FROM groups g WHERE " WHERE_ENDED, NULL},
 	};
 	size_t i;
 
@@ -203,5 +248,93 @@ cleanup:
 		return error;
 	}
 	*out = st;
+	return 0;
+}
+
+void kith_gap_list_free(kith_gap_list *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++) {
+		free(list->items[i].key);
+		free(list->items[i].name);
+		free(list->items[i].updated);
+	}
+	free(list->items);
+	free(list);
+}
+
+/* Appends the groups of one gap's condition, up to limit in all, to list. */
+static int list_gap(kith_index *idx, const char *where, const char *reason, const char *today, size_t limit,
+		    kith_gap_list *list, size_t *alloc)
+{
+	char *sql = sqlite3_mprintf("SELECT g.key, g.name, g.updated FROM groups g WHERE %s ORDER BY g.key", where);
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_DONE, error = 0;
+
+	if (!sql)
+		return kith_error_set(&idx->error, KITH_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		error = db_error(idx, "reading the listings");
+		goto cleanup;
+	}
+	if (sqlite3_bind_parameter_count(s) >= 1)
+		sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		kith_gap_item *it;
+		list->total++;
+		if (list->count >= limit)
+			continue;
+		if ((error = KITH_ARRAY_RESERVE(list->items, *alloc, list->count + 1, 32)) != 0)
+			break;
+		it = &list->items[list->count++];
+		it->key = column_dup(s, 0);
+		it->name = column_dup(s, 1);
+		it->updated = column_dup(s, 2);
+		it->reason = reason;
+		if (!it->key || !it->name || !it->updated) {
+			error = kith_error_set(&idx->error, KITH_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = db_error(idx, "reading the listings");
+
+cleanup:
+	sqlite3_finalize(s);
+	sqlite3_free(sql);
+	return error;
+}
+
+int kith_index_gaps(kith_index *idx, kith_gap gap, const char *today, size_t limit, kith_gap_list **out)
+{
+	kith_gap_list *list = calloc(1, sizeof(*list));
+	char now[11];
+	long days;
+	size_t i, alloc = 0;
+	int error = 0;
+
+	*out = NULL;
+	if (!list)
+		return kith_error_set(&idx->error, KITH_ENOMEM, "out of memory");
+	if (!today) {
+		kith_date_format(kith_date_today(), now);
+		today = now;
+	} else if (kith_date_parse(today, &days) != 0) {
+		error = kith_error_set(&idx->error, KITH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)", today);
+		goto cleanup;
+	}
+	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]) && !error; i++)
+		if (gaps[i].gap == gap)
+			error = list_gap(idx, gaps[i].where, gaps[i].reason, today, limit, list, &alloc);
+
+cleanup:
+	if (error) {
+		kith_gap_list_free(list);
+		return error;
+	}
+	*out = list;
 	return 0;
 }
