@@ -157,6 +157,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	int a, rc = 1, first;
 
+	kith_threads_prepare(); /* as kith itself does */
 	opts.today = NULL;
 	for (a = 1; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a += 2) {
 		if (a + 1 >= argc) {

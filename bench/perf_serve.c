@@ -243,6 +243,7 @@ int main(int argc, char **argv)
 	double inproc, best = 0, rate;
 	int i, clients[] = {1, 4, 16};
 
+	kith_threads_prepare(); /* as kith itself does */
 	memset(&b, 0, sizeof(b));
 	b.date = "2026-11-23";
 	b.seconds = 10;

@@ -59,6 +59,7 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	kith_threads_prepare(); /* the loader and the server run on several threads */
 	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_ERROR : CLI_OK;

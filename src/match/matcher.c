@@ -77,7 +77,6 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 	}
 	/* the R*Tree's pages and the rows last read stay cached from one match to the next */
 	sqlite3_exec(m->db, "PRAGMA cache_size=-8192", NULL, NULL, NULL); /* KiB */
-	sqlite3_exec(m->db, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
 	text = weights_path ? read_file(weights_path, &m->error) : strdup(kith_default_weights);
 	if (!text) {
 		error = m->error.code ? m->error.code : KITH_ENOMEM;

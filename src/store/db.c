@@ -5,6 +5,11 @@
 
 #include <stdlib.h>
 
+int kith_threads_prepare(void)
+{
+	return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK ? 0 : KITH_ERROR;
+}
+
 int kith_db_error(kith_error *err, sqlite3 *db, const char *what)
 {
 	return kith_error_set(err, KITH_EIO, "%s: %s", what, sqlite3_errmsg(db));
