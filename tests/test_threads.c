@@ -142,10 +142,24 @@ static void test_workers_with_their_own_handles_agree(void **state)
 	free(dir);
 }
 
+/* Once SQLite is in use, kith_threads_prepare() says so and changes nothing. */
+static void test_prepare_after_use_is_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(kith_threads_prepare(), KITH_ERROR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_workers_with_their_own_handles_agree),
+		cmocka_unit_test(test_prepare_after_use_is_refused),
 	};
+
+	/* first, before any kith or SQLite call, as a threaded program does */
+	if (kith_threads_prepare() != 0) {
+		fprintf(stderr, "kith_threads_prepare failed before any SQLite call\n");
+		return 1;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
