@@ -582,6 +582,15 @@ static void group_page(srv_request *req, srv_response *res, const char *key)
 		json_text_row(pg.f, "Venue", json_object_get(v, "address"));
 		json_text_row(pg.f, "Postcode", json_object_get(v, "postcode"));
 	}
+	if (json_array_size(json_object_get(g, "area_served"))) {
+		fputs("<tr><th scope=\"row\">For people living in</th><td>", pg.f);
+		json_array_foreach(json_object_get(g, "area_served"), i, v)
+		{
+			fputs(i ? ", " : "", pg.f);
+			srv_html(pg.f, json_string_value(v));
+		}
+		fputs("</td></tr>\n", pg.f);
+	}
 	x = json_object_get(g, "schedule");
 	json_array_foreach(json_object_get(x, "sessions"), i, v)
 	{
@@ -725,7 +734,8 @@ static void maintain_page(srv_request *req, srv_response *res)
 	count_row(pg.f, "with no updated date", st->undated, st->groups);
 	count_row(pg.f, "with no accessibility facts", st->no_access, st->groups);
 	count_row(pg.f, "with no schedule", st->no_schedule, st->groups);
-	count_row(pg.f, "with no location, online option or home visits: never shown", st->no_location, st->groups);
+	count_row(pg.f, "with no place, online option, home visits or area served: never shown", st->no_location,
+		  st->groups);
 	count_row(pg.f, "closed to new members: never shown", st->closed, st->groups);
 	count_row(pg.f, "courses that have ended: never shown", st->ended_courses, st->groups);
 	fputs("</table>\n", pg.f);

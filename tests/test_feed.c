@@ -117,6 +117,8 @@ static void describe(kith_buf *b, const kith_group *g)
 				pers[g->cost_per]);
 	kith_buf_printf(b, "capacity %s\n", capacities[g->capacity]);
 	put_list(b, "languages", &g->languages);
+	if (g->area)
+		kith_buf_printf(b, "area %s\n", g->area);
 	if (g->phone || g->email || g->web)
 		kith_buf_printf(b, "contact %s | %s | %s\n", g->phone ? g->phone : "-", g->email ? g->email : "-",
 				g->web ? g->web : "-");
@@ -502,6 +504,26 @@ static void test_rule_duplicate_id(void **state)
 	(void)state;
 	assert_rejected_after("duplicate-id.xml", KITH_EINVALID, 1,
 			      "6:10: group id 'coffee' is used twice in this feed (first at line 3)\n");
+}
+
+/* An area served in normal form, the feed's for groups that state none; a wrong code is named with its place. */
+static void test_areas_served(void **state)
+{
+	read_result r = read_data("area.xml", 0);
+
+	(void)state;
+	assert_int_equal(r.rc, 0);
+	assert_has(r.got.groups.ptr, "group council-wide at 3:3\nname Befriending for Castle Point residents\naccess");
+	assert_has(r.got.groups.ptr, "capacity open\narea SS7 SS8\n--\ngroup one-sector");
+	assert_has(r.got.groups.ptr, "area SS8 9\n");
+	assert_has(r.got.groups.ptr, "area SS CM CO\n");
+	release(&r);
+	assert_rejected("area-bad.xml", KITH_EINVALID,
+			"2:61: area served: 'Benfleet' is not a postcode area, district or sector (expected "
+			"space-separated codes such as SS, SS7 or SS7 1)\n");
+	assert_rejected("area-bad-group.xml", KITH_EINVALID,
+			"4:5: area served: 'SS7,' is not a postcode area, district or sector (expected "
+			"space-separated codes such as SS, SS7 or SS7 1)\n");
 }
 
 static void test_rule_session_end(void **state)
@@ -1054,6 +1076,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_feed_every_field),
 		cmocka_unit_test(test_delta_feed),
+		cmocka_unit_test(test_areas_served),
 		cmocka_unit_test(test_withdrawn_in_full_feed_warns),
 		cmocka_unit_test(test_vocabulary_and_postcode_warnings),
 		cmocka_unit_test(test_callback_stops_reading),

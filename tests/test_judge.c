@@ -97,7 +97,8 @@ static void test_rule_names(void **state)
 	assert_string_equal(kith_rule_name(KITH_RULE_COST), "cost");
 	assert_string_equal(kith_rule_name(KITH_RULE_CLOSED), "closed");
 	assert_string_equal(kith_rule_name(KITH_RULE_LANGUAGE), "language");
-	assert_string_equal(kith_rule_name(8), "unknown");
+	assert_string_equal(kith_rule_name(KITH_RULE_AREA), "area");
+	assert_string_equal(kith_rule_name(9), "unknown");
 	assert_string_equal(kith_rule_name(-1), "unknown");
 }
 

@@ -568,18 +568,81 @@ static void test_narrowing_never_hides_the_possible(void **state)
  * still a candidate when plenty of located groups pass: the narrowing
  * brings it in beside them.
  */
-static void test_unlocated_venues_are_candidates(void **state)
+/* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
+static char *why_not_lonely(clubs *c, const char *key)
+{
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	kith_profile *p;
+	char *text = NULL;
+
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	o.today = TODAY;
+	o.top = 200;
+	assert_int_equal(kith_matcher_why_not(c->m, p, &o, key, &text), 0);
+	kith_profile_free(p);
+	return text;
+}
+
+/*
+ * FORMATS.md rules 3 and 8.  A venue known only by its address says
+ * nothing of where it is: such a group is reachable only where it serves
+ * an area that holds the home, and then says so.  A venue with a postcode
+ * kith cannot place still counts (reach cannot be ruled out).  An area
+ * served that does not hold the home breaks rule 8; a home given as a
+ * point is in its nearest district (LA9 here), so a sector of it is unsure.
+ */
+static void test_places_and_areas_served(void **state)
 {
 	clubs c;
 	kith_results *r;
+	char *why;
+	const kith_result *res;
 
 	(void)state;
-	clubs_open(&c, "<group id=\"hall\"><name>Village Hall Lunch</name><needs><need>loneliness</need></needs>"
-		       "<venue><address>The Village Hall, Church Lane</address></venue></group>");
+	clubs_open(&c,
+		   "<group id=\"hall\"><name>Village Hall Lunch</name><needs><need>loneliness</need></needs>"
+		   "<venue><address>The Village Hall, Church Lane</address></venue></group>"
+		   "<group id=\"hall-la9\"><name>Church Hall Lunch</name><needs><need>loneliness</need></needs>"
+		   "<venue><address>The Church Hall</address></venue><area-served>la8 LA9</area-served></group>"
+		   "<group id=\"hall-ca\"><name>Carlisle Lunch</name><needs><need>loneliness</need></needs>"
+		   "<area-served>CA</area-served></group>"
+		   "<group id=\"abroad\"><name>Lunch Abroad</name><needs><need>loneliness</need></needs>"
+		   "<venue><postcode>ZZ9 9ZZ</postcode></venue></group>"
+		   "<group id=\"near-ca\"><name>Near but for Carlisle</name><needs><need>loneliness</need></needs>"
+		   "<venue><point lat=\"54.3262\" lon=\"-2.7440\"/></venue><area-served>CA1 CA2</area-served></group>"
+		   "<group id=\"near-la\"><name>Near for LA</name><needs><need>loneliness</need></needs>"
+		   "<venue><point lat=\"54.3262\" lon=\"-2.7440\"/></venue><area-served>LA</area-served></group>"
+		   "<group id=\"near-sector\"><name>Near for a sector</name><needs><need>loneliness</need></needs>"
+		   "<venue><point lat=\"54.3262\" lon=\"-2.7440\"/></venue><area-served>LA9 4</area-served></group>");
 	r = lonely_within_5km(&c, NULL, 200);
-	assert_int_equal(kith_results_count(r), 121);
-	assert_non_null(find(r, "many/hall"));
+	assert_int_equal(kith_results_count(r), 120 + 3);
+	assert_null(find(r, "many/hall"));
+	assert_null(find(r, "many/hall-ca"));
+	assert_null(find(r, "many/near-ca"));
+	assert_null(find(r, "many/near-sector"));
+	assert_non_null(res = find(r, "many/hall-la9"));
+	assert_true(has_caution(res, "where it meets is not listed; it serves your area"));
+	assert_non_null(find(r, "many/abroad"));
+	assert_non_null(res = find(r, "many/near-la"));
+	assert_string_equal(reason(res, "targeted"), "for people living in an area that includes yours");
 	kith_results_free(r);
+
+	why = why_not_lonely(&c, "many/hall");
+	assert_true(ks_contains(why, "it does not say where it meets, nor which area it serves"));
+	free(why);
+	why = why_not_lonely(&c, "many/hall-ca");
+	assert_true(ks_contains(why, "the area it serves is not yours"));
+	free(why);
+	why = why_not_lonely(&c, "many/near-ca");
+	assert_true(ks_contains(why, "it is only for people living in CA1, CA2; your home is in LA9 (the district "
+				     "nearest its point)"));
+	free(why);
+	why = why_not_lonely(&c, "many/near-sector");
+	assert_true(ks_contains(why, "your home is known only as LA9"));
+	free(why);
 	clubs_close(&c);
 }
 
@@ -605,7 +668,7 @@ int main(void)
 		cmocka_unit_test(test_cli_quick_query),
 		cmocka_unit_test(test_cli_bad_profile),
 		cmocka_unit_test(test_narrowing_never_hides_the_possible),
-		cmocka_unit_test(test_unlocated_venues_are_candidates),
+		cmocka_unit_test(test_places_and_areas_served),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

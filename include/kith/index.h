@@ -8,7 +8,7 @@
 #include "kith/common.h"
 
 /* The schema version kept in PRAGMA user_version. */
-#define KITH_SCHEMA_VERSION 3
+#define KITH_SCHEMA_VERSION 4
 
 /*
  * One handle is used by one thread at a time; several handles, on one

@@ -13,13 +13,14 @@
 #include <strings.h>
 
 #include "feed/feed.h"
+#include "model/area.h"
 #include "model/geo.h"
 #include "model/names.h"
 #include "model/schedule.h"
 #include "util/array.h"
 
 static const char *const rule_names[KITH_RULE_COUNT] = {
-	"none", "access", "eligibility", "reach", "schedule", "cost", "closed", "language",
+	"none", "access", "eligibility", "reach", "schedule", "cost", "closed", "language", "area",
 };
 
 const char *kith_rule_name(int rule)
@@ -27,7 +28,7 @@ const char *kith_rule_name(int rule)
 	return rule >= 0 && rule < KITH_RULE_COUNT ? rule_names[rule] : "unknown";
 }
 
-/* ---- the seven rules ------------------------------------------------------- */
+/* ---- the eight rules -------------------------------------------------------- */
 
 static int has_word(const kith_strlist *list, const char *word)
 {
@@ -86,12 +87,48 @@ static int rule_eligibility(const kith_patient *pt, const kith_group *g, kith_bu
 	return 0;
 }
 
+/*
+ * 1 when the group's area served holds the person's home, 0 when not, -1
+ * when it cannot be told; 1 with no area, and with no home to check.
+ */
+static int area_holds(const kith_patient *pt, const kith_group *g)
+{
+	kith_home_area home;
+
+	if (!g->area || kith_home_area_of(pt->postcode, &pt->home, &home) != 0)
+		return 1;
+	return kith_area_holds(g->area, &home);
+}
+
+/* 1 when where the group happens is not known at all: no venue with a point or postcode, no online, no visits. */
+static int place_unknown(const kith_group *g)
+{
+	size_t i;
+
+	if (g->online || g->home_visits)
+		return 0;
+	for (i = 0; i < g->venue_count; i++)
+		if (g->venues[i].point.known || g->venues[i].postcode)
+			return 0;
+	return 1;
+}
+
 /* Rule 3: no way of taking part reaches the person. */
 static int rule_reach(const kith_patient *pt, const kith_group *g, kith_buf *why)
 {
 	double nearest = -1, d;
 	size_t i;
 
+	if (place_unknown(g)) {
+		/* reachable only where it serves an area that holds the person's home */
+		if (!pt->housebound && g->area && area_holds(pt, g) == 1)
+			return 0;
+		if (why)
+			kith_buf_puts(why, pt->housebound ? "housebound"
+					   : g->area      ? "place unknown; area served does not hold the home"
+							  : "place unknown; no area served");
+		return 1;
+	}
 	if (!pt->housebound) {
 		for (i = 0; i < g->venue_count; i++) {
 			const kith_point *v = &g->venues[i].point;
@@ -222,6 +259,17 @@ static int rule_language(const kith_patient *pt, const kith_group *g, kith_buf *
 	return 1;
 }
 
+/* Rule 8: an area served that does not hold the person's home. */
+static int rule_area(const kith_patient *pt, const kith_group *g, kith_buf *why)
+{
+	if (area_holds(pt, g) == 1)
+		return 0;
+	if (why)
+		kith_buf_printf(why, "the group serves %s only; the home is outside it or cannot be placed in it",
+				g->area);
+	return 1;
+}
+
 int kith_judge(const kith_patient *pt, const kith_group *g, long today, kith_buf *why)
 {
 	if (rule_access(pt, g, why))
@@ -238,6 +286,8 @@ int kith_judge(const kith_patient *pt, const kith_group *g, long today, kith_buf
 		return KITH_RULE_CLOSED;
 	if (rule_language(pt, g, why))
 		return KITH_RULE_LANGUAGE;
+	if (rule_area(pt, g, why))
+		return KITH_RULE_AREA;
 	return KITH_RULE_NONE;
 }
 

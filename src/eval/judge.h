@@ -28,6 +28,7 @@ typedef enum {
 	KITH_RULE_COST,        /* the known cost is above the budget */
 	KITH_RULE_CLOSED,      /* capacity closed, or the course has ended */
 	KITH_RULE_LANGUAGE,    /* no shared language */
+	KITH_RULE_AREA,        /* an area served that does not hold the home */
 	KITH_RULE_COUNT
 } kith_rule;
 

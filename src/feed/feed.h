@@ -19,6 +19,7 @@ typedef struct kith_feed_info {
 	const char *id;        /* feed id */
 	const char *publisher; /* may be NULL */
 	const char *generated; /* may be NULL */
+	const char *area;      /* the area served by groups that state none, normal form; may be NULL */
 	int delta;             /* mode="delta" */
 	char sha256[65];       /* of the file's bytes, hex */
 	size_t size;           /* of the file, bytes */

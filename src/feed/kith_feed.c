@@ -17,6 +17,7 @@
 
 #include "util/arena.h"
 #include "util/diag.h"
+#include "model/area.h"
 #include "model/embedded.h"
 #include "model/geo.h"
 #include "model/names.h"
@@ -102,6 +103,32 @@ static const char *dup_attr(kith_arena *arena, const xmlNode *n, const char *nam
 /* A warning or an error about node n (and its attribute a, when not NULL), located in the file. */
 #define warn(fr, ...) kith_xml_report((fr)->xml, KITH_DIAG_WARNING, __VA_ARGS__)
 #define fail(fr, ...) kith_xml_report((fr)->xml, KITH_DIAG_ERROR, __VA_ARGS__)
+
+/*
+ * An area served (the feed's area attribute, or a group's area-served) in
+ * normal form in the arena; NULL when blank or wrong, after failing with
+ * the token that is wrong.
+ */
+static const char *read_area(feed_reader *fr, kith_arena *arena, const xmlNode *n, const char *attribute,
+			     const char *text)
+{
+	char bad[16], *out;
+	size_t size;
+
+	if (!text)
+		return NULL;
+	size = strlen(text) + 1;
+	if ((out = kith_arena_alloc(arena, size)) == NULL)
+		return NULL;
+	if (kith_area_normalize(text, out, size, bad) != 0) {
+		fail(fr, n, attribute,
+		     "area served: '%s' is not a postcode area, district or sector (expected "
+		     "space-separated codes such as SS, SS7 or SS7 1)",
+		     bad);
+		return NULL;
+	}
+	return *out ? out : NULL;
+}
 
 /* Reads the children named child of n into list, warning on words outside the vocabulary. */
 static int read_tags(feed_reader *fr, const xmlNode *n, const char *child, kith_vocab_kind kind, kith_strlist *list)
@@ -336,6 +363,8 @@ static int read_group(feed_reader *fr, const xmlNode *n, int located)
 			read_venue(fr, c, &g->venues[g->venue_count++]);
 		else if (strcmp(name, "online") == 0)
 			g->online = 1, g->online_how = dup_attr(&fr->arena, c, "how");
+		else if (strcmp(name, "area-served") == 0)
+			g->area = read_area(fr, &fr->arena, c, NULL, text_of(&fr->arena, c));
 		else if (strcmp(name, "home-visits") == 0) {
 			const xmlNode *p;
 			const char *r = attr(c, "radius-km");
@@ -363,7 +392,9 @@ static int read_group(feed_reader *fr, const xmlNode *n, int located)
 			g->web = dup_attr(&fr->arena, c, "web");
 		}
 	}
-	if (name_node && !g->name) /* the schema counts white space as a name */
+	if (!g->area)
+		g->area = fr->info.area; /* the feed's, for a group that states none */
+	if (name_node && !g->name)       /* the schema counts white space as a name */
 		fail(fr, name_node, NULL, "group '%s' has a blank name", g->id ? g->id : "?");
 	if (g->home_visits && !g->home_point.known) {
 		/* a home-visit service with no centre reaches from its venue */
@@ -424,6 +455,7 @@ static int read_root(feed_reader *fr, xmlTextReaderPtr r, size_t diag_mark)
 	fr->info.id = dup_attr(&fr->header, n, "id");
 	fr->info.publisher = dup_attr(&fr->header, n, "publisher");
 	fr->info.generated = dup_attr(&fr->header, n, "generated");
+	fr->info.area = read_area(fr, &fr->header, n, "area", attr(n, "area"));
 	fr->info.delta = attr(n, "mode") && strcmp(attr(n, "mode"), "delta") == 0;
 	if (!fr->info.id || root_errors(fr, diags, diag_mark))
 		return KITH_EINVALID; /* the schema said why */

@@ -19,7 +19,7 @@
 /* The rules broken so far, and where their reasons go. */
 typedef struct breach {
 	kith_buf *why;
-	int first; /* the first rule broken (1 to 7), or 0 */
+	int first; /* the first rule broken (1 to 8), or 0 */
 	int all;   /* find every one, not just the first */
 } breach;
 
@@ -50,6 +50,8 @@ static void work_out_reach(const query *q, cand *c)
 
 	c->distance = -1;
 	c->nearest = -1;
+	/* with no home given the area cannot be checked: shown, with a caution (score.c) */
+	c->area_holds = c->area && q->home_area_known ? kith_area_holds(c->area, &q->home) : 1;
 	if (pt->home.known) {
 		for (i = 0; i < c->point_count; i++) {
 			double d = kith_geo_distance_km(pt->home.lat, pt->home.lon, c->lat[i], c->lon[i]);
@@ -62,6 +64,8 @@ static void work_out_reach(const query *q, cand *c)
 	if (!pt->housebound) {
 		if (c->distance >= 0)
 			c->in_person = !q->has_limit || c->distance <= q->limit;
+		else if (c->placeless) /* its place is not known at all: only where it serves the person's area */
+			c->in_person = c->area && c->area_holds == 1;
 		else /* no located venue, or no home: reach cannot be ruled out */
 			c->in_person = c->point_count > 0 || c->has_unlocated_venue;
 	}
@@ -147,6 +151,9 @@ static void rule_reach(const query *q, const cand *c, breach *b)
 	why = broke(b, 3);
 	if (pt->housebound)
 		kith_buf_puts(why, "you are housebound and it meets at a venue");
+	else if (c->placeless)
+		kith_buf_puts(why, c->area ? "it does not say where it meets, and the area it serves is not yours"
+					   : "it does not say where it meets, nor which area it serves");
 	else if (c->distance >= 0)
 		kith_buf_printf(why, "its venue is %.1f km away, beyond your %g km", c->distance, q->limit);
 	else
@@ -243,10 +250,29 @@ static void rule_language(const query *q, const cand *c, breach *b)
 		kith_buf_printf(why, "%s%s", i ? ", " : "", kith_language_name(pt->languages.items[i]));
 }
 
+/* Rule 8: an area served that does not hold the person's home (a home given as a point: its nearest district). */
+static void rule_area(const query *q, const cand *c, breach *b)
+{
+	kith_buf *why;
+
+	if (c->area_holds == 1)
+		return;
+	why = broke(b, 8);
+	kith_buf_puts(why, "it is only for people living in ");
+	kith_match_put_area(why, c->area);
+	if (c->area_holds < 0)
+		kith_buf_printf(why, "; your home is known only as %s%s, not which part", q->home.district,
+				q->home.from_point ? " (the district nearest its point)" : "");
+	else
+		kith_buf_printf(why, "; your home is in %s%s", q->home.sector[0] ? q->home.sector : q->home.district,
+				q->home.from_point ? " (the district nearest its point)" : "");
+}
+
 int kith_match_breaks(const query *q, cand *c, kith_buf *why, int all)
 {
 	static void (*const rules[])(const query *, const cand *, breach *) = {
-		rule_access, rule_eligibility, rule_reach, rule_schedule, rule_cost, rule_closed, rule_language,
+		rule_access, rule_eligibility, rule_reach,    rule_schedule,
+		rule_cost,   rule_closed,      rule_language, rule_area,
 	};
 	breach b = {why, 0, all};
 	size_t i;

@@ -45,6 +45,17 @@ void kith_match_put_languages(kith_buf *b, const char *codes)
 	}
 }
 
+void kith_match_put_area(kith_buf *b, const char *area)
+{
+	char tok[KITH_AREA_TOKEN];
+	int first = 1;
+
+	while (kith_area_next(&area, tok)) {
+		kith_buf_printf(b, "%s%s", first ? "" : ", ", tok);
+		first = 0;
+	}
+}
+
 void kith_match_put_item(kith_buf *b, size_t i, size_t n, const char *text)
 {
 	kith_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", text);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "kith/match.h"
+#include "model/area.h"
 #include "model/model.h"
 #include "model/weights.h"
 #include "store/db.h"
@@ -85,6 +86,8 @@ typedef struct query {
 	uint64_t mask;            /* their needs, interests and conditions as concept bits */
 	uint64_t langs;           /* the languages they speak as language bits */
 	char words[2048];         /* their words worth searching for, space-separated */
+	kith_home_area home;      /* where the home is by postcode, for areas served (rule 8) */
+	int home_area_known;
 } query;
 
 /* One group under consideration, read from its row (row.c). */
@@ -104,6 +107,9 @@ typedef struct cand {
 	double lat[MAX_POINTS], lon[MAX_POINTS];
 	size_t point_count;
 	int has_unlocated_venue;
+	int placeless;    /* its place is not known at all (spec rule 3) */
+	const char *area; /* area served, normal form; NULL: anyone */
+	int area_holds;   /* kith_area_holds() for the person: 1, 0, -1 unsure; 1 when no area or no home */
 	int online;
 	int home_visits;
 	double home_radius, home_lat, home_lon;
@@ -214,6 +220,7 @@ void kith_match_write_baseline(run *r, kith_rank_mode mode, size_t rank, cand *c
 void kith_match_put_time(kith_buf *b, int minutes);            /* "09:30" */
 void kith_match_put_money(kith_buf *b, double pounds);         /* "£3", "£3.50" */
 void kith_match_put_languages(kith_buf *b, const char *codes); /* "Punjabi, Hindi"; English for none */
+void kith_match_put_area(kith_buf *b, const char *area);       /* "TN34, TN35 4" */
 /* Appends item i of n in an "a, b and c" list. */
 void kith_match_put_item(kith_buf *b, size_t i, size_t n, const char *text);
 

@@ -33,7 +33,7 @@ static const char *const statements[ST_COUNT] = {
 	[Q_RIGHT] = "SELECT id, min_lat, min_lon FROM venue_rtree "
 		    "WHERE max_lat >= ?5 AND min_lat <= ?6 AND min_lon > ?8 AND min_lon <= ?4",
 	[Q_UNLOCATED] = "SELECT gid, concept_mask, lang_mask FROM groups "
-			"WHERE venue_list IS NULL AND unlocated_venues > 0",
+			"WHERE venue_list IS NULL AND (unlocated_venues > 0 OR (placeless AND area IS NOT NULL))",
 	[Q_HOME_VISITS] = "SELECT id, mask, langs FROM home_visit_rtree "
 			  "WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
 	[Q_ALL_GROUPS] = "SELECT gid, concept_mask, lang_mask FROM groups",

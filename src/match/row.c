@@ -75,6 +75,7 @@ static void read_facts(sqlite3_stmt *s, cand *c)
 	c->capacity = KITH_CAPACITY_OPEN;
 	kith_capacity_parse((const char *)sqlite3_column_text(s, KITH_COL_CAPACITY), &c->capacity);
 	c->has_unlocated_venue = sqlite3_column_int(s, KITH_COL_UNLOCATED_VENUES) > 0;
+	c->placeless = sqlite3_column_int(s, KITH_COL_PLACELESS);
 }
 
 int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
@@ -99,6 +100,7 @@ int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand 
 	c->activities = col_text(a, s, KITH_COL_ACTIVITIES_LIST);
 	c->requires = col_text(a, s, KITH_COL_REQUIRES_LIST);
 	c->languages = col_text(a, s, KITH_COL_LANGUAGES);
+	c->area = col_text(a, s, KITH_COL_AREA);
 	c->updated = col_date(s, KITH_COL_UPDATED, -1);
 	c->starts_text = col_text(a, s, KITH_COL_STARTS);
 	c->ends_text = col_text(a, s, KITH_COL_ENDS);

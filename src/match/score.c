@@ -190,8 +190,9 @@ static double score_distance(const query *q, const cand *c, explain *e)
 		s = 0.4;
 		if (b)
 			kith_buf_puts(b, "distance unknown");
-		caution(e, q->pt->home.known ? "venue location not given: check how far it is"
-					     : "no home location given: check how far it is");
+		caution(e, c->placeless        ? "where it meets is not listed; it serves your area: ask where"
+			   : q->pt->home.known ? "venue location not given: check how far it is"
+					       : "no home location given: check how far it is");
 	}
 	if (c->by_home && (q->pt->housebound ? 1.0 : 0.5) > s) {
 		s = q->pt->housebound ? 1.0 : 0.5;
@@ -489,7 +490,18 @@ static double score_targeted(const query *q, cand *c, const kith_concepts *g, co
 		if (b)
 			kith_buf_printf(b, "a group for %s", kith_gender_people(c->gender));
 	} else if (b) {
-		kith_buf_puts(b, "open to everyone");
+		kith_buf_puts(b, !c->area             ? "open to everyone"
+				 : q->home_area_known ? "for people living in an area that includes yours"
+						      : "for people living in some areas only");
+	}
+	if (c->area && !q->home_area_known) {
+		kith_buf msg = KITH_BUF_INIT;
+		kith_buf_puts(&msg, "only for people living in ");
+		kith_match_put_area(&msg, c->area);
+		kith_buf_puts(&msg, ": check they do");
+		if (!kith_buf_error(&msg))
+			caution(e, msg.ptr);
+		kith_buf_release(&msg);
 	}
 	if (c->min_age >= 0 && pt->age < 0)
 		caution(e, "has an age limit: check it fits");

@@ -17,6 +17,7 @@ struct kith_district {
 	const char *district; /* outward code, upper case: "CB9" */
 	double lat;
 	double lon;
+	int live; /* 0 for a terminated district: nobody's nearest */
 };
 /* Sorted by district (strcmp order), from corpus/uk-postcode-districts.csv. */
 extern const struct kith_district kith_districts[];

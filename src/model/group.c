@@ -48,6 +48,7 @@ int kith_group_copy(kith_arena *a, kith_group *dst, const kith_group *src)
 	dst->organisation = copy_str(a, src->organisation, &failed);
 	dst->description = copy_str(a, src->description, &failed);
 	dst->online_how = copy_str(a, src->online_how, &failed);
+	dst->area = copy_str(a, src->area, &failed);
 	dst->starts = copy_str(a, src->starts, &failed);
 	dst->ends = copy_str(a, src->ends, &failed);
 	dst->phone = copy_str(a, src->phone, &failed);

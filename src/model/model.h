@@ -75,6 +75,7 @@ typedef struct kith_group {
 	int home_visits; /* has a <home-visits/> element */
 	double home_radius_km;
 	kith_point home_point;
+	const char *area;   /* area served, its own or its feed's, normal form (model/area.h); NULL: anyone */
 	int schedule_known; /* has a <schedule> element */
 	int by_appointment;
 	const char *starts; /* course bounds, YYYY-MM-DD or NULL */

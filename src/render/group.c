@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/area.h"
 #include "model/dedup.h"
 #include "model/geo.h"
 #include "model/names.h"
@@ -32,6 +33,20 @@ static void json_list(kith_buf *b, const char *name, const char *list)
 		snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : sizeof(item) - 1), w);
 		kith_buf_puts(b, i++ ? ", " : "");
 		kith_json_string(b, item);
+	}
+	kith_buf_putc(b, ']');
+}
+
+/* "area_served": ["TN34", "TN35 4"], or [] for anyone. */
+static void json_area(kith_buf *b, const char *area)
+{
+	char tok[KITH_AREA_TOKEN];
+	size_t i = 0;
+
+	kith_buf_puts(b, ", \"area_served\": [");
+	while (area && kith_area_next(&area, tok)) {
+		kith_buf_puts(b, i++ ? ", " : "");
+		kith_json_string(b, tok);
 	}
 	kith_buf_putc(b, ']');
 }
@@ -74,6 +89,7 @@ static void json_row(kith_buf *b, sqlite3_stmt *s)
 				sqlite3_column_double(s, KITH_COL_HOME_RADIUS_KM));
 	else
 		kith_buf_puts(b, ", \"home_visits\": null");
+	json_area(b, text(s, KITH_COL_AREA));
 	kith_buf_puts(b, ", \"access\": {");
 	for (i = 0; i < KITH_ACCESS_COUNT; i++) {
 		int v = sqlite3_column_int(s, KITH_COL_ACCESS + i);

@@ -105,6 +105,7 @@ static int64_t group_hash(kith_buf *b, const kith_group *g, const kith_rules *ru
 	put_number(b, g->schedule_known);
 	put_number(b, g->by_appointment);
 	put_field(b, g->online_how);
+	put_field(b, g->area);
 	put_field(b, g->starts);
 	put_field(b, g->ends);
 	for (i = 0; i < g->session_count; i++) {
@@ -263,8 +264,12 @@ int kith_load_derive(kith_loader *loader, const char *feed_id, const kith_group 
 	kith_sessions_write(&c->sessions, g->sessions, g->session_count);
 	kith_points_write(&c->venues, g->venues, g->venue_count);
 	c->unlocated = 0;
-	for (i = 0; i < g->venue_count; i++)
+	c->placeless = !g->online && !g->home_visits;
+	for (i = 0; i < g->venue_count; i++) {
 		c->unlocated += !g->venues[i].point.known;
+		if (g->venues[i].point.known || g->venues[i].postcode)
+			c->placeless = 0;
+	}
 	concept_text(&c->text_concepts, &c->name_concepts, &c->concept_words, &c->mask, loader->rules, g);
 	fields[0] = g->name;
 	fields[1] = g->organisation;

@@ -72,6 +72,7 @@ typedef struct load_columns {
 	uint64_t mask, langs_mask;
 	size_t token_count;
 	int unlocated;  /* venues with no location */
+	int placeless;  /* no venue with a point or postcode, no online, no home visits (spec rule 3) */
 	kith_buf canon; /* the group's canonical text, hashed */
 	kith_buf key, langs, tag_words, needs, activities, requires, sessions, venues;
 	kith_buf text_concepts, name_concepts, concept_words, stems;

@@ -38,8 +38,10 @@ static const char schema_sql[] =
 	   match scores BM25 over its few candidates in C rather than over every row in FTS5 */
 	"  stems TEXT, token_count INTEGER,"
 	"  first_address TEXT, unlocated_venues INTEGER,"
+	"  area TEXT, placeless INTEGER NOT NULL,"
 	"  UNIQUE(feed_id, local_id));"
-	"CREATE INDEX groups_unlocated ON groups(gid) WHERE venue_list IS NULL AND unlocated_venues > 0;"
+	"CREATE INDEX groups_unlocated ON groups(gid) WHERE venue_list IS NULL AND (unlocated_venues > 0 OR "
+	"(placeless AND area IS NOT NULL));"
 	/* vid is gid * 2^20 + the venue's place in its group (KITH_VENUE_BITS), so that a venue's
 	   group is known from its id alone; placed_by: 'point', 'postcode' or NULL */
 	"CREATE TABLE venues("

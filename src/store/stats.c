@@ -20,9 +20,7 @@
 	"g.wheelchair + g.step_free + g.hearing_loop + g.accessible_toilet + g.parking + g.public_transport " \
 	"= 0"
 #define WHERE_NO_SCHEDULE "g.schedule_known = 0"
-#define WHERE_NO_LOCATION                                                                                  \
-	"(g.online = 0 AND g.home_radius_km IS NULL AND NOT EXISTS (SELECT 1 FROM venues v WHERE v.gid = " \
-	"g.gid AND v.lat IS NOT NULL))"
+#define WHERE_NO_LOCATION "(g.placeless = 1 AND g.area IS NULL)"
 #define WHERE_CLOSED "g.capacity = 'closed'"
 #define WHERE_ENDED "g.ends < ?1"
 #define WHERE_UNTAGGED                                                                                 \
@@ -33,7 +31,8 @@ static const struct {
 	kith_gap gap;
 	const char *where, *reason;
 } gaps[] = {
-	{KITH_GAP_NEVER_SHOWN, WHERE_NO_LOCATION, "no venue with a place, no online way in, no home visits"},
+	{KITH_GAP_NEVER_SHOWN, WHERE_NO_LOCATION,
+	 "no venue with a point or postcode, no online way in, no home visits, no area served"},
 	{KITH_GAP_NEVER_SHOWN, WHERE_CLOSED, "closed to new members"},
 	{KITH_GAP_NEVER_SHOWN, WHERE_ENDED, "a course that has ended"},
 	{KITH_GAP_NO_ACCESS, WHERE_NO_ACCESS, "no accessibility facts"},

@@ -206,6 +206,8 @@ static int insert_row(load_writer *w, const kith_group *g, const load_columns *c
 	sqlite3_bind_int64(s, COL(TOKEN_COUNT), (sqlite3_int64)c->token_count);
 	kith_db_bind_text(s, COL(FIRST_ADDRESS), g->venue_count ? g->venues[0].address : NULL);
 	sqlite3_bind_int(s, COL(UNLOCATED_VENUES), c->unlocated);
+	kith_db_bind_text(s, COL(AREA), g->area);
+	sqlite3_bind_int(s, COL(PLACELESS), c->placeless);
 #undef COL
 	if ((error = step_done(w, s)) != 0)
 		return error;
