@@ -21,7 +21,8 @@ static void quality_usage(FILE *f)
 		"  Scores kith and four baselines (filtered-text, text, nearest, random) on judged\n"
 		"  benchmark sets: folders with feeds/, patients/ and qrels.txt.  Each set gets a\n"
 		"  fresh temporary index.  Measures are over each top %d: NDCG@5 and NDCG@10 (graded),\n"
-		"  P@5, MRR and R@10 (relevant: grade 2 or more), and hard-constraint breaches.\n"
+		"  P@5, MRR and R@10 (relevant: grade 2 or more), hard-constraint breaches, and\n"
+		"  NDCG@10 dd, dedup-aware: a group duplicates.txt lists twice counts once.\n"
 		"  --date YYYY-MM-DD   'today' (default: the real date; the benchmark sets use 2026-11-23)\n"
 		"  --runs DIR          write TREC run files DIR/SET-SYSTEM.run\n"
 		"  --json              machine-readable output\n"
@@ -29,6 +30,8 @@ static void quality_usage(FILE *f)
 		"  --weights FILE      scoring weights for kith (default: built from corpus/weights.conf)\n"
 		"  --rules FILE        synonym rules (default: built from corpus/synonyms.rules)\n"
 		"  --seed N            seed of the random baseline (default 1)\n"
+		"  --desk              as at a GP's desk: each profile's point dropped where it has a\n"
+		"                      postcode, so its home is the postcode district's centre\n"
 		"exit status: 0, 1 when kith itself recommends a group that breaks a hard\n"
 		"constraint, 2 on errors.\n",
 		KITH_BENCH_DEPTH);
@@ -87,16 +90,17 @@ static void free_sets(kith_bench **sets, size_t count)
 
 static void print_header(void)
 {
-	printf("  %-14s %7s %8s %6s %6s %6s %9s\n", "system", "NDCG@5", "NDCG@10", "P@5", "MRR", "R@10", "breaches");
+	printf("  %-14s %7s %8s %6s %6s %6s %9s %10s\n", "system", "NDCG@5", "NDCG@10", "P@5", "MRR", "R@10",
+	       "breaches", "NDCG@10 dd");
 }
 
 static void print_row(const char *name, const kith_bench_scores *s)
 {
 	if (s->scored)
-		printf("  %-14s %7.3f %8.3f %6.3f %6.3f %6.3f %9zu\n", name, s->ndcg5, s->ndcg10, s->p5, s->mrr,
-		       s->recall10, s->breaches);
+		printf("  %-14s %7.3f %8.3f %6.3f %6.3f %6.3f %9zu %10.3f\n", name, s->ndcg5, s->ndcg10, s->p5, s->mrr,
+		       s->recall10, s->breaches, s->dedup.ndcg10);
 	else
-		printf("  %-14s %7s %8s %6s %6s %6s %9zu\n", name, "-", "-", "-", "-", "-", s->breaches);
+		printf("  %-14s %7s %8s %6s %6s %6s %9zu %10s\n", name, "-", "-", "-", "-", "-", s->breaches, "-");
 }
 
 static void print_set_text(kith_bench *b, kith_bench_result **res, size_t nsys, int per_patient)
@@ -104,8 +108,12 @@ static void print_set_text(kith_bench *b, kith_bench_result **res, size_t nsys, 
 	const kith_bench_result *kith = res[0];
 	size_t i, j, unscored = 0;
 
-	printf("\n%s: %zu groups, %zu patients, %zu scored\n", kith_bench_name(b), kith_bench_group_count(b),
-	       kith_bench_patient_count(b), kith_bench_scored_count(b));
+	printf("\n%s: %zu groups (%zu listed twice), %zu patients, %zu scored\n", kith_bench_name(b),
+	       kith_bench_group_count(b), kith_bench_duplicate_count(b), kith_bench_patient_count(b),
+	       kith_bench_scored_count(b));
+	if (kith_bench_desk_count(b))
+		printf("  at the desk: %zu of the %zu homes placed by postcode district, not point\n",
+		       kith_bench_desk_count(b), kith_bench_patient_count(b));
 	print_header();
 	for (i = 0; i < nsys; i++)
 		print_row(kith_bench_system_name(kith_bench_result_mode(res[i])), kith_bench_result_scores(res[i]));
@@ -172,15 +180,11 @@ static int write_runs(const char *dir, kith_bench *b, kith_bench_result **res, s
 static int bench_quality(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"date", required_argument, NULL, 'd'},
-		{"runs", required_argument, NULL, 'o'},
-		{"json", no_argument, NULL, 'j'},
-		{"per-patient", no_argument, NULL, 'p'},
-		{"weights", required_argument, NULL, 'W'},
-		{"rules", required_argument, NULL, 'R'},
-		{"seed", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"date", required_argument, NULL, 'd'},    {"runs", required_argument, NULL, 'o'},
+		{"json", no_argument, NULL, 'j'},          {"per-patient", no_argument, NULL, 'p'},
+		{"weights", required_argument, NULL, 'W'}, {"rules", required_argument, NULL, 'R'},
+		{"seed", required_argument, NULL, 's'},    {"desk", no_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	kith_bench_opts opts = KITH_BENCH_OPTS_INIT;
 	const char *runs = NULL;
@@ -198,6 +202,7 @@ static int bench_quality(int argc, char **argv)
 		case 'o': runs = optarg; break;
 		case 'j': json = 1; break;
 		case 'p': per_patient = 1; break;
+		case 'k': opts.desk = 1; break;
 		case 'W': opts.weights_path = optarg; break;
 		case 'R': opts.rules_path = optarg; break;
 		case 's':

@@ -66,7 +66,7 @@ static void test_quality_json_on_kendal(void **state)
 			 0);
 	assert_true(ks_contains(out, "\"date\": \"2026-11-23\""));
 	assert_true(ks_contains(out, "\"name\": \"kendal\""));
-	assert_true(ks_contains(out, "\"groups\": 74, \"patients\": 12, \"scored\": 12"));
+	assert_true(ks_contains(out, "\"groups\": 74, \"duplicates\": 0, \"patients\": 12, \"scored\": 12"));
 	/* kith itself never recommends what a hard constraint rules out. */
 	kith = strstr(out, "{\"system\": \"kith\"");
 	assert_non_null(kith);
@@ -162,7 +162,7 @@ static void test_small_set(void **state)
 
 	(void)state;
 	assert_int_equal(ks_kith(&out, &err, "bench quality --date 2026-11-23 '%s'", set), 0);
-	assert_true(ks_contains(out, "tiny: 37 groups, 2 patients, 1 scored"));
+	assert_true(ks_contains(out, "tiny: 37 groups (0 listed twice), 2 patients, 1 scored"));
 	assert_true(ks_contains(out, "left out of the means (no group graded 2 or more): unknown"));
 	assert_true(ks_contains(err, "qrels.txt:5: warning: group 'judge/nowhere' is in no feed of the set"));
 	free(out);
@@ -175,6 +175,65 @@ static void test_small_set(void **state)
 	ks_rmtree(dir);
 	free(set);
 	free(dir);
+}
+
+/*
+ * duplicates.txt: the dedup-aware NDCG@10 beside the plain one; and --desk,
+ * where each home is its postcode's district centre while the judge still
+ * checks the real one.
+ */
+static void test_duplicates_and_the_desk(void **state)
+{
+	char *dir = ks_tmpdir(), *out = NULL, *err = NULL, *set, *dups;
+	char sub[512];
+
+	(void)state;
+	set = make_set(dir, "twice", "walker 0 judge/plain 3\nwalker 0 judge/free 3\n");
+	snprintf(sub, sizeof(sub), "%s", set);
+	dups = ks_write(sub, "duplicates.txt", "judge/plain judge/free\n");
+	assert_int_equal(ks_kith(&out, &err, "bench quality --date 2026-11-23 '%s'", set), 0);
+	assert_true(ks_contains(out, "twice: 37 groups (1 listed twice), 2 patients, 1 scored"));
+	assert_true(ks_contains(out, "NDCG@10 dd"));
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "bench quality --date 2026-11-23 --json '%s'", set), 0);
+	assert_true(ks_contains(out, "\"duplicates\": 1"));
+	assert_true(ks_contains(out, "\"dedup\": {\"ndcg5\": "));
+	free(out);
+	free(err);
+	free(ks_write(sub, "duplicates.txt", "judge/plain\n"));
+	assert_int_equal(ks_kith(&out, &err, "bench quality --date 2026-11-23 '%s'", set), 2);
+	assert_true(ks_contains(err, "duplicates.txt:1: one key alone"));
+	free(out);
+	free(err);
+	/* at the desk every Kendal home is placed by its postcode */
+	ks_kith(&out, &err, "bench quality --desk --date 2026-11-23 '%s'", ks_src("corpus/kendal"));
+	assert_true(ks_contains(out, "at the desk: 12 of the 12 homes placed by postcode district, not point"));
+	free(out);
+	free(err);
+	ks_rmtree(dir);
+	free(dups);
+	free(set);
+	free(dir);
+}
+
+/* The project's own judged sets, areas served and all, load; kith breaks no hard constraint on any of them. */
+static void test_own_judged_sets(void **state)
+{
+	static const char *const sets[] = {"dev/bangor",          "dev/barnsley",        "dev/hastings",
+					   "validation/bradford", "validation/skegness", "validation/truro"};
+	char *out = NULL, *err = NULL, path[4096];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		snprintf(path, sizeof(path), "%s/bench/judged/%s", ks_srcdir(), sets[i]);
+		assert_int_equal(ks_kith(&out, &err, "bench quality --date 2026-11-23 '%s'", path), 0);
+		assert_true(ks_contains(out, "10 patients, 10 scored"));
+		assert_true(ks_contains(out, "(4 listed twice)"));
+		free(out);
+		free(err);
+	}
 }
 
 static void test_errors(void **state)
@@ -288,6 +347,8 @@ int main(void)
 		cmocka_unit_test(test_runs_written),
 		cmocka_unit_test(test_small_set),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_duplicates_and_the_desk),
+		cmocka_unit_test(test_own_judged_sets),
 		cmocka_unit_test(test_tune_writes_weights),
 		cmocka_unit_test(test_tune_cross_validation),
 	};

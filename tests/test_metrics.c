@@ -285,6 +285,65 @@ static void test_parse_errors(void **state)
 	}
 }
 
+/*
+ * duplicates.txt over the worked example: a (3) and e (2) are one group.
+ * The run e, a, b earns 2, 3, 2 plainly; dedup-aware, a comes after its
+ * own group's e and earns 0: 2, 0, 2.  The ideal holds the group once at
+ * its best grade: 3, 2, 1, 0 (a/e, b, c, d).
+ */
+static void test_duplicates(void **state)
+{
+	static const char *const run[] = {"f2/e", "f1/a", "f1/b"};
+	kith_qrels q = KITH_QRELS_INIT;
+	kith_dups d = KITH_DUPS_INIT;
+	kith_buf err = KITH_BUF_INIT;
+	char *dir = ks_tmpdir(), *path = ks_write(dir, "duplicates.txt", "f1/a f2/e\n\nf3/x f3/y f3/z\n");
+	int grades[3], judged[8];
+	size_t m;
+
+	(void)state;
+	parse_ok(&q, example_qrels);
+	assert_int_equal(kith_dups_load(&d, path, &err), 0);
+	assert_int_equal(d.groups, 2);
+	assert_string_equal(kith_dups_canonical(&d, "f2/e"), "f1/a");
+	assert_string_equal(kith_dups_canonical(&d, "f3/z"), "f3/x");
+	assert_string_equal(kith_dups_canonical(&d, "f1/b"), "f1/b");
+	kith_metrics_dedup_grades(&q, &d, "P", run, 3, grades, judged, &m);
+	assert_int_equal(grades[0], 2);
+	assert_int_equal(grades[1], 0);
+	assert_int_equal(grades[2], 2);
+	assert_int_equal(m, 4);
+	assert_int_equal(judged[0], 3);
+	assert_int_equal(judged[1], 2);
+	assert_int_equal(judged[2], 1);
+	assert_int_equal(judged[3], 0);
+	kith_dups_release(&d);
+	free(path);
+
+	/* no file: no duplicates; broken lines say where */
+	assert_int_equal(kith_dups_load(&d, "/nonexistent/duplicates.txt", &err), 0);
+	assert_int_equal(d.count, 0);
+	path = ks_write(dir, "bad.txt", "f1/a f2/e\nf1/b\n");
+	assert_int_equal(kith_dups_load(&d, path, &err), KITH_EINVALID);
+	assert_true(ks_contains(err.ptr, "bad.txt:2: one key alone"));
+	free(path);
+	kith_buf_clear(&err);
+	path = ks_write(dir, "bad.txt", "f1/a nokey\n");
+	assert_int_equal(kith_dups_load(&d, path, &err), KITH_EINVALID);
+	assert_true(ks_contains(err.ptr, "bad.txt:1: 'nokey' is not a key"));
+	free(path);
+	kith_buf_clear(&err);
+	path = ks_write(dir, "bad.txt", "f1/a f2/e\nf2/e f3/x\n");
+	assert_int_equal(kith_dups_load(&d, path, &err), KITH_EINVALID);
+	assert_true(ks_contains(err.ptr, "'f2/e' is listed twice"));
+	assert_int_equal(d.count, 0);
+	free(path);
+	kith_qrels_release(&q);
+	kith_buf_release(&err);
+	ks_rmtree(dir);
+	free(dir);
+}
+
 static void test_load_file(void **state)
 {
 	kith_qrels q = KITH_QRELS_INIT;
@@ -320,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_short_and_empty_runs), cmocka_unit_test(test_ties_and_repeats),
 		cmocka_unit_test(test_no_relevant_group),    cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_parse_errors),         cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_duplicates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

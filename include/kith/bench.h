@@ -33,11 +33,12 @@ typedef struct kith_bench_opts {
 	const char *weights_path; /* for the matcher; NULL means the default weights */
 	const char *rules_path;   /* for the matcher; NULL means the default synonym rules */
 	unsigned long seed;       /* for the random baseline */
+	int desk;                 /* as at a GP's desk: a profile's point dropped where it has a postcode (version 2) */
 } kith_bench_opts;
 
-#define KITH_BENCH_OPTS_VERSION 1
+#define KITH_BENCH_OPTS_VERSION 2
 /* clang-format off */
-#define KITH_BENCH_OPTS_INIT {KITH_BENCH_OPTS_VERSION, NULL, NULL, NULL, 1}
+#define KITH_BENCH_OPTS_INIT {KITH_BENCH_OPTS_VERSION, NULL, NULL, NULL, 1, 0}
 /* clang-format on */
 
 /* How many results of each run are scored and checked. */
@@ -46,6 +47,7 @@ typedef struct kith_bench_opts {
 /*
  * Opens the benchmark set in folder dir: reads qrels.txt, loads every
  * .xml file in feeds/ (in name order, bad groups left out with a warning)
+ * and duplicates.txt when there is one
  * into a new index in a temporary folder ($TMPDIR, else /tmp), reads every
  * .xml file in patients/ and makes a matcher.  Diagnostics go to diags,
  * which may be NULL: errors in any file, warnings about profiles and
@@ -69,6 +71,10 @@ KITH_EXPORT const char *kith_bench_errmsg(const kith_bench *b);
 KITH_EXPORT const char *kith_bench_name(const kith_bench *b);
 /* "Today" as the runs use it, "YYYY-MM-DD" (borrowed). */
 KITH_EXPORT const char *kith_bench_today(const kith_bench *b);
+/* Profiles whose street-level point was dropped for their postcode's district (opts desk). */
+KITH_EXPORT size_t kith_bench_desk_count(const kith_bench *b);
+/* Real-world groups its duplicates.txt lists under more than one key (0 without the file). */
+KITH_EXPORT size_t kith_bench_duplicate_count(const kith_bench *b);
 /* Groups in the set's feeds, patients, and patients with a relevant judgment. */
 KITH_EXPORT size_t kith_bench_group_count(const kith_bench *b);
 KITH_EXPORT size_t kith_bench_patient_count(const kith_bench *b);
@@ -94,12 +100,24 @@ typedef struct kith_bench_breach {
 	const char *reason;    /* a short sentence with the numbers */
 } kith_bench_breach;
 
+/*
+ * The measures again, dedup-aware (schemas/README.md, "Benchmark set"): a
+ * real-world group that duplicates.txt lists under several keys counts
+ * once, the first of its listings in a run earns its grade, a later one 0,
+ * and the ideal ranking holds it once.  Equal to the plain measures for a
+ * set without duplicates.txt.
+ */
+typedef struct kith_bench_dedup {
+	double ndcg5, ndcg10, p5, mrr, recall10;
+} kith_bench_dedup;
+
 /* One patient's run and its scores.  Everything is borrowed from the result. */
 typedef struct kith_bench_patient {
 	const char *id;
 	int scored;                              /* has a relevant judgment; only scored patients count in means */
 	size_t relevant;                         /* judgments of grade 2 or more */
 	double ndcg5, ndcg10, p5, mrr, recall10; /* 0 when not scored */
+	kith_bench_dedup dedup;                  /* the same, counting each real-world group once */
 	size_t count;                            /* results (at most KITH_BENCH_DEPTH) */
 	const char *const *keys;                 /* FEED-ID/GROUP-ID of each result, best first */
 	const double *scores;                    /* the score the run gave each */
@@ -111,6 +129,7 @@ typedef struct kith_bench_patient {
 /* Means over the scored patients of a set, or over sets. */
 typedef struct kith_bench_scores {
 	double ndcg5, ndcg10, p5, mrr, recall10;
+	kith_bench_dedup dedup;
 	size_t breaches; /* every breach in every top 10 (a total, not a mean) */
 	size_t scored;   /* patients that count in the means */
 	size_t patients;

@@ -35,9 +35,13 @@ struct kith_bench {
 	kith_index *idx;         /* owned */
 	kith_matcher *matcher;   /* owned */
 	kith_profile **profiles; /* owned, in file-name order */
+	kith_profile **truth;    /* owned: with desk, the profiles as written, for the judge; else NULL */
 	size_t profile_count;
 	size_t scored; /* profiles with a relevant judgment */
+	int desk;      /* points dropped for postcodes */
+	size_t desk_count;
 	kith_qrels qrels;
+	kith_dups dups; /* duplicates.txt; empty without one */
 	kith_group_set groups;
 	kith_error error;
 };
@@ -222,6 +226,24 @@ cleanup:
 	return error;
 }
 
+/*
+ * The profile as a link worker at a GP's desk knows it: the postcode, not
+ * the street-level point, so the home is its district's centre.  A
+ * profile with no postcode keeps its point.
+ */
+static void at_the_desk(kith_bench *b, kith_profile *p)
+{
+	const kith_patient *pt = kith_profile_patient(p);
+	char postcode[32];
+
+	if (!pt->postcode)
+		return;
+	snprintf(postcode, sizeof(postcode), "%s", pt->postcode);
+	/* a postcode the table cannot place leaves the point as it was */
+	if (kith_profile_set(p, "postcode", postcode) == 0)
+		b->desk_count++;
+}
+
 static int load_profiles(kith_bench *b, const char *dir, kith_diag_list *diags)
 {
 	kith_buf path = KITH_BUF_INIT;
@@ -239,7 +261,8 @@ static int load_profiles(kith_bench *b, const char *dir, kith_diag_list *diags)
 		error = kith_error_set(&b->error, KITH_ENOTFOUND, "%s: no patient profiles (.xml files)", path.ptr);
 		goto cleanup;
 	}
-	if ((b->profiles = calloc(count, sizeof(*b->profiles))) == NULL) {
+	if ((b->profiles = calloc(count, sizeof(*b->profiles))) == NULL ||
+	    (b->desk && (b->truth = calloc(count, sizeof(*b->truth))) == NULL)) {
 		error = kith_error_set(&b->error, KITH_ENOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -249,6 +272,14 @@ static int load_profiles(kith_bench *b, const char *dir, kith_diag_list *diags)
 			goto cleanup;
 		}
 		b->profile_count++;
+		if (b->desk) {
+			/* the judge checks the real home; the matcher sees the desk's */
+			if ((error = kith_profile_load(&b->truth[i], files[i], NULL)) != 0) {
+				kith_error_set(&b->error, error, "%s: profile rejected", files[i]);
+				goto cleanup;
+			}
+			at_the_desk(b, b->profiles[i]);
+		}
 		for (j = 0; j < i; j++) {
 			if (strcmp(kith_profile_id(b->profiles[j]), kith_profile_id(b->profiles[i])) == 0) {
 				error = kith_error_set(&b->error, KITH_EINVALID,
@@ -326,6 +357,7 @@ int kith_bench_open(kith_bench **out, const char *dir, const kith_bench_opts *op
 	if (!opts)
 		opts = &defaults;
 	b->seed = opts->seed;
+	b->desk = opts->version >= 2 && opts->desk;
 	if ((b->dir = strdup(dir)) == NULL || (b->name = base_name(dir)) == NULL) {
 		error = kith_error_set(&b->error, KITH_ENOMEM, "out of memory");
 		goto cleanup;
@@ -351,6 +383,15 @@ int kith_bench_open(kith_bench **out, const char *dir, const kith_bench_opts *op
 		goto cleanup;
 	}
 	if ((error = kith_qrels_load(&b->qrels, path.ptr, &err)) != 0) {
+		kith_error_set(&b->error, error, "%s", err.ptr);
+		goto cleanup;
+	}
+	kith_buf_clear(&path);
+	if ((error = kith_buf_printf(&path, "%s/duplicates.txt", dir)) != 0) {
+		error = kith_error_set(&b->error, KITH_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	if ((error = kith_dups_load(&b->dups, path.ptr, &err)) != 0) {
 		kith_error_set(&b->error, error, "%s", err.ptr);
 		goto cleanup;
 	}
@@ -402,10 +443,14 @@ void kith_bench_free(kith_bench *b)
 	kith_index_free(b->idx);
 	if (b->tmpdir)
 		remove_tmpdir(b->tmpdir);
-	for (i = 0; i < b->profile_count; i++)
+	for (i = 0; i < b->profile_count; i++) {
 		kith_profile_free(b->profiles[i]);
+		kith_profile_free(b->truth ? b->truth[i] : NULL);
+	}
 	free(b->profiles);
+	free(b->truth);
 	kith_qrels_release(&b->qrels);
+	kith_dups_release(&b->dups);
 	kith_group_set_release(&b->groups);
 	kith_error_release(&b->error);
 	free(b->tmpdir);
@@ -427,6 +472,16 @@ const char *kith_bench_name(const kith_bench *b)
 const char *kith_bench_today(const kith_bench *b)
 {
 	return b->today;
+}
+
+size_t kith_bench_desk_count(const kith_bench *b)
+{
+	return b->desk_count;
+}
+
+size_t kith_bench_duplicate_count(const kith_bench *b)
+{
+	return b->dups.groups;
 }
 
 size_t kith_bench_group_count(const kith_bench *b)
@@ -489,16 +544,17 @@ static int judge_run(kith_bench *b, kith_arena *a, const kith_patient *pt, kith_
 	return error;
 }
 
-static int score_patient(kith_bench *b, kith_bench_result *r, const kith_profile *p, const kith_results *res,
-			 kith_bench_patient *out)
+/* Scores one patient's run of profile p; the judge reads truth (the profile as written) when not NULL. */
+static int score_patient(kith_bench *b, kith_bench_result *r, const kith_profile *p, const kith_profile *truth,
+			 const kith_results *res, kith_bench_patient *out)
 {
 	kith_arena *a = &r->arena;
 	const kith_qrel *judged;
 	size_t i, n = kith_results_count(res), m;
 	const char **keys;
 	double *scores;
-	int *grades, *jgrades;
-	kith_metrics met;
+	int *grades, *jgrades, *dgrades;
+	kith_metrics met, dmet;
 
 	out->id = kith_arena_strdup(a, kith_profile_id(p));
 	out->count = n;
@@ -520,6 +576,15 @@ static int score_patient(kith_bench *b, kith_bench_result *r, const kith_profile
 	for (i = 0; i < m; i++)
 		jgrades[i] = judged[i].grade;
 	kith_metrics_eval(&met, grades, n, jgrades, m);
+	if ((dgrades = kith_arena_alloc(a, (n ? n : 1) * sizeof(*dgrades))) == NULL)
+		return KITH_ENOMEM;
+	kith_metrics_dedup_grades(&b->qrels, &b->dups, out->id, keys, n, dgrades, jgrades, &m);
+	kith_metrics_eval(&dmet, dgrades, n, jgrades, m);
+	out->dedup.ndcg5 = dmet.ndcg5;
+	out->dedup.ndcg10 = dmet.ndcg10;
+	out->dedup.p5 = dmet.p5;
+	out->dedup.mrr = dmet.mrr;
+	out->dedup.recall10 = dmet.recall10;
 	out->keys = keys;
 	out->scores = scores;
 	out->grades = grades;
@@ -530,7 +595,25 @@ static int score_patient(kith_bench *b, kith_bench_result *r, const kith_profile
 	out->p5 = met.p5;
 	out->mrr = met.mrr;
 	out->recall10 = met.recall10;
-	return judge_run(b, a, kith_profile_patient(p), out);
+	return judge_run(b, a, kith_profile_patient(truth ? truth : p), out);
+}
+
+static void add_dedup(kith_bench_dedup *sum, const kith_bench_dedup *x, double weight)
+{
+	sum->ndcg5 += weight * x->ndcg5;
+	sum->ndcg10 += weight * x->ndcg10;
+	sum->p5 += weight * x->p5;
+	sum->mrr += weight * x->mrr;
+	sum->recall10 += weight * x->recall10;
+}
+
+static void scale_dedup(kith_bench_dedup *x, double by)
+{
+	x->ndcg5 *= by;
+	x->ndcg10 *= by;
+	x->p5 *= by;
+	x->mrr *= by;
+	x->recall10 *= by;
 }
 
 int kith_bench_run(kith_bench *b, kith_rank_mode mode, kith_bench_result **out)
@@ -560,7 +643,7 @@ int kith_bench_run(kith_bench *b, kith_rank_mode mode, kith_bench_result **out)
 				       kith_matcher_errmsg(b->matcher));
 			goto cleanup;
 		}
-		if ((error = score_patient(b, r, b->profiles[i], res, pp)) != 0) {
+		if ((error = score_patient(b, r, b->profiles[i], b->truth ? b->truth[i] : NULL, res, pp)) != 0) {
 			kith_error_set(&b->error, error, "out of memory");
 			goto cleanup;
 		}
@@ -576,6 +659,7 @@ int kith_bench_run(kith_bench *b, kith_rank_mode mode, kith_bench_result **out)
 			s->p5 += pp->p5;
 			s->mrr += pp->mrr;
 			s->recall10 += pp->recall10;
+			add_dedup(&s->dedup, &pp->dedup, 1.0);
 		}
 	}
 	if (s->scored) {
@@ -584,6 +668,7 @@ int kith_bench_run(kith_bench *b, kith_rank_mode mode, kith_bench_result **out)
 		s->p5 /= (double)s->scored;
 		s->mrr /= (double)s->scored;
 		s->recall10 /= (double)s->scored;
+		scale_dedup(&s->dedup, 1.0 / (double)s->scored);
 	}
 
 cleanup:
@@ -643,6 +728,7 @@ void kith_bench_scores_average(kith_bench_scores *out, const kith_bench_scores *
 		out->p5 += s->p5;
 		out->mrr += s->mrr;
 		out->recall10 += s->recall10;
+		add_dedup(&out->dedup, &s->dedup, 1.0);
 	}
 	if (used) {
 		out->ndcg5 /= (double)used;
@@ -650,5 +736,6 @@ void kith_bench_scores_average(kith_bench_scores *out, const kith_bench_scores *
 		out->p5 /= (double)used;
 		out->mrr /= (double)used;
 		out->recall10 /= (double)used;
+		scale_dedup(&out->dedup, 1.0 / (double)used);
 	}
 }

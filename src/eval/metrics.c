@@ -316,3 +316,136 @@ void kith_metrics_eval(kith_metrics *out, const int *grades, size_t n, const int
 	out->mrr = kith_metric_rr(grades, n);
 	out->recall10 = kith_metric_recall(grades, n, 10, out->relevant);
 }
+
+/* ---- duplicates.txt ------------------------------------------------------- */
+
+static int by_dup_key(const void *a, const void *b)
+{
+	return strcmp(((const kith_dup *)a)->key, ((const kith_dup *)b)->key);
+}
+
+/* One line's keys into d; 0 or KITH_EINVALID / KITH_ENOMEM with the reason in err. */
+static int dups_line(kith_dups *d, char *line, const char *path, unsigned lineno, kith_buf *err)
+{
+	const char *canonical = NULL;
+	char *save = NULL, *word;
+	size_t keys = 0;
+	int error;
+
+	for (word = strtok_r(line, " \t\r", &save); word; word = strtok_r(NULL, " \t\r", &save)) {
+		const char *slash = strchr(word, '/');
+		char *key;
+		if (!slash || slash == word || !slash[1] || strchr(slash + 1, '/')) {
+			kith_buf_printf(err, "%s:%u: '%s' is not a key (expected FEED-ID/GROUP-ID)", path, lineno,
+					word);
+			return KITH_EINVALID;
+		}
+		if ((key = kith_arena_strdup(&d->arena, word)) == NULL ||
+		    (error = KITH_ARRAY_RESERVE(d->items, d->alloc, d->count + 1, 16)) != 0)
+			return KITH_ENOMEM;
+		if (!canonical)
+			canonical = key;
+		d->items[d->count].key = key;
+		d->items[d->count].canonical = canonical;
+		d->count++;
+		keys++;
+	}
+	if (keys == 1) {
+		kith_buf_printf(err, "%s:%u: one key alone: a line lists every key of one real-world group", path,
+				lineno);
+		return KITH_EINVALID;
+	}
+	d->groups += keys > 1;
+	return 0;
+}
+
+int kith_dups_load(kith_dups *d, const char *path, kith_buf *err)
+{
+	kith_buf text = KITH_BUF_INIT;
+	char *line, *next;
+	unsigned lineno = 0;
+	size_t i;
+	int error;
+
+	if ((error = kith_file_read(&text, path)) == KITH_EIO && errno == ENOENT) {
+		error = 0; /* a set without duplicates */
+		goto cleanup;
+	}
+	if (error) {
+		if (error == KITH_EIO)
+			kith_buf_printf(err, "%s: cannot read: %s", path, strerror(errno));
+		else
+			kith_buf_printf(err, "%s: %s", path, kith_strerror(error));
+		goto cleanup;
+	}
+	for (line = text.ptr; line && !error; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		lineno++;
+		error = dups_line(d, line, path, lineno, err);
+	}
+	if (!error && d->count)
+		qsort(d->items, d->count, sizeof(*d->items), by_dup_key);
+	for (i = 1; !error && i < d->count; i++) {
+		if (strcmp(d->items[i - 1].key, d->items[i].key) == 0) {
+			kith_buf_printf(err, "%s: '%s' is listed twice", path, d->items[i].key);
+			error = KITH_EINVALID;
+		}
+	}
+
+cleanup:
+	kith_buf_release(&text);
+	if (error)
+		kith_dups_release(d);
+	return error;
+}
+
+void kith_dups_release(kith_dups *d)
+{
+	kith_arena_release(&d->arena);
+	free(d->items);
+	d->items = NULL;
+	d->count = d->alloc = d->groups = 0;
+}
+
+const char *kith_dups_canonical(const kith_dups *d, const char *key)
+{
+	kith_dup probe = {key, NULL};
+	const kith_dup *found = d->count ? bsearch(&probe, d->items, d->count, sizeof(*d->items), by_dup_key) : NULL;
+
+	return found ? found->canonical : key;
+}
+
+void kith_metrics_dedup_grades(const kith_qrels *q, const kith_dups *d, const char *patient, const char *const *keys,
+			       size_t n, int *grades, int *judged, size_t *m)
+{
+	const kith_qrel *all;
+	size_t i, j, count;
+
+	for (i = 0; i < n; i++) {
+		const char *group = kith_dups_canonical(d, keys[i]);
+		int seen = 0;
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(kith_dups_canonical(d, keys[j]), group) == 0;
+		grades[i] = seen ? 0 : kith_qrels_grade(q, patient, keys[i]);
+	}
+	/* one judgment per real-world group: the best its listings were given */
+	all = kith_qrels_patient(q, patient, &count);
+	*m = 0;
+	for (i = 0; i < count; i++) {
+		const char *group = kith_dups_canonical(d, all[i].key);
+		int merged = 0;
+		for (j = 0; j < i && !merged; j++) {
+			if (strcmp(kith_dups_canonical(d, all[j].key), group) != 0)
+				continue;
+			merged = 1;
+		}
+		if (!merged) {
+			int best = all[i].grade;
+			for (j = i + 1; j < count; j++)
+				if (strcmp(kith_dups_canonical(d, all[j].key), group) == 0 && all[j].grade > best)
+					best = all[j].grade;
+			judged[(*m)++] = best;
+		}
+	}
+}

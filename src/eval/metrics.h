@@ -107,6 +107,44 @@ double kith_metric_rr(const int *grades, size_t n);
 /* Relevant groups in the first k over all relevant judged ones; 0 when relevant is 0. */
 double kith_metric_recall(const int *grades, size_t n, size_t k, size_t relevant);
 
+/* duplicates.txt: each listed key and the key its real-world group is reported under (its line's first). */
+typedef struct kith_dup {
+	const char *key, *canonical;
+} kith_dup;
+
+typedef struct kith_dups {
+	kith_arena arena; /* owns the strings */
+	kith_dup *items;  /* owned; sorted by key */
+	size_t count, alloc;
+	size_t groups; /* lines: real-world groups listed more than once */
+} kith_dups;
+
+/* clang-format off */
+#define KITH_DUPS_INIT {KITH_ARENA_INIT, NULL, 0, 0, 0}
+/* clang-format on */
+
+/*
+ * Reads duplicates.txt at path into d (empty): one line per real-world
+ * group, its keys separated by white space, blank lines skipped.  A missing
+ * file is no error (d stays empty).  Errors: a key without exactly one
+ * '/', a line of one key, a key on two lines: KITH_EINVALID with
+ * "path:line: reason" in err; KITH_EIO; KITH_ENOMEM.
+ */
+int kith_dups_load(kith_dups *d, const char *path, kith_buf *err);
+void kith_dups_release(kith_dups *d);
+/* The key key's real-world group is reported under: its line's first, or key itself. */
+const char *kith_dups_canonical(const kith_dups *d, const char *key);
+
+/*
+ * The dedup-aware grades (schemas/README.md, "Benchmark set"): fills
+ * grades[0..n) as kith_metrics_grades() does, but a key whose real-world
+ * group came higher up earns 0; fills judged[0..*m) (room for the
+ * patient's judgments) with one grade per real-world group, the best of
+ * its listings'.
+ */
+void kith_metrics_dedup_grades(const kith_qrels *q, const kith_dups *d, const char *patient, const char *const *keys,
+			       size_t n, int *grades, int *judged, size_t *m);
+
 /* Every measure the benchmark reports, for one patient. */
 typedef struct kith_metrics {
 	int scored;                              /* has at least one relevant judgment */

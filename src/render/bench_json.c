@@ -19,9 +19,18 @@ static void json_measures(kith_buf *b, int scored, double ndcg5, double ndcg10, 
 		kith_buf_puts(b, "\"ndcg5\": null, \"ndcg10\": null, \"p5\": null, \"mrr\": null, \"recall10\": null");
 }
 
+/* The dedup-aware measures as an object: "dedup": {...}. */
+static void json_dedup(kith_buf *b, int scored, const kith_bench_dedup *d)
+{
+	kith_buf_puts(b, ", \"dedup\": {");
+	json_measures(b, scored, d->ndcg5, d->ndcg10, d->p5, d->mrr, d->recall10);
+	kith_buf_putc(b, '}');
+}
+
 static void json_scores(kith_buf *b, const kith_bench_scores *s)
 {
 	json_measures(b, s->scored != 0, s->ndcg5, s->ndcg10, s->p5, s->mrr, s->recall10);
+	json_dedup(b, s->scored != 0, &s->dedup);
 	kith_buf_printf(b, ", \"breaches\": %zu, \"scored\": %zu, \"patients\": %zu", s->breaches, s->scored,
 			s->patients);
 }
@@ -34,6 +43,7 @@ static void json_patient(kith_buf *b, const kith_bench_patient *p)
 	kith_json_string(b, p->id);
 	kith_buf_printf(b, ", \"scored\": %s, \"relevant\": %zu, ", p->scored ? "true" : "false", p->relevant);
 	json_measures(b, p->scored, p->ndcg5, p->ndcg10, p->p5, p->mrr, p->recall10);
+	json_dedup(b, p->scored, &p->dedup);
 	kith_buf_puts(b, ", \"results\": [");
 	for (j = 0; j < p->count; j++) {
 		kith_buf_printf(b, "%s{\"key\": ", j ? ", " : "");
@@ -62,8 +72,9 @@ static void json_set(kith_buf *b, kith_bench *set, const char *path, kith_bench_
 	kith_json_string(b, kith_bench_name(set));
 	kith_buf_puts(b, ", \"path\": ");
 	kith_json_string(b, path);
-	kith_buf_printf(b, ", \"groups\": %zu, \"patients\": %zu, \"scored\": %zu, \"systems\": [",
-			kith_bench_group_count(set), kith_bench_patient_count(set), kith_bench_scored_count(set));
+	kith_buf_printf(b, ", \"groups\": %zu, \"duplicates\": %zu, \"patients\": %zu, \"scored\": %zu, \"systems\": [",
+			kith_bench_group_count(set), kith_bench_duplicate_count(set), kith_bench_patient_count(set),
+			kith_bench_scored_count(set));
 	for (i = 0; i < nsys; i++) {
 		kith_buf_printf(b, "%s\n   {\"system\": ", i ? "," : "");
 		kith_json_string(b, kith_bench_system_name(kith_bench_result_mode(res[i])));
