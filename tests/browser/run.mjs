@@ -109,6 +109,8 @@ try {
 	await axe(page, 'group page');
 	await page.goto(`${url}maintain`);
 	check('the maintainers page lists the feeds', (await page.textContent('main')).includes('south-lakes-cvs'));
+	check('the maintainers page lists the listings no one can be shown',
+		(await page.locator('ul.gaps li a').count()) > 0 && (await page.textContent('main')).includes('Grange Men'));
 	await axe(page, 'maintainers page');
 
 	const plain = await browser.newContext({ javaScriptEnabled: false });
