@@ -68,7 +68,7 @@ static void describe(kith_buf *b, const kith_group *g)
 {
 	static const char *const genders[] = {"any", "female", "male", "other"};
 	static const char *const pers[] = {"session", "week", "month", "course"};
-	static const char *const capacities[] = {"open", "waiting-list", "closed"};
+	static const char *const capacities[] = {"open", "waiting-list", "closed", "unknown"};
 	size_t i;
 
 	kith_buf_printf(b, "group %s at %u:%u\n", g->id, g->line, g->column);
@@ -373,7 +373,7 @@ static void test_full_feed_every_field(void **state)
 		"parking=unknown public-transport=unknown\n"
 		"eligibility -1--1 any self\n"
 		"cost free 0.00 per session\n"
-		"capacity open\n"
+		"capacity unknown\n"
 		"--\n"
 		"group cafe-connect at 54:3\n"
 		"updated 2026-10-30\n"
@@ -514,7 +514,7 @@ static void test_areas_served(void **state)
 	(void)state;
 	assert_int_equal(r.rc, 0);
 	assert_has(r.got.groups.ptr, "group council-wide at 3:3\nname Befriending for Castle Point residents\naccess");
-	assert_has(r.got.groups.ptr, "capacity open\narea SS7 SS8\n--\ngroup one-sector");
+	assert_has(r.got.groups.ptr, "capacity unknown\narea SS7 SS8\n--\ngroup one-sector");
 	assert_has(r.got.groups.ptr, "area SS8 9\n");
 	assert_has(r.got.groups.ptr, "area SS CM CO\n");
 	release(&r);

@@ -333,7 +333,7 @@ static void test_full_load(void **state)
 		     "haverhill-lifelink/walk-talk|haverhill-lifelink|walk-talk|Walk and Talk|NULL|"
 		     "Gentle walking round the East Town Park, at your own pace.|physical activity walking|"
 		     "2026-11-02|39|0|NULL|NULL|NULL|NULL|1|0|NULL|NULL|2|2|0|0|0|0|NULL|NULL|any|self|1|0.0|"
-		     "session|open|en|NULL|NULL|NULL\n");
+		     "session|unknown|en|NULL|NULL|NULL\n");
 	assert_query(f->db,
 		     "SELECT g.local_id, v.address, v.postcode, round(v.lat, 4), round(v.lon, 4), v.placed_by "
 		     "FROM venues v JOIN groups g USING (gid) ORDER BY g.local_id, v.vid",

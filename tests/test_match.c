@@ -568,6 +568,37 @@ static void test_narrowing_never_hides_the_possible(void **state)
  * still a candidate when plenty of located groups pass: the narrowing
  * brings it in beside them.
  */
+/*
+ * What is read aloud must be true.  A wheelchair user who would join a
+ * far group by telephone has no venue to get into, so its venue's access is
+ * neither a reason nor a caution; a listing silent on capacity is not said
+ * to be taking new members; someone who gave no interests is not told a
+ * listing shares words with them.
+ */
+static void test_reasons_are_true(void **state)
+{
+	fixture *f = *state;
+	kith_profile *p = profile("online", "yes", "wheelchair", "yes", "needs", "loneliness", NULL);
+	kith_results *r = match(f, p);
+	const kith_result *phone = find(r, "testtown/far-online"), *near = find(r, "testtown/unknown-access");
+	const kith_result *waiting = find(r, "testtown/waiting");
+	size_t i;
+
+	assert_non_null(phone);
+	assert_non_null(near);
+	assert_non_null(waiting);
+	assert_string_equal(phone->how, "online or by phone");
+	assert_string_equal(reason(phone, "access"), "you would take part from home: no venue to get into");
+	for (i = 0; i < phone->caution_count; i++)
+		assert_null(strstr(phone->cautions[i], "access"));
+	assert_true(has_caution(near, "wheelchair access not confirmed"));
+	assert_string_equal(reason(near, "capacity"), "does not say whether it has room");
+	assert_string_equal(reason(waiting, "capacity"), "has a waiting list");
+	assert_true(strncmp(reason(near, "interests"), "no interests given", 18) == 0);
+	kith_results_free(r);
+	kith_profile_free(p);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -653,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_eligibility),
 		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_reach_is_said),
+		cmocka_unit_test(test_reasons_are_true),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

@@ -322,6 +322,7 @@ static int read_group(feed_reader *fr, const xmlNode *n, int located)
 	kith_arena_reset(&fr->arena);
 	memset(g, 0, sizeof(*g));
 	g->min_age = g->max_age = -1;
+	g->capacity = KITH_CAPACITY_UNKNOWN; /* until a <capacity> says */
 	g->id = dup_attr(&fr->arena, n, "id");
 	g->updated = dup_attr(&fr->arena, n, "updated");
 	g->line = kith_xml_line(n);

@@ -86,6 +86,7 @@ typedef struct query {
 	uint64_t mask;            /* their needs, interests and conditions as concept bits */
 	uint64_t langs;           /* the languages they speak as language bits */
 	char words[2048];         /* their words worth searching for, space-separated */
+	int has_interests;        /* the person gave interests, in words or tags */
 	kith_home_area home;      /* where the home is by postcode, for areas served (rule 8) */
 	int home_area_known;
 } query;

@@ -123,6 +123,7 @@ int kith_match_query(kith_matcher *m, const kith_patient *pt, long today, query 
 	kith_search_words(q->words, sizeof(q->words), pt->interests, need_words.ptr);
 	set_masks(q, pt);
 	q->home_area_known = kith_home_area_of(pt->postcode, &pt->home, &q->home) == 0;
+	q->has_interests = (pt->interests && *pt->interests) || pt->interest_tags.count > 0;
 	error = kith_buf_error(&need_words);
 	kith_buf_release(&need_words);
 	return error ? kith_error_set(&m->error, error, "reading the person's needs: %s", kith_strerror(error)) : 0;

@@ -161,6 +161,10 @@ static double score_interests(const query *q, const kith_concepts *g, double tex
 			kith_buf_puts(b, "matches your interests: ");
 			for (i = 0; i < hits; i++)
 				kith_match_put_item(b, i, hits, words[i]);
+		} else if (!q->has_interests) {
+			/* with no interests the words searched are the needs' own */
+			kith_buf_puts(b, text > 0.3 ? "no interests given; its listing uses the words of your needs"
+						    : "no interests given");
 		} else if (text > 0.3) {
 			kith_buf_puts(b, "its listing shares words with your interests");
 		} else {
@@ -336,7 +340,9 @@ static double score_capacity(const cand *c, explain *e)
 		return 0.3;
 	}
 	if (e)
-		kith_buf_puts(&e->text[KITH_F_CAPACITY], "taking new members");
+		kith_buf_puts(&e->text[KITH_F_CAPACITY], c->capacity == KITH_CAPACITY_OPEN
+								 ? "taking new members"
+								 : "does not say whether it has room");
 	return 1.0;
 }
 
@@ -364,6 +370,15 @@ static double score_access(const query *q, const cand *c, explain *e)
 	size_t needed = 0, i;
 	kith_buf *b = e ? &e->text[KITH_F_ACCESS] : NULL;
 
+	for (i = 0; i < 4; i++)
+		needed += pt->needs_access[i] != 0;
+	if (needed && !c->in_person) {
+		/* by phone, online or at home there is no venue to get into: its facts do not apply */
+		if (b)
+			kith_buf_puts(b, "you would take part from home: no venue to get into");
+		return 1.0;
+	}
+	needed = 0;
 	for (i = 0; i < 4; i++) {
 		if (!pt->needs_access[i])
 			continue;

@@ -26,7 +26,13 @@ enum {
 
 typedef enum { KITH_GENDER_ANY = 0, KITH_GENDER_FEMALE, KITH_GENDER_MALE, KITH_GENDER_OTHER } kith_gender;
 typedef enum { KITH_PER_SESSION = 0, KITH_PER_WEEK, KITH_PER_MONTH, KITH_PER_COURSE } kith_cost_per;
-typedef enum { KITH_CAPACITY_OPEN = 0, KITH_CAPACITY_WAITING_LIST, KITH_CAPACITY_CLOSED } kith_capacity;
+/* UNKNOWN: the listing says nothing of capacity (stored as "unknown"; no feed can write it) */
+typedef enum {
+	KITH_CAPACITY_OPEN = 0,
+	KITH_CAPACITY_WAITING_LIST,
+	KITH_CAPACITY_CLOSED,
+	KITH_CAPACITY_UNKNOWN
+} kith_capacity;
 typedef enum { KITH_PRIORITY_LOW = 0, KITH_PRIORITY_NORMAL, KITH_PRIORITY_HIGH } kith_priority;
 
 /* Week-of-month bits for `weeks="1 3 last"`; 0 means every week. */

@@ -13,7 +13,7 @@ static const char *const gender_names[] = {"any", "female", "male", "other"};
 static const char *const gender_people[] = {"everyone", "women", "men", "other"};
 static const char *const cost_per_names[] = {"session", "week", "month", "course"};
 static const char *const cost_per_phrases[] = {"a session", "a week", "a month", "for the course"};
-static const char *const capacity_names[] = {"open", "waiting-list", "closed"};
+static const char *const capacity_names[] = {"open", "waiting-list", "closed", "unknown"};
 static const char *const priority_names[] = {"low", "normal", "high"};
 static const char *const access_names[KITH_ACCESS_COUNT] = {
 	"wheelchair", "step-free", "hearing-loop", "accessible-toilet", "parking", "public-transport",
