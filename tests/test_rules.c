@@ -217,6 +217,62 @@ static void test_everyday_phrasings(void **state)
 	kith_buf_release(&err);
 }
 
+/*
+ * Ordinary sentences from listings and people that must not become topics
+ * (issue 11: a reason read aloud must be true), and the meant senses of
+ * the same words that still must.
+ */
+static void test_common_words_are_not_topics(void **state)
+{
+	static const struct {
+		const char *text, *concept;
+		int found;
+	} cases[] = {
+		{"It meets in the church hall and it is free.", "need:digital-skills", 0},
+		{"It meets in the church hall and it is free.", "activity:computers", 0},
+		{"Line dancing at the Welfare Hall, £3 on the door.", "need:benefits", 0},
+		{"Parking in the car park behind the hall.", "activity:nature", 0},
+		{"A relaxed, friendly group.", "need:anxiety", 0},
+		{"At the Castle Street Centre.", "activity:heritage", 0},
+		{"Ms Jones leads the group.", "condition:ms", 0},
+		{"A flat, level route along the canal.", "need:housing", 0},
+		{"We have a fully equipped kitchen.", "activity:cooking", 0},
+		{"Anne trains our volunteers; near the station.", "activity:heritage", 0},
+		{"I fell last winter and lost my nerve.", "activity:walking", 0},
+		{"Our theatre company meets on Fridays.", "need:loneliness", 0},
+		{"What suits you best.", "activity:sewing", 0},
+		{"I have MS and use a wheelchair.", "condition:ms", 1},
+		{"Free IT help for older people.", "need:digital-skills", 1},
+		{"My flat is damp and the landlord won't fix it.", "need:housing", 1},
+		{"I miss the company since my wife died.", "need:loneliness", 1},
+		{"Gentle walks in Hergest Park.", "activity:nature", 1},
+		{"Tea and talks by local speakers.", "activity:lectures", 1},
+	};
+	kith_rules *rules = NULL;
+	kith_buf err = KITH_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(kith_rules_compile(&rules, kith_default_synonyms, "synonyms.rules", &err), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		kith_concepts found = {0};
+		kith_rules_scan(rules, cases[i].text, &found);
+		if ((kith_concepts_find(&found, cases[i].concept) != NULL) != cases[i].found)
+			fail_msg("\"%s\" %s read as %s", cases[i].text, cases[i].found ? "is not" : "is",
+				 cases[i].concept);
+	}
+	/* a friendly manner is a little evidence of company, never enough to be said */
+	{
+		kith_concepts found = {0};
+		const kith_concept *k;
+		kith_rules_scan(rules, "Free, friendly and welcoming debt advice.", &found);
+		k = kith_concepts_find(&found, "need:loneliness");
+		assert_true(!k || k->strength < 0.5);
+	}
+	kith_rules_free(rules);
+	kith_buf_release(&err);
+}
+
 /* A rule that starts on punctuation is still found where no word starts. */
 static void test_scan_rule_starting_off_word(void **state)
 {
@@ -235,9 +291,12 @@ static void test_scan_rule_starting_off_word(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scan_matches_reference),         cmocka_unit_test(test_scan_quotes_evidence),
-		cmocka_unit_test(test_scan_reads_typography_as_ascii), cmocka_unit_test(test_everyday_phrasings),
+		cmocka_unit_test(test_scan_matches_reference),
+		cmocka_unit_test(test_scan_quotes_evidence),
+		cmocka_unit_test(test_scan_reads_typography_as_ascii),
+		cmocka_unit_test(test_everyday_phrasings),
 		cmocka_unit_test(test_scan_rule_starting_off_word),
+		cmocka_unit_test(test_common_words_are_not_topics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

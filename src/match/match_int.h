@@ -87,6 +87,7 @@ typedef struct query {
 	uint64_t langs;           /* the languages they speak as language bits */
 	char words[2048];         /* their words worth searching for, space-separated */
 	int has_interests;        /* the person gave interests, in words or tags */
+	int unnamed_condition;    /* lives with a long-term condition and names none of the chronic ones */
 	kith_home_area home;      /* where the home is by postcode, for areas served (rule 8) */
 	int home_area_known;
 } query;

@@ -43,6 +43,26 @@ static void add_conditions(query *q, const kith_patient *pt)
 						  pt->circumstances.items[i]);
 }
 
+/* 1 when the person has a long-term condition (a need or a circumstance) and their words name no chronic one. */
+static int lives_with_unnamed_condition(const query *q, const kith_patient *pt)
+{
+	static const char *const named[] = {"condition:lung",   "condition:heart",     "condition:diabetes",
+					    "condition:stroke", "condition:arthritis", "condition:parkinsons",
+					    "condition:ms",     "condition:cancer"};
+	size_t i, k;
+	int has = 0;
+
+	for (i = 0; i < pt->need_count; i++)
+		has |= strcmp(pt->needs[i].id, "long-term-condition") == 0;
+	for (i = 0; i < pt->circumstances.count; i++)
+		has |= strcmp(pt->circumstances.items[i], "long-term-condition") == 0;
+	for (i = 0; has && i < q->conditions.count; i++)
+		for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+			if (strcmp(q->conditions.items[i].id, named[k]) == 0)
+				return 0;
+	return has;
+}
+
 /* Sorts what the person's words and tags mean into needs, conditions, "no car" and interests. */
 static void sort_concepts(query *q, const kith_concepts *words)
 {
@@ -124,6 +144,7 @@ int kith_match_query(kith_matcher *m, const kith_patient *pt, long today, query 
 	set_masks(q, pt);
 	q->home_area_known = kith_home_area_of(pt->postcode, &pt->home, &q->home) == 0;
 	q->has_interests = (pt->interests && *pt->interests) || pt->interest_tags.count > 0;
+	q->unnamed_condition = lives_with_unnamed_condition(q, pt);
 	error = kith_buf_error(&need_words);
 	kith_buf_release(&need_words);
 	return error ? kith_error_set(&m->error, error, "reading the person's needs: %s", kith_strerror(error)) : 0;

@@ -444,6 +444,20 @@ static const char *condition_label(const char *id)
 	return id;
 }
 
+/* 1 for the conditions a person may mean by "a long-term condition" without naming it. */
+static int is_long_term(const char *id)
+{
+	static const char *const chronic[] = {"condition:lung",   "condition:heart",     "condition:diabetes",
+					      "condition:stroke", "condition:arthritis", "condition:parkinsons",
+					      "condition:ms",     "condition:cancer"};
+	size_t i;
+
+	for (i = 0; i < sizeof(chronic) / sizeof(chronic[0]); i++)
+		if (strcmp(id, chronic[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* The first condition concept of a set, or NULL. */
 static const kith_concept *first_condition(const kith_concepts *set)
 {
@@ -474,6 +488,14 @@ static double score_targeted(const query *q, cand *c, const kith_concepts *g, co
 			kith_buf_printf(b, "made for people with %s, as you said ('%s')", condition_label(own->id),
 					own->evidence);
 		return 1.0;
+	}
+	if (theirs && q->unnamed_condition && is_long_term(theirs->id)) {
+		/* they live with a long-term condition and did not say which: this may be it */
+		if (b)
+			kith_buf_printf(b, "made for people with %s: ask whether that is their condition",
+					condition_label(theirs->id));
+		caution(e, "made for people with one condition: check it fits");
+		return 0.5;
 	}
 	if (theirs) {
 		/* a group named for one condition suits few others */

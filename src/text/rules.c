@@ -335,10 +335,18 @@ static int grow_slots(prefix_cache *c)
  * found by PCRE2's partial matching: a rule belongs when the bytes are a
  * match or the start of one.  NULL when out of memory or past the cap.
  */
+/* 1 when p can match text that starts with subject[0..n). */
+static int may_match(kith_rules *r, const pattern_rule *p, const char *subject, size_t n)
+{
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, n, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, r->match, NULL);
+
+	return rc >= 0 || rc == PCRE2_ERROR_PARTIAL;
+}
+
 static const prefix_slot *prefix_rules(kith_rules *r, uint32_t key, size_t n)
 {
 	prefix_cache *c = &r->prefixes;
-	char subject[PREFIX_BYTES];
+	char subject[PREFIX_BYTES], upper[PREFIX_BYTES], capital[PREFIX_BYTES];
 	prefix_slot *slot;
 	size_t i;
 
@@ -356,14 +364,17 @@ static const prefix_slot *prefix_rules(kith_rules *r, uint32_t key, size_t n)
 	slot = &c->slots[slot_of(c, key)];
 	slot->first = (uint32_t)c->rule_count;
 	slot->count = 0;
+	for (i = 0; i < n; i++) {
+		upper[i] = (char)toupper((unsigned char)subject[i]);
+		capital[i] = i ? subject[i] : upper[i];
+	}
 	for (i = 0; i < r->pattern_count; i++) {
 		const pattern_rule *p = &r->patterns[i];
-		int rc;
 		if (!may_start_with(p, (unsigned char)subject[0]) &&
 		    !may_start_with(p, (unsigned char)toupper((unsigned char)subject[0])))
 			continue;
-		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, n, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, r->match, NULL);
-		if (rc < 0 && rc != PCRE2_ERROR_PARTIAL)
+		/* the key is lowercased; a rule may be case-sensitive in part ("(?-i:MS)"): try the usual cases */
+		if (!may_match(r, p, subject, n) && !may_match(r, p, upper, n) && !may_match(r, p, capital, n))
 			continue;
 		if (KITH_ARRAY_RESERVE(c->rules, c->rule_alloc, c->rule_count + 1, 1024) != 0)
 			return NULL;
