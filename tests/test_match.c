@@ -599,6 +599,81 @@ static void test_reasons_are_true(void **state)
 	kith_profile_free(p);
 }
 
+/*
+ * One strong, specific match outweighs many weak ones (issue 11, class 1):
+ * a long story with one passion in it, bell ringing, and two groups near
+ * home that both say they help with loneliness and meet weekly: a tower's
+ * practice night, and a shed whose listing meets many of the story's
+ * everyday words (tea, chat, garden, church, friends).  Forty friendship
+ * groups further off make those words as common as they are in a real
+ * directory.
+ */
+static void test_a_passion_in_a_long_story(void **state)
+{
+	kith_buf xml = KITH_BUF_INIT;
+	char *dir = ks_tmpdir(), *feed, *db;
+	kith_index *idx = NULL;
+	kith_matcher *m = NULL;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	int i;
+
+	(void)state;
+	kith_buf_puts(&xml,
+		      "<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		      "<group id=\"bells\"><name>St Mary's Tower Bell Ringers</name>"
+		      "<description>Practice night in the tower. Learners welcome; we teach handling.</description>"
+		      "<needs><need>loneliness</need></needs>"
+		      "<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
+		      "<schedule><session day=\"thu\" start=\"19:30\" end=\"21:00\"/></schedule></group>"
+		      "<group id=\"shed\"><name>Riverside Shed</name>"
+		      "<description>Come along for a cup of tea and a chat with other men. We fix things, garden, "
+		      "make friends, talk about the old days, help each other and the church, share our lives and "
+		      "keep busy. Wife, family, neighbours all welcome at open days.</description>"
+		      "<needs><need>loneliness</need></needs>"
+		      "<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
+		      "<schedule><session day=\"tue\" start=\"10:00\" end=\"12:00\"/></schedule></group>");
+	for (i = 0; i < 40; i++)
+		kith_buf_printf(&xml,
+				"<group id=\"f%d\"><name>Friendship Group %d</name><description>A friendly group with "
+				"tea and a chat, help for each other, friends and family welcome; talk about the old "
+				"days.</description><venue><point lat=\"%.4f\" lon=\"-2.9000\"/></venue></group>",
+				i, i, 54.30 + i * 0.001);
+	kith_buf_puts(&xml, "</feed>");
+	feed = ks_write(dir, "town.xml", xml.ptr);
+	db = ks_write(dir, "town.db", "");
+	remove(db);
+	assert_int_equal(kith_index_open(&idx, db, KITH_OPEN_CREATE), 0);
+	assert_int_equal(kith_index_load(idx, feed, NULL, NULL, NULL), 0);
+	assert_int_equal(kith_matcher_new(&m, idx, NULL, NULL), 0);
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "3"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	assert_int_equal(
+		kith_profile_set(p, "interests",
+				 "Since my wife died the days are long. My family live away and the neighbours are "
+				 "busy. I used to help at church and talk to friends after the service. I like a cup "
+				 "of tea and a chat about the old days. I rang the bells at St Mary's for thirty "
+				 "years. I potter in the garden but my knees are bad now."),
+		0);
+	o.today = TODAY;
+	assert_int_equal(kith_matcher_run(m, p, &o, &r), 0);
+	assert_int_equal(kith_results_count(r), 2);
+	assert_string_equal(kith_results_get(r, 0)->key, "town/bells");
+	assert_string_equal(reason(kith_results_get(r, 0), "interests"), "its name matches words of your interests");
+	kith_results_free(r);
+	kith_profile_free(p);
+	kith_matcher_free(m);
+	kith_index_free(idx);
+	kith_buf_release(&xml);
+	ks_rmtree(dir);
+	free(feed);
+	free(db);
+	free(dir);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -685,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_reach_is_said),
 		cmocka_unit_test(test_reasons_are_true),
+		cmocka_unit_test(test_a_passion_in_a_long_story),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

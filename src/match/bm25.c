@@ -12,7 +12,9 @@
 typedef struct terms {
 	char term[64][48];
 	double idf[64];
+	int interest[64]; /* from the person's interests (not their needs' words) */
 	size_t count;
+	int adding_interests;
 } terms;
 
 static int add_term(void *ctx, const char *token, size_t n)
@@ -26,6 +28,7 @@ static int add_term(void *ctx, const char *token, size_t n)
 		if (strlen(t->term[i]) == n && memcmp(t->term[i], token, n) == 0)
 			return 0;
 	memcpy(t->term[t->count], token, n);
+	t->interest[t->count] = t->adding_interests;
 	t->term[t->count++][n] = '\0';
 	return 0;
 }
@@ -36,17 +39,49 @@ static int add_term(void *ctx, const char *token, size_t n)
  * columns weighted name 4, organisation 1, description 1, tags 2).  FTS5
  * would read every row holding a common word in a national directory; this
  * reads one document count per word and the candidates' own rows.
+ *
+ * Beside it, for kith's own interests factor, the same parts with
+ * diminishing returns: each word's part, largest first, counts 1, 1/2,
+ * 1/4...  One rare word of a long story met in a listing ("bell ringing")
+ * then outweighs many common ones met in another.  Which of the words were
+ * the interests' own (not the needs') is counted, so that "shares words
+ * with your interests" is said only when it is so.
  */
+/* The terms' parts, largest first, weighted 1, 1/2, 1/4... */
+static double diminishing(const double *part, size_t count)
+{
+	double sorted[64], total = 0, w = 1;
+	size_t n = 0, i, j;
+
+	for (i = 0; i < count; i++)
+		if (part[i] > 0)
+			sorted[n++] = part[i];
+	for (i = 1; i < n; i++) /* insertion sort: a few terms */
+		for (j = i; j > 0 && sorted[j] > sorted[j - 1]; j--) {
+			double x = sorted[j];
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = x;
+		}
+	for (i = 0; i < n; i++, w /= 2)
+		total += w * sorted[i];
+	return total;
+}
+
 int kith_match_text_scores(kith_matcher *m, run *r)
 {
 	static const double weight[4] = {4.0, 1.0, 1.0, 2.0};
 	const double k1 = 1.2, b = 0.75;
 	terms t;
+	double rarest;
 	size_t i, k;
 
 	memset(&t, 0, sizeof(t));
 	if (!r->q.words[0] || !r->count)
 		return 0;
+	t.adding_interests = 1;
+	if (kith_stemmer_tokens(m->stemmer, r->q.interest_words, strlen(r->q.interest_words), add_term, &t) != 0)
+		return kith_error_set(&m->error, KITH_ERROR, "tokenizing the query");
+	t.adding_interests = 0;
 	if (kith_stemmer_tokens(m->stemmer, r->q.words, strlen(r->q.words), add_term, &t) != 0)
 		return kith_error_set(&m->error, KITH_ERROR, "tokenizing the query");
 	for (k = 0; k < t.count; k++) {
@@ -61,16 +96,19 @@ int kith_match_text_scores(kith_matcher *m, run *r)
 		idf = log((m->rows - docs + 0.5) / (docs + 0.5));
 		t.idf[k] = docs == 0 ? 0 : idf > 1e-6 ? idf : 1e-6;
 	}
+	rarest = log((m->rows + 0.5) / 1.5); /* the idf of a word only one group has */
 	for (i = 0; i < r->count; i++) {
 		cand *c = &r->cands[i];
-		double freq[64] = {0}, score = 0, norm;
+		double freq[64] = {0}, in_name[64] = {0}, part[64], score = 0, norm;
 		const char *p = c->stems;
 		int col = 0;
 		while (p && *p) {
 			size_t n = strcspn(p, " |");
 			for (k = 0; k < t.count && n; k++)
-				if (t.term[k][0] == p[0] && strncmp(t.term[k], p, n) == 0 && t.term[k][n] == '\0')
+				if (t.term[k][0] == p[0] && strncmp(t.term[k], p, n) == 0 && t.term[k][n] == '\0') {
 					freq[k] += weight[col];
+					in_name[k] += col == 0;
+				}
 			p += n;
 			if (*p == '|' && col < 3)
 				col++;
@@ -78,10 +116,20 @@ int kith_match_text_scores(kith_matcher *m, run *r)
 				p++;
 		}
 		norm = k1 * (1 - b + b * (m->avg_tokens > 0 ? c->tokens / m->avg_tokens : 1.0));
-		for (k = 0; k < t.count; k++)
-			if (freq[k] > 0)
-				score += t.idf[k] * freq[k] * (k1 + 1) / (freq[k] + norm);
+		for (k = 0; k < t.count; k++) {
+			part[k] = freq[k] > 0 ? t.idf[k] * freq[k] * (k1 + 1) / (freq[k] + norm) : 0;
+			score += part[k];
+		}
 		c->text_score = score;
+		c->focus_score = diminishing(part, t.count);
+		c->interest_terms_met = 0;
+		c->name_rarity = 0;
+		for (k = 0; k < t.count; k++) {
+			c->interest_terms_met += t.interest[k] && part[k] > 0;
+			/* a rare word of their interests in the group's name: what the group is, not a passing word */
+			if (t.interest[k] && in_name[k] > 0 && rarest > 0 && t.idf[k] / rarest > c->name_rarity)
+				c->name_rarity = t.idf[k] / rarest;
+		}
 	}
 	return 0;
 }

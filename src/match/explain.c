@@ -175,7 +175,7 @@ int kith_match_write_result(kith_matcher *m, run *r, size_t rank, cand *c, kith_
 	for (f = 0; f < KITH_F_COUNT; f++)
 		kith_buf_init(&e.text[f], 0);
 	kith_buf_init(&e.cautions, 0);
-	kith_match_score(m, &r->q, c, r->max_text > 0 ? c->text_score / r->max_text : 0, &e);
+	kith_match_score(m, &r->q, c, r->max_focus > 0 ? c->focus_score / r->max_focus : 0, &e);
 	/* every sentence is checked once, here, where the explanation is finished */
 	for (f = 0; f < KITH_F_COUNT && !error; f++)
 		error = kith_buf_error(&e.text[f]);

@@ -80,15 +80,16 @@ typedef struct query {
 	double need_weight[MAX_NEEDS];
 	char need_id[MAX_NEEDS][48];
 	size_t need_count;
-	kith_concepts interests;  /* what the person's words and tags mean */
-	kith_concepts conditions; /* health conditions and situations they mention */
-	int no_car;               /* they say they have no car: nearness counts double */
-	uint64_t mask;            /* their needs, interests and conditions as concept bits */
-	uint64_t langs;           /* the languages they speak as language bits */
-	char words[2048];         /* their words worth searching for, space-separated */
-	int has_interests;        /* the person gave interests, in words or tags */
-	int unnamed_condition;    /* lives with a long-term condition and names none of the chronic ones */
-	kith_home_area home;      /* where the home is by postcode, for areas served (rule 8) */
+	kith_concepts interests;   /* what the person's words and tags mean */
+	kith_concepts conditions;  /* health conditions and situations they mention */
+	int no_car;                /* they say they have no car: nearness counts double */
+	uint64_t mask;             /* their needs, interests and conditions as concept bits */
+	uint64_t langs;            /* the languages they speak as language bits */
+	char words[2048];          /* their words worth searching for, space-separated */
+	char interest_words[1024]; /* the interests' own, without the needs' */
+	int has_interests;         /* the person gave interests, in words or tags */
+	int unnamed_condition;     /* lives with a long-term condition and names none of the chronic ones */
+	kith_home_area home;       /* where the home is by postcode, for areas served (rule 8) */
 	int home_area_known;
 } query;
 
@@ -134,7 +135,10 @@ typedef struct cand {
 	double factor[KITH_F_COUNT];
 	double part[KITH_F_COUNT]; /* weight x factor, rounded */
 	double base;               /* sum of parts */
-	double text_score;         /* raw BM25, larger is better */
+	double text_score;         /* raw BM25 of interests and need words, larger is better (the baselines') */
+	double focus_score;        /* the same words' parts with diminishing returns (kith's) */
+	int interest_terms_met;    /* of those words, the interests' own found in its text */
+	double name_rarity;        /* the rarest interest word in its name: idf over the idf of a unique word */
 	unsigned aspects;          /* bit per need / interest it covers, for variety */
 	int broken;                /* breaks a hard constraint */
 	double variety;            /* penalty for repeating what the list shows, rounded */
@@ -158,7 +162,8 @@ typedef struct run {
 	size_t count;
 	size_t *order; /* owned: chosen results, best first (indices into cands) */
 	size_t chosen;
-	double max_text; /* the best text score, to scale the others by */
+	double max_text;  /* the best text score, to scale the others by */
+	double max_focus; /* the best focus_score */
 } run;
 
 /* The sentences of one result: one per factor, and the cautions. */

@@ -257,9 +257,12 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	}
 	if ((error = kith_match_text_scores(m, r)) != 0)
 		goto cleanup;
-	for (i = 0; i < r->count; i++)
+	for (i = 0; i < r->count; i++) {
 		if ((!r->cands[i].broken || baseline) && r->cands[i].text_score > r->max_text)
 			r->max_text = r->cands[i].text_score;
+		if (!r->cands[i].broken && r->cands[i].focus_score > r->max_focus)
+			r->max_focus = r->cands[i].focus_score;
+	}
 	if (baseline) {
 		error = kith_match_rank_baseline(r, opts->mode, opts->seed, top);
 		goto cleanup;
@@ -267,7 +270,7 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	for (i = 0; i < r->count; i++)
 		if (!r->cands[i].broken)
 			kith_match_score(m, &r->q, &r->cands[i],
-					 r->max_text > 0 ? r->cands[i].text_score / r->max_text : 0, NULL);
+					 r->max_focus > 0 ? r->cands[i].focus_score / r->max_focus : 0, NULL);
 	error = kith_match_rank(m, r, top);
 
 cleanup:

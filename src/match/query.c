@@ -141,6 +141,7 @@ int kith_match_query(kith_matcher *m, const kith_patient *pt, long today, query 
 	sort_concepts(q, &words);
 	add_conditions(q, pt);
 	kith_search_words(q->words, sizeof(q->words), pt->interests, need_words.ptr);
+	kith_search_words(q->interest_words, sizeof(q->interest_words), pt->interests, NULL);
 	set_masks(q, pt);
 	q->home_area_known = kith_home_area_of(pt->postcode, &pt->home, &q->home) == 0;
 	q->has_interests = (pt->interests && *pt->interests) || pt->interest_tags.count > 0;

@@ -19,6 +19,8 @@
 #define STALE_DAYS 365
 #define KITH_DISTANCE_STEEPNESS 4.0
 #define KITH_TEXT_SHARE 0.6 /* of the interests factor that comes from BM25 rather than the rules */
+#define SPECIFIC_NAME 0.6   /* name_rarity from which a word of the interests in a name is a specific match */
+#define SHARED_PASSION 0.6  /* what a group around the person's passion does for loneliness and purpose */
 
 /* What a group is about: its tags, what its words say, and what those imply. */
 static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *set, kith_concepts *named)
@@ -68,6 +70,12 @@ static void caution(explain *e, const char *text)
 		kith_buf_printf(&e->cautions, "%s\n", text);
 }
 
+/* 1 when its name is a rare word of the person's interests and it meets as a group, in person. */
+static int shares_passion(const cand *c)
+{
+	return c->name_rarity >= SPECIFIC_NAME && c->in_person && c->session_count > 0;
+}
+
 static double score_needs(const query *q, const kith_concepts *g, cand *c, explain *e)
 {
 	double total = 0, got = 0, best = 0, wmax = 0;
@@ -84,6 +92,10 @@ static double score_needs(const query *q, const kith_concepts *g, cand *c, expla
 		snprintf(id, sizeof(id), "need:%s", q->need_id[i]);
 		k = kith_concepts_find(g, id);
 		s = k ? k->strength : 0;
+		/* a group that meets around what they love is company and purpose, said or not */
+		if (s < SHARED_PASSION && shares_passion(c) &&
+		    (strcmp(q->need_id[i], "loneliness") == 0 || strcmp(q->need_id[i], "purpose") == 0))
+			s = SHARED_PASSION;
 		total += q->need_weight[i];
 		got += q->need_weight[i] * s;
 		if (q->need_weight[i] / wmax * s > best)
@@ -120,6 +132,7 @@ static double score_needs(const query *q, const kith_concepts *g, cand *c, expla
 static double score_interests(const query *q, const kith_concepts *g, double text, cand *c, explain *e)
 {
 	double best[3] = {0, 0, 0}, concept;
+	int named_passion = 0;
 	size_t i, hits = 0;
 	char words[8][96];
 
@@ -155,18 +168,27 @@ static double score_interests(const query *q, const kith_concepts *g, double tex
 		}
 	}
 	concept = clamp01(best[0] + 0.35 * best[1] + 0.15 * best[2]);
+	if (c->name_rarity >= SPECIFIC_NAME && concept < 1.0) {
+		/* its name is a rare word of theirs ("Bell Ringers" for "I rang the bells"): what they asked for */
+		concept = 1.0;
+		named_passion = 1;
+	}
 	if (e) {
 		kith_buf *b = &e->text[KITH_F_INTERESTS];
 		if (hits) {
 			kith_buf_puts(b, "matches your interests: ");
 			for (i = 0; i < hits; i++)
 				kith_match_put_item(b, i, hits, words[i]);
+		} else if (named_passion) {
+			kith_buf_puts(b, "its name matches words of your interests");
 		} else if (!q->has_interests) {
 			/* with no interests the words searched are the needs' own */
 			kith_buf_puts(b, text > 0.3 ? "no interests given; its listing uses the words of your needs"
 						    : "no interests given");
-		} else if (text > 0.3) {
+		} else if (text > 0.3 && c->interest_terms_met) {
 			kith_buf_puts(b, "its listing shares words with your interests");
+		} else if (text > 0.3) {
+			kith_buf_puts(b, "no link to your interests found; its listing uses the words of your needs");
 		} else {
 			kith_buf_puts(b, "no link to your interests found");
 		}
