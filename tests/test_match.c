@@ -674,6 +674,100 @@ static void test_a_passion_in_a_long_story(void **state)
 	free(dir);
 }
 
+/* A fresh index of feed_xml (one feed) in dir, with a matcher; free with close_town(). */
+typedef struct town {
+	char *dir, *db;
+	kith_index *idx;
+	kith_matcher *m;
+} town;
+
+static void open_town(town *t, const char *feed_xml)
+{
+	char *feed;
+
+	t->dir = ks_tmpdir();
+	feed = ks_write(t->dir, "town.xml", feed_xml);
+	t->db = ks_write(t->dir, "town.db", "");
+	remove(t->db);
+	t->idx = NULL;
+	t->m = NULL;
+	assert_int_equal(kith_index_open(&t->idx, t->db, KITH_OPEN_CREATE), 0);
+	assert_int_equal(kith_index_load(t->idx, feed, NULL, NULL, NULL), 0);
+	assert_int_equal(kith_matcher_new(&t->m, t->idx, NULL, NULL), 0);
+	free(feed);
+}
+
+static void close_town(town *t)
+{
+	kith_matcher_free(t->m);
+	kith_index_free(t->idx);
+	ks_rmtree(t->dir);
+	free(t->dir);
+	free(t->db);
+}
+
+/*
+ * What an activity asks of the body and the senses (issue 11, class 3): for
+ * a wheelchair user a health walk is said with a caution and comes after a
+ * seated class that is otherwise the same; for someone hard of hearing at
+ * home, a telephone line comes after a video call.
+ */
+static void test_what_an_activity_asks(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+
+	(void)state;
+	open_town(
+		&t,
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		"<group id=\"walk\"><name>Health Walk</name><description>A gentle hour round the park.</description>"
+		"<needs><need>physical-activity</need><need>loneliness</need></needs>"
+		"<activities><activity>walking</activity></activities>"
+		"<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
+		"<schedule><session day=\"tue\" start=\"10:00\" end=\"11:00\"/></schedule></group>"
+		"<group id=\"seated\"><name>Seated Stretch</name><description>A gentle hour of stretches.</description>"
+		"<needs><need>physical-activity</need><need>loneliness</need></needs>"
+		"<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
+		"<schedule><session day=\"tue\" start=\"10:00\" end=\"11:00\"/></schedule></group>"
+		"<group id=\"phone\"><name>Friendly Voices</name><description>A weekly chat with a "
+		"volunteer.</description>"
+		"<needs><need>loneliness</need></needs><online how=\"telephone call\"/>"
+		"<schedule><by-appointment/></schedule></group>"
+		"<group id=\"video\"><name>Friendly Faces</name><description>A weekly chat with a "
+		"volunteer.</description>"
+		"<needs><need>loneliness</need></needs><online how=\"video call on a tablet\"/>"
+		"<schedule><by-appointment/></schedule></group>"
+		"</feed>");
+	o.today = TODAY;
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "3"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "physical-activity"), 0);
+	assert_int_equal(kith_profile_set(p, "wheelchair", "yes"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_string_equal(kith_results_get(r, 0)->key, "town/seated");
+	assert_true(has_caution(find(r, "town/walk"), "an activity on foot: check it suits a wheelchair user"));
+	assert_false(has_caution(find(r, "town/seated"), "on foot"));
+	kith_results_free(r);
+	kith_profile_free(p);
+
+	assert_int_equal(kith_profile_new(&p, "Q"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	assert_int_equal(kith_profile_set(p, "housebound", "yes"), 0);
+	assert_int_equal(kith_profile_set(p, "online", "yes"), 0);
+	assert_int_equal(kith_profile_set(p, "circumstances", "hearing-loss"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_string_equal(kith_results_get(r, 0)->key, "town/video");
+	assert_true(has_caution(find(r, "town/phone"), "a telephone service: check they can hear well on the phone"));
+	kith_results_free(r);
+	kith_profile_free(p);
+	close_town(&t);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -761,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_reach_is_said),
 		cmocka_unit_test(test_reasons_are_true),
 		cmocka_unit_test(test_a_passion_in_a_long_story),
+		cmocka_unit_test(test_what_an_activity_asks),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

@@ -30,7 +30,6 @@ static void read_details(kith_arena *a, sqlite3_stmt *s, cand *c)
 	c->organisation = col_text(a, s, KITH_COL_ORGANISATION);
 	c->description = col_text(a, s, KITH_COL_DESCRIPTION);
 	c->updated_text = col_text(a, s, KITH_COL_UPDATED);
-	c->online_how = col_text(a, s, KITH_COL_ONLINE_HOW);
 	c->phone = col_text(a, s, KITH_COL_PHONE);
 	c->email = col_text(a, s, KITH_COL_EMAIL);
 	c->web = col_text(a, s, KITH_COL_WEB);
@@ -101,6 +100,7 @@ int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand 
 	c->requires = col_text(a, s, KITH_COL_REQUIRES_LIST);
 	c->languages = col_text(a, s, KITH_COL_LANGUAGES);
 	c->area = col_text(a, s, KITH_COL_AREA);
+	c->online_how = col_text(a, s, KITH_COL_ONLINE_HOW); /* scored: a telephone service asks for hearing */
 	c->updated = col_date(s, KITH_COL_UPDATED, -1);
 	c->starts_text = col_text(a, s, KITH_COL_STARTS);
 	c->ends_text = col_text(a, s, KITH_COL_ENDS);

@@ -574,6 +574,58 @@ static double score_targeted(const query *q, cand *c, const kith_concepts *g, co
 	return s;
 }
 
+/* 1 when the group is, by its tags or its name, an activity done on foot. */
+static int on_foot(const cand *c, const kith_concepts *named)
+{
+	static const char *const activities[] = {"walking",          "running",      "dance", "football",
+						 "walking-football", "conservation", "sport"};
+	char id[48];
+	size_t i;
+
+	for (i = 0; i < sizeof(activities) / sizeof(activities[0]); i++) {
+		snprintf(id, sizeof(id), "activity:%s", activities[i]);
+		if (kith_word_in(c->activities, activities[i], strlen(activities[i])) || kith_concepts_find(named, id))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when the only way the person would take part is a telephone line. */
+static int by_telephone_only(const cand *c)
+{
+	const char *how = c->online_how ? c->online_how : "";
+
+	return c->by_online && !c->in_person && !c->by_home && (strstr(how, "phone") || strstr(how, "Phone")) &&
+	       !strstr(how, "video") && !strstr(how, "Video");
+}
+
+/*
+ * What an activity asks of the body and the senses, against what the
+ * person has: a walking or dancing group for a wheelchair user (unless it
+ * says it is made for them), a telephone line for someone hard of hearing.
+ * Says so as a caution; returns 1 when it asks too much.
+ */
+static int asks_too_much(const query *q, const cand *c, const kith_concepts *g, const kith_concepts *named, explain *e)
+{
+	const kith_patient *pt = q->pt;
+	size_t i;
+	int hard_of_hearing = pt->needs_access[KITH_ACCESS_HEARING_LOOP];
+
+	for (i = 0; i < pt->circumstances.count; i++)
+		hard_of_hearing |= strcmp(pt->circumstances.items[i], "hearing-loss") == 0;
+	if (pt->needs_access[KITH_ACCESS_WHEELCHAIR] && c->in_person && on_foot(c, named) &&
+	    !kith_concepts_find(g, "condition:physical-disability") &&
+	    !kith_concepts_find(g, "activity:chair-exercise")) {
+		caution(e, "an activity on foot: check it suits a wheelchair user");
+		return 1;
+	}
+	if (hard_of_hearing && by_telephone_only(c) && !kith_concepts_find(g, "condition:hearing-loss")) {
+		caution(e, "a telephone service: check they can hear well on the phone");
+		return 1;
+	}
+	return 0;
+}
+
 /* Scores c on every factor; with e, also writes the sentences and cautions. */
 void kith_match_score(const kith_matcher *m, const query *q, cand *c, double text_norm, explain *e)
 {
@@ -592,6 +644,11 @@ void kith_match_score(const kith_matcher *m, const query *q, cand *c, double tex
 	c->factor[KITH_F_LANGUAGE] = score_language(q, c, e);
 	c->factor[KITH_F_ACCESS] = score_access(q, c, e);
 	c->factor[KITH_F_TARGETED] = score_targeted(q, c, &g, &named, e);
+	if (asks_too_much(q, c, &g, &named, e)) {
+		/* what it asks of the body or the senses is what this person may not have */
+		c->factor[KITH_F_NEEDS] *= 0.5;
+		c->factor[KITH_F_INTERESTS] *= 0.5;
+	}
 	if (c->off_target) {
 		/* a group named for a condition the person does not have serves them little */
 		c->factor[KITH_F_NEEDS] *= 0.4;
