@@ -768,6 +768,61 @@ static void test_what_an_activity_asks(void **state)
 	close_town(&t);
 }
 
+/*
+ * Who a listing is for, read from its words (issue 11, class 2): a lonely
+ * man of seventy is not sent first to a group for mums-to-be and parents of
+ * babies, nor to a club taken by referral from the stroke team, though
+ * both say they help with loneliness; a new mother is sent to the first.
+ */
+static void test_who_a_listing_is_for(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	const char *venue = "<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
+			    "<schedule><session day=\"tue\" start=\"10:00\" end=\"12:00\"/></schedule>";
+	kith_buf xml = KITH_BUF_INIT;
+
+	(void)state;
+	kith_buf_printf(
+		&xml,
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		"<group id=\"bumps\"><name>Tuesday Group</name><description>A friendly morning for mums-to-be and "
+		"parents of babies: tea, toys and company.</description><needs><need>loneliness</need></needs>%s"
+		"</group>"
+		"<group id=\"stroke\"><name>Wednesday Club</name><description>A social club; places by referral "
+		"from the stroke team.</description><needs><need>loneliness</need></needs>%s</group>"
+		"<group id=\"coffee\"><name>Thursday Group</name><description>A morning of tea and a "
+		"natter.</description><needs><need>loneliness</need></needs>%s</group>"
+		"</feed>",
+		venue, venue, venue);
+	open_town(&t, xml.ptr);
+	o.today = TODAY;
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	assert_int_equal(kith_profile_set(p, "age", "70"), 0);
+	assert_int_equal(kith_profile_set(p, "gender", "male"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_string_equal(kith_results_get(r, 0)->key, "town/coffee");
+	assert_true(has_caution(find(r, "town/bumps"), "its listing says it is for expectant and new parents"));
+	assert_true(has_caution(find(r, "town/stroke"), "its listing says it is for people who have had a stroke"));
+	kith_results_free(r);
+	kith_profile_free(p);
+
+	assert_int_equal(kith_profile_new(&p, "Q"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	assert_int_equal(kith_profile_set(p, "circumstances", "new-parent"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_false(has_caution(find(r, "town/bumps"), "its listing says it is for"));
+	kith_results_free(r);
+	kith_profile_free(p);
+	close_town(&t);
+	kith_buf_release(&xml);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -856,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_reasons_are_true),
 		cmocka_unit_test(test_a_passion_in_a_long_story),
 		cmocka_unit_test(test_what_an_activity_asks),
+		cmocka_unit_test(test_who_a_listing_is_for),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

@@ -83,6 +83,8 @@ static void sort_concepts(query *q, const kith_concepts *words)
 			kith_concepts_add(&q->conditions, c->id, c->strength, c->evidence);
 		} else if (strncmp(c->id, "transport:", 10) == 0) {
 			q->no_car = 1;
+		} else if (strncmp(c->id, "for:", 4) == 0) {
+			/* who a group is for: read in listings, not in what a person says */
 		} else {
 			kith_concepts_add(&q->interests, c->id, c->strength, c->evidence);
 		}

@@ -626,10 +626,93 @@ static int asks_too_much(const query *q, const cand *c, const kith_concepts *g, 
 	return 0;
 }
 
+/* 1 when the person has circumstance id. */
+static int has_circumstance(const kith_patient *pt, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < pt->circumstances.count; i++)
+		if (strcmp(pt->circumstances.items[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static int has_need(const kith_patient *pt, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < pt->need_count; i++)
+		if (strcmp(pt->needs[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when the person is one of those a "for:" concept names, 0 when not, -1 when nobody asked. */
+static int person_is(const query *q, const char *who)
+{
+	const kith_patient *pt = q->pt;
+
+	if (strcmp(who, "new-parent") == 0)
+		return has_circumstance(pt, "new-parent") || has_circumstance(pt, "pregnant") ||
+		       has_need(pt, "parenting");
+	if (strcmp(who, "carer") == 0)
+		return has_circumstance(pt, "carer") || has_need(pt, "carer-support");
+	if (strcmp(who, "veteran") == 0)
+		return has_circumstance(pt, "veteran");
+	if (strcmp(who, "stroke") == 0)
+		return kith_concepts_find(&q->conditions, "condition:stroke") != NULL;
+	if (strcmp(who, "female") == 0 || strcmp(who, "male") == 0)
+		return pt->gender == KITH_GENDER_ANY
+			       ? -1
+			       : pt->gender == (strcmp(who, "female") == 0 ? KITH_GENDER_FEMALE : KITH_GENDER_MALE);
+	if (strcmp(who, "young") == 0)
+		return pt->age < 0 ? -1 : pt->age <= 30;
+	return -1; /* tenants of a landlord, and the like: nobody asked */
+}
+
+/*
+ * Who the listing's own words say it is for ("for mums-to-be and parents
+ * of babies", "by referral from the stroke team", "for our tenants"),
+ * against the person: 1 when it fits or says nothing, 0.3 when they are
+ * not one of those, 0.7 when nobody asked.  Says which as a caution.
+ */
+static double for_whom(const query *q, const kith_concepts *g, explain *e)
+{
+	static const struct {
+		const char *who, *people;
+	} groups[] = {
+		{"new-parent", "expectant and new parents"},
+		{"carer", "carers"},
+		{"veteran", "veterans"},
+		{"stroke", "people who have had a stroke"},
+		{"female", "women"},
+		{"male", "men"},
+		{"young", "young people"},
+		{"tenant", "the tenants of one landlord"},
+	};
+	double fit = 1.0;
+	size_t i;
+
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		char id[48], msg[128];
+		const kith_concept *k;
+		int is;
+		snprintf(id, sizeof(id), "for:%s", groups[i].who);
+		if ((k = kith_concepts_find(g, id)) == NULL || k->strength < 0.5 ||
+		    (is = person_is(q, groups[i].who)) == 1)
+			continue;
+		snprintf(msg, sizeof(msg), "its listing says it is for %s: check it is open to them", groups[i].people);
+		caution(e, msg);
+		fit = fmin(fit, is == 0 ? 0.3 : 0.7);
+	}
+	return fit;
+}
+
 /* Scores c on every factor; with e, also writes the sentences and cautions. */
 void kith_match_score(const kith_matcher *m, const query *q, cand *c, double text_norm, explain *e)
 {
 	kith_concepts g, named;
+	double fit;
 	int f;
 
 	group_concepts(m, c, &g, &named);
@@ -644,6 +727,12 @@ void kith_match_score(const kith_matcher *m, const query *q, cand *c, double tex
 	c->factor[KITH_F_LANGUAGE] = score_language(q, c, e);
 	c->factor[KITH_F_ACCESS] = score_access(q, c, e);
 	c->factor[KITH_F_TARGETED] = score_targeted(q, c, &g, &named, e);
+	fit = for_whom(q, &g, e);
+	if (fit < 1.0) {
+		/* its words say it is for people this person may not be */
+		c->factor[KITH_F_NEEDS] *= fit;
+		c->factor[KITH_F_INTERESTS] *= fit;
+	}
 	if (asks_too_much(q, c, &g, &named, e)) {
 		/* what it asks of the body or the senses is what this person may not have */
 		c->factor[KITH_F_NEEDS] *= 0.5;
