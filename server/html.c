@@ -118,6 +118,7 @@ static const char css[] =
 	".score{color:var(--grey);font-size:16px}.map svg{max-width:100%;height:auto;border:1px solid "
 	"var(--line)}\n"
 	".foot{font-size:16px;color:var(--grey);padding:16px}.gaps .key{color:var(--grey);font-size:16px}\n"
+	".notes{border-left:8px solid #ffeb3b;background:var(--pale);padding:8px 16px;margin:16px 0}\n"
 	".sheet{font-size:22px;line-height:1.5}.sheet h1{font-size:32px}.sheet .card{border-left-width:8px;"
 	"break-inside:avoid}\n"
 	"@media print{.top,.foot,.noprint,nav{display:none}body,main{background:#fff;padding:0}"

@@ -337,6 +337,29 @@ static void why_not_answer(FILE *f, srv_request *req, kith_profile *p, const kit
 	json_decref(list);
 }
 
+/* What the matcher says of a need nothing in the list serves, plainly, before the cards. */
+static void need_notes(FILE *f, const kith_results *rs)
+{
+	size_t i, said = 0;
+
+	for (i = 0; i < kith_results_need_count(rs); i++) {
+		const kith_need_cover *n = kith_results_need(rs, i);
+		if (!*n->text)
+			continue;
+		fputs(said++ ? "<li>" : "<div class=\"notes\" role=\"note\"><h2>Not met by these groups</h2>\n<ul><li>",
+		      f);
+		srv_html(f, n->text);
+		if (n->beyond) {
+			fputs(" <a href=\"/group/", f);
+			srv_html(f, n->beyond);
+			fputs("\">About it</a>", f);
+		}
+		fputs("</li>\n", f);
+	}
+	if (said)
+		fputs("</ul></div>\n", f);
+}
+
 static void results_page(srv_request *req, srv_response *res)
 {
 	kith_match_opts opts = KITH_MATCH_OPTS_INIT;
@@ -366,6 +389,7 @@ static void results_page(srv_request *req, srv_response *res)
 	fprintf(pg.f, "<h1>%zu suggestion%s</h1>\n", n, n == 1 ? "" : "s");
 	if (why)
 		why_not_answer(pg.f, req, p, &opts, why);
+	need_notes(pg.f, rs);
 	if (!n)
 		fputs("<p>No group fits every practical need. Try a longer journey, more times, or joining "
 		      "online.</p>\n",

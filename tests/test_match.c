@@ -823,6 +823,58 @@ static void test_who_a_listing_is_for(void **state)
 	kith_buf_release(&xml);
 }
 
+/*
+ * When nothing fits, say so (issue 11, class 5): a widow who asks for help
+ * with grief and with getting out more, 3 km from home; a walking group is
+ * near, the bereavement group 8 km away.  The list says plainly that
+ * nothing in reach helps with grief, and names the group beyond.
+ */
+static void test_a_need_nothing_in_reach_serves(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	const kith_need_cover *grief, *active;
+	char *json = NULL;
+	kith_render_opts ro = KITH_RENDER_OPTS_INIT;
+
+	(void)state;
+	open_town(&t, "<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		      "<group id=\"walk\"><name>Health Walk</name><needs><need>physical-activity</need></needs>"
+		      "<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue></group>"
+		      "<group id=\"cruse\"><name>Bereavement Support Group</name>"
+		      "<needs><need>bereavement</need></needs>"
+		      "<venue><point lat=\"54.3982\" lon=\"-2.7440\"/></venue></group>"
+		      "</feed>");
+	o.today = TODAY;
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "3"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "bereavement:high,physical-activity"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_int_equal(kith_results_count(r), 1);
+	assert_int_equal(kith_results_need_count(r), 2);
+	grief = kith_results_need(r, 0);
+	active = kith_results_need(r, 1);
+	assert_string_equal(grief->need, "bereavement");
+	assert_int_equal(grief->shown, 0);
+	assert_int_equal(grief->reachable, 0);
+	assert_string_equal(grief->beyond, "town/cruse");
+	assert_true(grief->beyond_km > 7.5 && grief->beyond_km < 8.5);
+	assert_true(ks_contains(grief->text, "Nothing within 3 km says it helps with bereavement"));
+	assert_true(ks_contains(grief->text, "the nearest that does is Bereavement Support Group, 8.0 km away."));
+	assert_int_equal(active->shown, 1);
+	assert_string_equal(active->text, "");
+	ro.format = KITH_FORMAT_TEXT;
+	assert_int_equal(kith_results_render(r, &ro, &json), 0);
+	assert_true(ks_contains(json, "note: Nothing within 3 km says it helps with bereavement"));
+	free(json);
+	kith_results_free(r);
+	kith_profile_free(p);
+	close_town(&t);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -912,6 +964,7 @@ int main(void)
 		cmocka_unit_test(test_a_passion_in_a_long_story),
 		cmocka_unit_test(test_what_an_activity_asks),
 		cmocka_unit_test(test_who_a_listing_is_for),
+		cmocka_unit_test(test_a_need_nothing_in_reach_serves),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

@@ -205,6 +205,19 @@ static void test_pages(void **state)
 	done(&r);
 }
 
+/* A need nothing within reach serves is said above the cards, with the nearest group that does. */
+static void test_unmet_need_is_said(void **state)
+{
+	fixture *f = *state;
+	reply r = ask(f, "POST", "/match", "", "application/x-www-form-urlencoded",
+		      "needs=domestic-abuse&needs=loneliness&main=loneliness&postcode=LA9+4DH&max-km=0.5");
+
+	assert_int_equal(r.status, 200);
+	assert_true(ks_contains(r.body, "<h2>Not met by these groups</h2>"));
+	assert_true(ks_contains(r.body, "Nothing within 0.5 km says it helps with"));
+	done(&r);
+}
+
 static void test_why_not_and_sheet(void **state)
 {
 	fixture *f = *state;
@@ -461,6 +474,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_why_not_and_sheet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unmet_need_is_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_and_origin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_feed_text_is_escaped, setup, teardown),

@@ -111,6 +111,25 @@ KITH_EXPORT size_t kith_results_count(const kith_results *r);
 KITH_EXPORT const kith_result *kith_results_get(const kith_results *r, size_t i);
 /* The profile's id, as the results were made for (borrowed). */
 KITH_EXPORT const char *kith_results_patient(const kith_results *r);
+
+/*
+ * What the list does for each need the person gave, so that a need nothing
+ * within reach serves is said plainly rather than hidden behind unrelated
+ * groups.  Everything is borrowed from the results.
+ */
+typedef struct kith_need_cover {
+	const char *need;   /* the vocabulary id, "bereavement" */
+	size_t shown;       /* results in the list that help with it */
+	size_t reachable;   /* groups within reach that do, shown or not */
+	const char *beyond; /* when none is in reach: the key of the nearest group beyond that does, or NULL */
+	const char *beyond_name;
+	double beyond_km; /* how far; -1 when it is online or by phone */
+	const char *text; /* one sentence for the link worker; "" when the list serves the need */
+} kith_need_cover;
+
+/* How many of the person's needs the results say something of (0 for the baselines). */
+KITH_EXPORT size_t kith_results_need_count(const kith_results *r);
+KITH_EXPORT const kith_need_cover *kith_results_need(const kith_results *r, size_t i);
 KITH_EXPORT void kith_results_free(kith_results *r);
 
 /*

@@ -177,6 +177,8 @@ struct kith_results {
 	kith_result *items;
 	size_t count;
 	char *patient;
+	kith_need_cover *needs; /* in the arena */
+	size_t need_count;
 };
 
 /* x rounded to 3 places: every part of a score is, so the parts shown add up to the score. */
@@ -206,6 +208,9 @@ int kith_match_read_details(kith_matcher *m, kith_arena *a, cand *c);
  * with all); 0 when it breaks none.  Works out c's reach first.
  */
 int kith_match_breaks(const query *q, cand *c, kith_buf *why, int all);
+
+/* coverage.c: after ranking, what the list does for each of the person's needs (res->needs). */
+int kith_match_coverage(kith_matcher *m, run *r, kith_results *res);
 /* constraints.c: 1 when session s overlaps the person's time for MIN_OVERLAP minutes. */
 int kith_match_session_fits(const query *q, const kith_session *s);
 

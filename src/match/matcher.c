@@ -318,6 +318,8 @@ int kith_matcher_run(kith_matcher *m, const kith_profile *p, const kith_match_op
 			kith_match_write_baseline(&r, opts->mode, i + 1, c, &res->items[i]);
 		res->count++;
 	}
+	if (!error && opts->mode == KITH_RANK_KITH)
+		error = kith_match_coverage(m, &r, res);
 
 cleanup:
 	run_release(&r);
@@ -327,6 +329,16 @@ cleanup:
 	}
 	*out = res;
 	return 0;
+}
+
+size_t kith_results_need_count(const kith_results *r)
+{
+	return r ? r->need_count : 0;
+}
+
+const kith_need_cover *kith_results_need(const kith_results *r, size_t i)
+{
+	return r && i < r->need_count ? &r->needs[i] : NULL;
 }
 
 size_t kith_results_count(const kith_results *r)

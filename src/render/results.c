@@ -76,7 +76,29 @@ static void render_json(kith_buf *b, const kith_results *res)
 		kith_buf_puts(b, i ? ",\n  " : "\n  ");
 		json_result(b, kith_results_get(res, i));
 	}
-	kith_buf_puts(b, "\n]}\n");
+	kith_buf_puts(b, "\n], \"needs\": [");
+	for (i = 0; i < kith_results_need_count(res); i++) {
+		const kith_need_cover *n = kith_results_need(res, i);
+		kith_buf_puts(b, i ? ",\n  {\"need\": " : "\n  {\"need\": ");
+		kith_json_string(b, n->need);
+		kith_buf_printf(b, ", \"shown\": %zu, \"reachable\": %zu, \"beyond\": ", n->shown, n->reachable);
+		if (n->beyond) {
+			kith_buf_puts(b, "{\"key\": ");
+			kith_json_string(b, n->beyond);
+			kith_buf_puts(b, ", \"name\": ");
+			kith_json_string(b, n->beyond_name);
+			if (n->beyond_km >= 0)
+				kith_buf_printf(b, ", \"distance_km\": %.1f}", n->beyond_km);
+			else
+				kith_buf_puts(b, ", \"distance_km\": null}");
+		} else {
+			kith_buf_puts(b, "null");
+		}
+		kith_buf_puts(b, ", \"note\": ");
+		kith_json_value(b, *n->text ? n->text : NULL);
+		kith_buf_putc(b, '}');
+	}
+	kith_buf_puts(b, kith_results_need_count(res) ? "\n]}\n" : "]}\n");
 }
 
 /* The reasons that carry most of the score, in one line. */
@@ -136,6 +158,10 @@ static void render_text(kith_buf *b, const kith_results *res, const kith_render_
 
 	kith_buf_printf(b, "%zu suggestion%s for %s%s%s\n", n, n == 1 ? "" : "s", kith_results_patient(res),
 			opts->today ? " as of " : "", opts->today ? opts->today : "");
+	/* a need nothing here serves is said first, not hidden behind the list */
+	for (i = 0; i < kith_results_need_count(res); i++)
+		if (*kith_results_need(res, i)->text)
+			kith_buf_printf(b, "note: %s\n", kith_results_need(res, i)->text);
 	for (i = 0; i < n; i++) {
 		const kith_result *r = kith_results_get(res, i);
 		kith_buf_printf(b, "\n%2zu. %s  [%.3f]\n    %s\n", r->rank, r->name, r->score, r->key);
