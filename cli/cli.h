@@ -15,6 +15,7 @@ enum { CLI_OK = 0, CLI_WARNINGS = 1, CLI_ERROR = 2 };
 int cli_index(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_stats(int argc, char **argv);
+int cli_postcodes(int argc, char **argv);
 int cli_match(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_tune(int argc, char **argv);

@@ -1,5 +1,5 @@
 /*
- * The directory maintainers' commands: index, check and stats.
+ * The directory maintainers' commands: index, check, stats and postcodes.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -278,6 +278,43 @@ int cli_stats(int argc, char **argv)
 
 cleanup:
 	kith_stats_free(st);
+	kith_index_free(idx);
+	return status;
+}
+
+static void postcodes_usage(FILE *f)
+{
+	fprintf(f, "usage: kith postcodes DB FILE.csv\n"
+		   "  Loads full postcodes and where they are from an ONS Postcode Directory CSV\n"
+		   "  (ONSPD, or any CSV with postcode, lat and long columns) into the index,\n"
+		   "  replacing any loaded before.  A home given only by a postcode the index\n"
+		   "  holds is then placed to the street, not at its district's centre.\n");
+}
+
+int cli_postcodes(int argc, char **argv)
+{
+	kith_index *idx = NULL;
+	kith_postcode_report rep;
+	int status = CLI_OK;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		postcodes_usage(stdout);
+		return CLI_OK;
+	}
+	if (argc != 3) {
+		postcodes_usage(stderr);
+		return CLI_ERROR;
+	}
+	if (kith_index_open(&idx, argv[1], KITH_OPEN_CREATE) != 0 ||
+	    kith_index_load_postcodes(idx, argv[2], &rep) != 0) {
+		cli_error("%s", kith_index_errmsg(idx));
+		status = CLI_ERROR;
+		goto cleanup;
+	}
+	printf("%s: %zu postcodes loaded (%zu no longer in use and %zu with no place left out)\n", argv[2], rep.loaded,
+	       rep.terminated, rep.unplaced);
+
+cleanup:
 	kith_index_free(idx);
 	return status;
 }

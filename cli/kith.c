@@ -15,6 +15,7 @@ static const struct command {
 	{"index", cli_index, "load partner feeds into an index database"},
 	{"check", cli_check, "validate feeds without touching a database"},
 	{"stats", cli_stats, "what an index holds: feeds, freshness, gaps, tags"},
+	{"postcodes", cli_postcodes, "load full postcodes (ONS Postcode Directory) to place homes to the street"},
 	{"match", cli_match, "ranked, explained suggestions for one person"},
 	{"bench", cli_bench, "match quality on judged sets, against baselines"},
 	{"tune", cli_tune, "tune the scoring weights on judged sets"},

@@ -1111,6 +1111,56 @@ static void test_stats(void **state)
 	kith_stats_free(NULL);
 }
 
+/*
+ * An ONS Postcode Directory, as ONSPD writes it (quoted fields, terminated
+ * postcodes, 99.999999 for none) and as a slim export: live postcodes with
+ * a place are loaded, the rest counted; a broken file changes nothing.
+ */
+static void test_postcodes(void **state)
+{
+	fixture *f = *state;
+	kith_postcode_report rep;
+	char *good, *slim, *bad, *text;
+
+	good = ks_write(f->dir, "onspd.csv",
+			"pcd7,pcd8,pcds,dointr,doterm,lat,long\n"
+			"LA9 4DH,LA9  4DH,\"LA9 4DH\",198001,,54.3281,-2.7466\n"
+			"LA9 7ZZ,LA9  7ZZ,LA9 7ZZ,198001,199606,54.3000,-2.7000\n"
+			"LA8 9AA,LA8  9AA,LA8 9AA,198001,,99.999999,0.000000\n"
+			"la97ab,LA9  7AB,la97ab,200101,,54.3100,-2.7500\n");
+	assert_int_equal(kith_index_load_postcodes(open_index(f), good, &rep), 0);
+	assert_int_equal(rep.loaded, 2);
+	assert_int_equal(rep.terminated, 1);
+	assert_int_equal(rep.unplaced, 1);
+	text = query(f->db, "SELECT pcd, lat, lon FROM postcodes ORDER BY pcd");
+	assert_string_equal(text, "LA9 4DH|54.3281|-2.7466\nLA9 7AB|54.31|-2.75\n");
+	free(text);
+
+	/* a broken file is refused with where, and what was loaded stays */
+	bad = ks_write(f->dir, "bad.csv", "postcode,lat,lon\nLA9 4DH,54.3,-2.7\n\"LA9 5XX,54.3,-2.7\n");
+	assert_int_equal(kith_index_load_postcodes(f->idx, bad, &rep), KITH_EINVALID);
+	assert_true(ks_contains(kith_index_errmsg(f->idx), "bad.csv:3: not a CSV row"));
+	free(bad);
+	bad = ks_write(f->dir, "bad.csv", "pc,x,y\nLA9 4DH,54.3,-2.7\n");
+	assert_int_equal(kith_index_load_postcodes(f->idx, bad, &rep), KITH_EINVALID);
+	assert_true(ks_contains(kith_index_errmsg(f->idx), "bad.csv:1: expected a header with a postcode"));
+	text = query(f->db, "SELECT count(*) FROM postcodes");
+	assert_string_equal(text, "2\n");
+	free(text);
+	assert_int_equal(kith_index_load_postcodes(f->idx, "/nonexistent.csv", &rep), KITH_EIO);
+
+	/* a later file replaces the earlier whole */
+	slim = ks_write(f->dir, "slim.csv", "postcode,outcode,lat,lon,terminated_yyyymm\nLA1 1AA,LA1,54.05,-2.80,\n");
+	assert_int_equal(kith_index_load_postcodes(f->idx, slim, &rep), 0);
+	assert_int_equal(rep.loaded, 1);
+	text = query(f->db, "SELECT pcd FROM postcodes");
+	assert_string_equal(text, "LA1 1AA\n");
+	free(text);
+	free(good);
+	free(slim);
+	free(bad);
+}
+
 /* Each gap lists exactly the listings its count in kith_index_stats counts, by key, up to the limit. */
 static void test_gaps(void **state)
 {
@@ -1209,6 +1259,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spatial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postcodes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

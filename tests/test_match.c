@@ -433,7 +433,8 @@ static void test_cli_quick_query(void **state)
 			"--wheelchair --when 'tue@09:00-13:00' --date %s --format json --top 3",
 			f->db, TODAY),
 		0);
-	assert_true(ks_contains(out, "{\"patient\": \"query\", \"results\": ["));
+	assert_true(ks_contains(out, "{\"patient\": \"query\", \"home\": {\"precision\": \"district\", \"place\": "
+				     "\"LA9\"}, \"results\": ["));
 	assert_true(ks_contains(out, "\"rank\": 3"));
 	assert_false(ks_contains(out, "testtown/no-wheelchair"));
 	free(out);
@@ -875,6 +876,56 @@ static void test_a_need_nothing_in_reach_serves(void **state)
 	close_town(&t);
 }
 
+/*
+ * At the desk only a postcode is known (issue 11, class 6).  The district's
+ * centre puts a lunch club 4.5 km off, inside a 5 km limit, and kith says
+ * the distance is approximate and may be further; with the postcodes
+ * loaded, the home is 2.5 km the other way, 7 km from the club, and the
+ * club is out of reach.
+ */
+static void test_a_home_known_by_postcode(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	kith_postcode_report rep;
+	const char *place = NULL;
+	char *csv;
+
+	(void)state;
+	open_town(&t, "<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		      "<group id=\"lunch\"><name>Lunch Club</name><needs><need>loneliness</need></needs>"
+		      "<venue><point lat=\"54.28573\" lon=\"-2.74397\"/></venue></group></feed>");
+	o.today = TODAY;
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "postcode", "la9 7ab"), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_int_equal(kith_results_home(r, &place), KITH_HOME_DISTRICT);
+	assert_string_equal(place, "LA9");
+	assert_non_null(find(r, "town/lunch"));
+	assert_true(has_caution(find(r, "town/lunch"),
+				"4.5 km from the centre of LA9, near their 5 km: from their home "
+				"it may be further"));
+	kith_results_free(r);
+
+	csv = ks_write(t.dir, "onspd.csv", "pcds,lat,long,doterm\nLA9 7AB,54.34868,-2.74397,\n");
+	assert_int_equal(kith_index_load_postcodes(t.idx, csv, &rep), 0);
+	kith_matcher_free(t.m);
+	t.m = NULL;
+	assert_int_equal(kith_matcher_new(&t.m, t.idx, NULL, NULL), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_int_equal(kith_results_home(r, &place), KITH_HOME_POSTCODE);
+	assert_string_equal(place, "la9 7ab");
+	assert_null(find(r, "town/lunch"));
+	kith_results_free(r);
+	kith_profile_free(p);
+	free(csv);
+	close_town(&t);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -965,6 +1016,7 @@ int main(void)
 		cmocka_unit_test(test_what_an_activity_asks),
 		cmocka_unit_test(test_who_a_listing_is_for),
 		cmocka_unit_test(test_a_need_nothing_in_reach_serves),
+		cmocka_unit_test(test_a_home_known_by_postcode),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

@@ -107,6 +107,23 @@ typedef struct kith_stats {
 KITH_EXPORT int kith_index_stats(kith_index *idx, const char *today, kith_stats **out);
 KITH_EXPORT void kith_stats_free(kith_stats *stats);
 
+/* What kith_index_load_postcodes() did. */
+typedef struct kith_postcode_report {
+	size_t loaded;     /* live postcodes with a place */
+	size_t terminated; /* left out: no longer in use */
+	size_t unplaced;   /* left out: no place given, or not a postcode */
+} kith_postcode_report;
+
+/*
+ * Loads full postcodes and their places from an ONS Postcode Directory CSV
+ * (ONSPD, or any CSV with postcode, lat and long columns; schemas/README.md)
+ * into the index, replacing any loaded before, whole or not at all.  A home
+ * given by a postcode the index holds is then placed to the street rather
+ * than at its district's centre.  Returns 0, KITH_EINVALID (not such a
+ * file: the message says where), KITH_EIO or KITH_ENOMEM.
+ */
+KITH_EXPORT int kith_index_load_postcodes(kith_index *idx, const char *path, kith_postcode_report *out);
+
 /* What a listing lacks, for the people who keep a directory. */
 typedef enum kith_gap {
 	KITH_GAP_NEVER_SHOWN, /* no place, online way in or home visits; closed; or a course that has ended */

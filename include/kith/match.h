@@ -127,6 +127,17 @@ typedef struct kith_need_cover {
 	const char *text; /* one sentence for the link worker; "" when the list serves the need */
 } kith_need_cover;
 
+/* How well the person's home was known for the distances. */
+typedef enum {
+	KITH_HOME_UNKNOWN = 0, /* no home given: distances not checked */
+	KITH_HOME_POINT,       /* a point given in the profile */
+	KITH_HOME_POSTCODE,    /* a full postcode found in the postcodes loaded into the index */
+	KITH_HOME_DISTRICT     /* the centre of the postcode's district: a few km out, more in the country */
+} kith_home_precision;
+
+/* How the home was placed, and by which postcode or district (*place, borrowed; NULL for a point). */
+KITH_EXPORT kith_home_precision kith_results_home(const kith_results *r, const char **place);
+
 /* How many of the person's needs the results say something of (0 for the baselines). */
 KITH_EXPORT size_t kith_results_need_count(const kith_results *r);
 KITH_EXPORT const kith_need_cover *kith_results_need(const kith_results *r, size_t i);

@@ -45,6 +45,7 @@ static int set_postcode(kith_profile *p, const char *value)
 	p->patient.home.lat = lat;
 	p->patient.home.lon = lon;
 	p->patient.home.known = 1;
+	p->patient.home_from_postcode = 1;
 	return 0;
 }
 
@@ -65,6 +66,7 @@ static int set_point(kith_profile *p, const char *value)
 	p->patient.home.lat = lat;
 	p->patient.home.lon = lon;
 	p->patient.home.known = 1;
+	p->patient.home_from_postcode = 0;
 	return 0;
 }
 

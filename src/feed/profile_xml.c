@@ -272,7 +272,7 @@ static int read_home(reading *r, const xmlNode *n)
 	if (has_point || !postcode)
 		return 0;
 	switch (kith_geo_postcode_point(postcode, &pt->home.lat, &pt->home.lon)) {
-	case 0: pt->home.known = 1; break;
+	case 0: pt->home.known = pt->home_from_postcode = 1; break;
 	case KITH_ENOTFOUND:
 		kith_xml_report(r->x, KITH_DIAG_ERROR, n, "postcode",
 				"unknown postcode '%s': its district is not in the postcode table", postcode);

@@ -110,7 +110,8 @@ int kith_match_coverage(kith_matcher *m, run *r, kith_results *res)
 		kith_need_cover *n = &res->needs[i];
 		unsigned bit = 1u << (i & 31);
 		memset(n, 0, sizeof(*n));
-		n->need = r->q.need_id[i];
+		if ((n->need = kith_arena_strdup(&res->arena, r->q.need_id[i])) == NULL)
+			return KITH_ENOMEM;
 		n->beyond_km = -1;
 		n->text = "";
 		for (k = 0; k < r->count; k++)

@@ -46,6 +46,7 @@ enum {
 	ST_KEY,       /* a key's gid */
 	ST_TERM_DOCS, /* how many groups hold a term */
 	ST_VENUES,    /* a group's venues */
+	ST_POSTCODE,  /* a full postcode's place, when postcodes were loaded */
 	Q_BOX,        /* the candidate queries, see candidates.c */
 	Q_ABOVE,
 	Q_BELOW,
@@ -58,8 +59,9 @@ enum {
 };
 
 struct kith_matcher {
-	kith_index *idx; /* borrowed */
-	sqlite3 *db;     /* borrowed from idx */
+	kith_index *idx;   /* borrowed */
+	sqlite3 *db;       /* borrowed from idx */
+	int has_postcodes; /* the index holds full postcodes (kith_index_load_postcodes) */
 	kith_error error;
 	kith_weights weights;
 	kith_rules *rules;       /* owned */
@@ -90,6 +92,8 @@ typedef struct query {
 	int has_interests;         /* the person gave interests, in words or tags */
 	int unnamed_condition;     /* lives with a long-term condition and names none of the chronic ones */
 	kith_home_area home;       /* where the home is by postcode, for areas served (rule 8) */
+	int home_approx;           /* the home is its postcode district's centre: distances are approximate */
+	double home_margin;        /* then how far out they may be, km */
 	int home_area_known;
 } query;
 
@@ -156,6 +160,8 @@ typedef struct gid_list {
 
 /* One match: the query, every candidate, and the chosen list. */
 typedef struct run {
+	kith_patient person; /* the profile's, with the home placed as well as the index can */
+	kith_home_precision precision;
 	query q;
 	kith_arena *arena; /* borrowed: the results' */
 	cand *cands;       /* owned: every candidate, sorted by gid */
@@ -179,6 +185,8 @@ struct kith_results {
 	char *patient;
 	kith_need_cover *needs; /* in the arena */
 	size_t need_count;
+	kith_home_precision precision;
+	const char *place; /* the postcode or district the home was placed by, or NULL */
 };
 
 /* x rounded to 3 places: every part of a score is, so the parts shown add up to the score. */

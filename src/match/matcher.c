@@ -11,6 +11,7 @@
 
 #include "feed/profile.h"
 #include "model/embedded.h"
+#include "model/geo.h"
 #include "model/schedule.h"
 #include "store/columns.h"
 #include "store/index.h"
@@ -21,6 +22,7 @@ static const char *const statements[ST_COUNT] = {
 	[ST_KEY] = "SELECT gid FROM groups WHERE key = ?1",
 	[ST_TERM_DOCS] = "SELECT docs FROM term_docs WHERE term = ?1",
 	[ST_VENUES] = "SELECT address, postcode, lat, lon FROM venues WHERE gid = ?1 ORDER BY vid",
+	[ST_POSTCODE] = "SELECT lat, lon FROM postcodes WHERE pcd = ?1",
 	/* the candidate queries: their parameters are candidates.c's */
 	[Q_BOX] = "SELECT id, min_lat, min_lon FROM venue_rtree "
 		  "WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
@@ -38,6 +40,21 @@ static const char *const statements[ST_COUNT] = {
 			  "WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
 	[Q_ALL_GROUPS] = "SELECT gid, concept_mask, lang_mask FROM groups",
 };
+
+/* 1 when the database has a table of that name (one loaded later, such as postcodes). */
+static int has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *s = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
 
 /* The text of a weights or rules file (free() it), or NULL with the reason on err. */
 static char *read_file(const char *path, kith_error *err)
@@ -75,6 +92,7 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 		error = kith_error_set(&m->error, KITH_ENOMEM, "out of memory");
 		goto cleanup;
 	}
+	m->has_postcodes = has_table(m->db, "postcodes");
 	/* the R*Tree's pages and the rows last read stay cached from one match to the next */
 	sqlite3_exec(m->db, "PRAGMA cache_size=-8192", NULL, NULL, NULL); /* KiB */
 	text = weights_path ? read_file(weights_path, &m->error) : strdup(kith_default_weights);
@@ -200,6 +218,34 @@ static void run_release(run *r)
 	r->order = NULL;
 }
 
+/*
+ * The person's home as well as the index can place it: a postcode the
+ * loaded postcodes hold is placed to the street, else it stays at its
+ * district's centre.
+ */
+static void place_home(kith_matcher *m, const kith_patient *pt, run *r)
+{
+	char normal[10];
+	sqlite3_stmt *s;
+
+	r->person = *pt;
+	r->precision = !pt->home.known          ? KITH_HOME_UNKNOWN
+		       : pt->home_from_postcode ? KITH_HOME_DISTRICT
+						: KITH_HOME_POINT;
+	if (r->precision != KITH_HOME_DISTRICT || !m->has_postcodes || !pt->postcode ||
+	    kith_geo_postcode_normal(normal, pt->postcode) != 0 ||
+	    (s = kith_stmt_get(&m->stmts, ST_POSTCODE, &m->error)) == NULL)
+		return;
+	sqlite3_bind_text(s, 1, normal, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		r->person.home.lat = sqlite3_column_double(s, 0);
+		r->person.home.lon = sqlite3_column_double(s, 1);
+		r->person.home_from_postcode = 0;
+		r->precision = KITH_HOME_POSTCODE;
+	}
+	sqlite3_reset(s);
+}
+
 /* Candidates, filter, text scores, factors, order: everything but the write-up. */
 static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_opts *opts, kith_arena *a, run *r)
 {
@@ -222,8 +268,12 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	}
 	/* one read transaction for the whole match, rather than one per statement */
 	in_read = sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-	if ((error = kith_match_query(m, pt, today, &r->q)) != 0)
+	place_home(m, pt, r);
+	if ((error = kith_match_query(m, &r->person, today, &r->q)) != 0)
 		goto cleanup;
+	r->q.home_approx = r->precision == KITH_HOME_DISTRICT;
+	if (r->q.home_approx && (r->q.home_margin = kith_geo_district_reach_km(r->q.home.district)) < 0)
+		r->q.home_margin = 2.0; /* a district the table does not know: a town's */
 	/*
 	 * Narrowed first; but when too few of the narrowed candidates pass the
 	 * hard constraints, every reachable group is read, so a person whose
@@ -320,6 +370,13 @@ int kith_matcher_run(kith_matcher *m, const kith_profile *p, const kith_match_op
 	}
 	if (!error && opts->mode == KITH_RANK_KITH)
 		error = kith_match_coverage(m, &r, res);
+	if (!error) {
+		res->precision = r.precision;
+		if (r.precision == KITH_HOME_POSTCODE)
+			res->place = kith_arena_strdup(&res->arena, r.person.postcode);
+		else if (r.precision == KITH_HOME_DISTRICT)
+			res->place = kith_arena_strdup(&res->arena, r.q.home.district);
+	}
 
 cleanup:
 	run_release(&r);
@@ -329,6 +386,13 @@ cleanup:
 	}
 	*out = res;
 	return 0;
+}
+
+kith_home_precision kith_results_home(const kith_results *r, const char **place)
+{
+	if (place)
+		*place = r ? r->place : NULL;
+	return r ? r->precision : KITH_HOME_UNKNOWN;
 }
 
 size_t kith_results_need_count(const kith_results *r)

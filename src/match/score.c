@@ -197,12 +197,29 @@ static double score_interests(const query *q, const kith_concepts *g, double tex
 	return clamp01((1.0 - KITH_TEXT_SHARE) * concept + KITH_TEXT_SHARE * text);
 }
 
+/* 1 when only a venue near the limit, measured from a district's centre, puts the group in reach. */
+static int reach_uncertain(const query *q, const cand *c)
+{
+	return c->in_person && c->distance >= 0 && q->home_approx && q->has_limit && !c->by_online && !c->by_home &&
+	       c->distance > q->limit - q->home_margin;
+}
+
 static double score_distance(const query *q, const cand *c, explain *e)
 {
 	/* for someone who can get out, meeting people in person is the point; at home, it is all there is */
 	double s = 0, remote = q->pt->housebound ? 0.9 : 0.45;
 	kith_buf *b = e ? &e->text[KITH_F_DISTANCE] : NULL;
 
+	if (reach_uncertain(q, c)) {
+		/* measured from the district's centre: near the limit, the real home may be beyond it */
+		char msg[160];
+		snprintf(
+			msg, sizeof(msg),
+			"%.1f km from the centre of %s, near their %g km: from their home it may be further, check the "
+			"journey",
+			c->distance, q->home.district, q->limit);
+		caution(e, msg);
+	}
 	if (c->in_person && c->distance >= 0) {
 		/* anything within reach is feasible; nearer is better, and matters more without a car */
 		double x = c->distance / (q->no_car ? 0.5 * q->limit : q->limit);

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,9 +79,49 @@ int kith_geo_outward_code(char *out, size_t size, const char *text)
 	return 0;
 }
 
+int kith_geo_postcode_normal(char out[10], const char *text)
+{
+	char compact[16];
+	size_t n = 0;
+
+	for (; *text; text++) {
+		if (isspace((unsigned char)*text))
+			continue;
+		if (!isalnum((unsigned char)*text) || n + 1 >= sizeof(compact))
+			return KITH_EINVALID;
+		compact[n++] = (char)toupper((unsigned char)*text);
+	}
+	compact[n] = '\0';
+	if (n < 5 || n > 7 || !isdigit((unsigned char)compact[n - 3]) || !isalpha((unsigned char)compact[n - 2]) ||
+	    !isalpha((unsigned char)compact[n - 1]) || !outward_shape_ok(compact, n - 3))
+		return KITH_EINVALID;
+	snprintf(out, 10, "%.*s %s", (int)(n - 3), compact, compact + n - 3);
+	return 0;
+}
+
 static int district_cmp(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct kith_district *)elem)->district);
+}
+
+double kith_geo_district_reach_km(const char *district)
+{
+	const struct kith_district *d =
+		bsearch(district, kith_districts, kith_district_count, sizeof(*d), district_cmp);
+	double nearest = -1;
+	size_t i;
+
+	if (!d)
+		return -1;
+	for (i = 0; i < kith_district_count; i++) {
+		double km;
+		if (&kith_districts[i] == d || !kith_districts[i].live)
+			continue;
+		km = kith_geo_distance_km(d->lat, d->lon, kith_districts[i].lat, kith_districts[i].lon);
+		if (nearest < 0 || km < nearest)
+			nearest = km;
+	}
+	return nearest < 0 ? -1 : fmin(fmax(0.5 * nearest, 0.5), 10.0);
 }
 
 int kith_geo_postcode_point(const char *postcode, double *lat, double *lon)

@@ -32,4 +32,19 @@ int kith_geo_outward_code(char *out, size_t size, const char *text);
  */
 int kith_geo_postcode_point(const char *postcode, double *lat, double *lon);
 
+/*
+ * A full UK postcode written in any case and spacing, as the postcode
+ * tables key it: upper case, one space before the inward code ("AB10 1AB").
+ * Returns 0, or KITH_EINVALID when text is not a full postcode.
+ */
+int kith_geo_postcode_normal(char out[10], const char *text);
+
+/*
+ * How far a home may be from the centre of the postcode district it is
+ * placed at: half the way to the nearest other live district's centre (a
+ * district reaches about that far), from 0.5 to 10 km.  -1 when the
+ * district is not in the table.
+ */
+double kith_geo_district_reach_km(const char *district);
+
 #endif

@@ -126,6 +126,7 @@ typedef struct kith_patient {
 	kith_strlist languages; /* empty means en */
 	const char *postcode;   /* may be NULL */
 	kith_point home;
+	int home_from_postcode;              /* home is the postcode's district centre, not a point given */
 	double max_travel_km;                /* < 0 when absent (no limit given) */
 	int needs_access[KITH_ACCESS_COUNT]; /* 1 where mobility says yes */
 	int online;                          /* can join online or by phone */

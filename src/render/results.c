@@ -67,11 +67,17 @@ static void json_result(kith_buf *b, const kith_result *r)
 
 static void render_json(kith_buf *b, const kith_results *res)
 {
+	const char *place;
 	size_t i;
+
+	static const char *const precision[] = {"unknown", "point", "postcode", "district"};
+	kith_home_precision home = kith_results_home(res, &place);
 
 	kith_buf_puts(b, "{\"patient\": ");
 	kith_json_string(b, kith_results_patient(res));
-	kith_buf_puts(b, ", \"results\": [");
+	kith_buf_printf(b, ", \"home\": {\"precision\": \"%s\", \"place\": ", precision[home]);
+	kith_json_value(b, place);
+	kith_buf_puts(b, "}, \"results\": [");
 	for (i = 0; i < kith_results_count(res); i++) {
 		kith_buf_puts(b, i ? ",\n  " : "\n  ");
 		json_result(b, kith_results_get(res, i));
@@ -155,9 +161,14 @@ static void text_details(kith_buf *b, const kith_result *r)
 static void render_text(kith_buf *b, const kith_results *res, const kith_render_opts *opts)
 {
 	size_t i, j, n = kith_results_count(res);
+	const char *place;
 
 	kith_buf_printf(b, "%zu suggestion%s for %s%s%s\n", n, n == 1 ? "" : "s", kith_results_patient(res),
 			opts->today ? " as of " : "", opts->today ? opts->today : "");
+	if (kith_results_home(res, &place) == KITH_HOME_DISTRICT)
+		kith_buf_printf(b,
+				"home: the centre of postcode district %s, not the street: distances are approximate\n",
+				place ? place : "?");
 	/* a need nothing here serves is said first, not hidden behind the list */
 	for (i = 0; i < kith_results_need_count(res); i++)
 		if (*kith_results_need(res, i)->text)
