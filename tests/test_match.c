@@ -926,6 +926,39 @@ static void test_a_home_known_by_postcode(void **state)
 	close_town(&t);
 }
 
+/*
+ * One organisation, one building, one phone number, two services: a
+ * publisher lists a group once, so two of its own listings are two groups,
+ * and so are two listings that both give times and never the same one.
+ */
+static void test_one_organisation_two_services(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+
+	(void)state;
+	open_town(&t,
+		  "<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		  "<group id=\"recovery\"><name>Recovery Group</name><needs><need>loneliness</need></needs>"
+		  "<venue><address>The Centre, High Street</address><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
+		  "<contact phone=\"01632 960001\"/></group>"
+		  "<group id=\"mentoring\"><name>Peer Mentoring into Work</name><needs><need>loneliness</need></needs>"
+		  "<venue><address>The Centre, High Street</address><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
+		  "<contact phone=\"01632 960001\"/></group></feed>");
+	o.today = TODAY;
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_int_equal(kith_results_count(r), 2);
+	assert_null(kith_results_get(r, 0)->also_listed);
+	kith_results_free(r);
+	kith_profile_free(p);
+	close_town(&t);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -1017,6 +1050,7 @@ int main(void)
 		cmocka_unit_test(test_who_a_listing_is_for),
 		cmocka_unit_test(test_a_need_nothing_in_reach_serves),
 		cmocka_unit_test(test_a_home_known_by_postcode),
+		cmocka_unit_test(test_one_organisation_two_services),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

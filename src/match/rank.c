@@ -20,6 +20,14 @@ typedef struct ranked {
 } ranked;
 
 /* Best first; ties break by key so the same input always gives the same list. */
+/* 1 when keys "FEED/GROUP" a and b are of one feed. */
+static int same_feed(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "/");
+
+	return strncmp(a, b, n) == 0 && b[n] == '/';
+}
+
 static int better(const void *a, const void *b)
 {
 	const ranked *x = a, *y = b;
@@ -113,7 +121,8 @@ int kith_match_rank(kith_matcher *m, run *r, size_t top)
 				size_t k;
 				for (k = 0; k < window && pool[k].index != r->order[j]; k++)
 					;
-				if (k < window && kith_dedup_same(&keys[i], &keys[k])) {
+				/* a publisher lists a group once: two of its listings are two groups */
+				if (k < window && !same_feed(c->key, s->key) && kith_dedup_same(&keys[i], &keys[k])) {
 					c->dup_of = (int)r->order[j];
 					if (s->also < 0)
 						s->also = (int)pool[i].index;
