@@ -959,6 +959,26 @@ static void test_one_organisation_two_services(void **state)
 	close_town(&t);
 }
 
+/* A question not asked is unknown, not no: why-not says which (issue 11, class 6). */
+static void test_online_not_asked(void **state)
+{
+	fixture *f = *state;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	kith_profile *p = profile("max-km", "5", NULL);
+	char *text = NULL;
+
+	o.today = TODAY;
+	assert_int_equal(kith_matcher_why_not(f->m, p, &o, "testtown/far-online", &text), 0);
+	assert_true(ks_contains(text, "whether you can join that way was not asked"));
+	free(text);
+	kith_profile_free(p);
+	p = profile("max-km", "5", "online", "no", NULL);
+	assert_int_equal(kith_matcher_why_not(f->m, p, &o, "testtown/far-online", &text), 0);
+	assert_true(ks_contains(text, "it is online, and you do not go online"));
+	free(text);
+	kith_profile_free(p);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -1051,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_a_need_nothing_in_reach_serves),
 		cmocka_unit_test(test_a_home_known_by_postcode),
 		cmocka_unit_test(test_one_organisation_two_services),
+		cmocka_unit_test(test_online_not_asked),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

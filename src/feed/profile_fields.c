@@ -411,7 +411,7 @@ int kith_profile_set(kith_profile *p, const char *field, const char *value)
 	if (i < KITH_MOBILITY_NEEDS)
 		pt->needs_access[kith_mobility_needs[i].access] = yn;
 	else if (strcmp(field, "online") == 0)
-		pt->online = yn;
+		pt->online = yn, pt->online_asked = 1;
 	else if (strcmp(field, "housebound") == 0)
 		pt->housebound = yn;
 	else

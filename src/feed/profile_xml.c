@@ -302,8 +302,10 @@ static int read_mobility(reading *r, const xmlNode *n)
 	}
 	if ((error = node_attr(r->a, n, "online", &text)) < 0)
 		return error;
-	if (text)
+	if (text) {
 		pt->online = strcmp(text, "yes") == 0;
+		pt->online_asked = 1;
+	}
 	if ((error = node_attr(r->a, n, "housebound", &text)) < 0)
 		return error;
 	if (text)

@@ -158,8 +158,11 @@ static void rule_reach(const query *q, const cand *c, breach *b)
 		kith_buf_printf(why, "its venue is %.1f km away, beyond your %g km", c->distance, q->limit);
 	else
 		kith_buf_puts(why, "it has no venue you can reach");
-	kith_buf_puts(why, c->online ? (pt->online ? "" : "; it is online, and you do not go online")
-				     : "; no online option");
+	kith_buf_puts(why, !c->online   ? "; no online option"
+			   : pt->online ? ""
+			   : pt->online_asked
+				   ? "; it is online, and you do not go online"
+				   : "; it is online or by phone, and whether you can join that way was not asked");
 	if (c->home_visits)
 		kith_buf_printf(why, "; its home visits (%g km) do not reach you", c->home_radius);
 	else

@@ -130,6 +130,7 @@ typedef struct kith_patient {
 	double max_travel_km;                /* < 0 when absent (no limit given) */
 	int needs_access[KITH_ACCESS_COUNT]; /* 1 where mobility says yes */
 	int online;                          /* can join online or by phone */
+	int online_asked;                    /* online was answered, yes or no (not asked: unknown, not no) */
 	int housebound;
 	kith_availability_window *windows;
 	size_t window_count; /* 0 with has_availability 0: any time */
