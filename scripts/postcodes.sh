@@ -1,5 +1,5 @@
 #!/bin/sh
-# Turns the postcode district CSV into a sorted C table (district, lat, lon,
+# Turns the postcode district CSV into sorted C tables: the districts (district, lat, lon,
 # live: 0 for a terminated district, whose centre is nobody's nearest)
 # so that postcode look-ups need no file at run time.  The first three CSV
 # columns never hold quotes or commas, so plain splitting is safe for them;
@@ -11,3 +11,42 @@ echo "const struct kith_district kith_districts[] = {"
 tail -n +2 "$1" | awk -F, '$2 != "" && $3 != "" { printf "\t{\"%s\", %s, %s, %d},\n", $1, $2, $3, ($(NF - 1) > 0) }' | LC_ALL=C sort
 echo "};"
 echo "const size_t kith_district_count = sizeof kith_districts / sizeof kith_districts[0];"
+# The places each live district covers, by name (its towns, and its area), lower case,
+# sorted by name: how "for people living in Kendal" in a listing is read as districts.
+echo "const struct kith_place kith_places[] = {"
+tail -n +2 "$1" | awk '
+	{
+		line = $0
+		if (index(line, "\"") > 0) {
+			split(line, q, "\"")
+			towns = q[2]
+			rest = q[3]
+			split(rest, r, ",")
+			region = r[2]
+			active = r[3]
+			split(line, f, ",")
+			district = f[1]
+		} else {
+			split(line, f, ",")
+			district = f[1]; towns = f[4]; region = f[5]; active = f[6]
+		}
+		if (active + 0 == 0)
+			next
+		n = split(towns, t, ", *")
+		for (i = 1; i <= n; i++)
+			put(t[i], district)
+		put(region, district)
+	}
+	function put(name, district) {
+		gsub(/^ +| +$/, "", name)
+		name = tolower(name)
+		if (name == "" || name ~ /["\\]/)
+			return
+		key = name SUBSEP district
+		if (key in seen)
+			return
+		seen[key] = 1
+		printf "\t{\"%s\", \"%s\"},\n", name, district
+	}' | LC_ALL=C sort -t '"' -k2,2 -k4,4
+echo "};"
+echo "const size_t kith_place_count = sizeof kith_places / sizeof kith_places[0];"

@@ -979,6 +979,51 @@ static void test_online_not_asked(void **state)
 	kith_profile_free(p);
 }
 
+/*
+ * Who a listing is for by where they live, in its words (issue 11, class
+ * 2): "open to anyone living in Kendal" is read as Kendal's districts, by
+ * the postcode table's town names; someone from Windermere is cautioned and
+ * sent first to a larder with no such words; "in and around Kendal" is not
+ * a restriction a table can check, so it is not read as one.
+ */
+static void test_who_a_listing_is_for_by_where_they_live(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+
+	(void)state;
+	open_town(&t, "<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		      "<group id=\"kendal\"><name>Community Larder</name><description>Fruit, veg and bread. Open to "
+		      "anyone living in Kendal, no referral needed.</description><needs><need>food</need></needs>"
+		      "<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue></group>"
+		      "<group id=\"around\"><name>Food Pantry</name><description>Fruit, veg and bread for people "
+		      "living in and around Kendal.</description><needs><need>food</need></needs>"
+		      "<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue></group></feed>");
+	o.today = TODAY;
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "postcode", "LA23 1AA"), 0);
+	assert_int_equal(kith_profile_set(p, "max-km", "20"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "food"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_string_equal(kith_results_get(r, 0)->key, "town/around");
+	assert_true(has_caution(find(r, "town/kendal"),
+				"its listing says it is for people living in Kendal: check they do"));
+	assert_false(has_caution(find(r, "town/around"), "its listing says it is for people living in"));
+	kith_results_free(r);
+	kith_profile_free(p);
+
+	assert_int_equal(kith_profile_new(&p, "Q"), 0);
+	assert_int_equal(kith_profile_set(p, "postcode", "LA9 4DH"), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "food"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_false(has_caution(find(r, "town/kendal"), "its listing says it is for people living in"));
+	kith_results_free(r);
+	kith_profile_free(p);
+	close_town(&t);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -1072,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_a_home_known_by_postcode),
 		cmocka_unit_test(test_one_organisation_two_services),
 		cmocka_unit_test(test_online_not_asked),
+		cmocka_unit_test(test_who_a_listing_is_for_by_where_they_live),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

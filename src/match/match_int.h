@@ -114,9 +114,10 @@ typedef struct cand {
 	double lat[MAX_POINTS], lon[MAX_POINTS];
 	size_t point_count;
 	int has_unlocated_venue;
-	int placeless;    /* its place is not known at all (spec rule 3) */
-	const char *area; /* area served, normal form; NULL: anyone */
-	int area_holds;   /* kith_area_holds() for the person: 1, 0, -1 unsure; 1 when no area or no home */
+	int placeless;                           /* its place is not known at all (spec rule 3) */
+	const char *area;                        /* area served, normal form; NULL: anyone */
+	const char *text_area, *text_area_names; /* the districts its words say it is for, and their names */
+	int area_holds; /* kith_area_holds() for the person: 1, 0, -1 unsure; 1 when no area or no home */
 	int online;
 	int home_visits;
 	double home_radius, home_lat, home_lon;

@@ -100,6 +100,8 @@ int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand 
 	c->requires = col_text(a, s, KITH_COL_REQUIRES_LIST);
 	c->languages = col_text(a, s, KITH_COL_LANGUAGES);
 	c->area = col_text(a, s, KITH_COL_AREA);
+	c->text_area = col_text(a, s, KITH_COL_TEXT_AREA);
+	c->text_area_names = col_text(a, s, KITH_COL_TEXT_AREA_NAMES);
 	c->online_how = col_text(a, s, KITH_COL_ONLINE_HOW); /* scored: a telephone service asks for hearing */
 	c->updated = col_date(s, KITH_COL_UPDATED, -1);
 	c->starts_text = col_text(a, s, KITH_COL_STARTS);

@@ -21,6 +21,7 @@
 #define KITH_TEXT_SHARE 0.6 /* of the interests factor that comes from BM25 rather than the rules */
 #define SPECIFIC_NAME 0.6   /* name_rarity from which a word of the interests in a name is a specific match */
 #define SHARED_PASSION 0.6  /* what a group around the person's passion does for loneliness and purpose */
+#define TEXT_AREA_MISS 0.3  /* needs and interests of a group whose words say it is for people elsewhere */
 
 /* What a group is about: its tags, what its words say, and what those imply. */
 static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *set, kith_concepts *named)
@@ -725,6 +726,25 @@ static double for_whom(const query *q, const kith_concepts *g, explain *e)
 	return fit;
 }
 
+/*
+ * Where the listing's words say its people live ("for people living in
+ * Kendal and Burneside"), against the home's district: 1 when it is one of
+ * them or the words say nothing, TEXT_AREA_MISS when it is not.  Formal
+ * areas served are hard rule 8; this is words, so a strong penalty and a
+ * caution rather than a rule.
+ */
+static double lives_there(const query *q, const cand *c, explain *e)
+{
+	char msg[200];
+
+	if (!c->text_area || !q->home_area_known || kith_area_holds(c->text_area, &q->home) == 1)
+		return 1.0;
+	snprintf(msg, sizeof(msg), "its listing says it is for people living in %s: check they do",
+		 c->text_area_names ? c->text_area_names : "some places");
+	caution(e, msg);
+	return TEXT_AREA_MISS;
+}
+
 /* Scores c on every factor; with e, also writes the sentences and cautions. */
 void kith_match_score(const kith_matcher *m, const query *q, cand *c, double text_norm, explain *e)
 {
@@ -744,7 +764,7 @@ void kith_match_score(const kith_matcher *m, const query *q, cand *c, double tex
 	c->factor[KITH_F_LANGUAGE] = score_language(q, c, e);
 	c->factor[KITH_F_ACCESS] = score_access(q, c, e);
 	c->factor[KITH_F_TARGETED] = score_targeted(q, c, &g, &named, e);
-	fit = for_whom(q, &g, e);
+	fit = fmin(for_whom(q, &g, e), lives_there(q, c, e));
 	if (fit < 1.0) {
 		/* its words say it is for people this person may not be */
 		c->factor[KITH_F_NEEDS] *= fit;

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "kith/common.h"
 #include "model/embedded.h"
@@ -179,4 +180,137 @@ int kith_area_holds(const char *area, const kith_home_area *home)
 		}
 	}
 	return unsure ? -1 : 0;
+}
+
+/* The first place whose name is s[0..n), case folded, or NULL; *count gets how many entries it has. */
+static const struct kith_place *place_named(const char *s, size_t n, size_t *count)
+{
+	size_t lo = 0, hi = kith_place_count, i;
+	char name[64];
+
+	if (n == 0 || n >= sizeof(name))
+		return NULL;
+	for (i = 0; i < n; i++)
+		name[i] = (char)tolower((unsigned char)s[i]);
+	name[n] = '\0';
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(kith_places[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == kith_place_count || strcmp(kith_places[lo].name, name) != 0)
+		return NULL;
+	for (*count = 0; lo + *count < kith_place_count && strcmp(kith_places[lo + *count].name, name) == 0; (*count)++)
+		;
+	return &kith_places[lo];
+}
+
+#define PLACE_NEAR_KM 40.0 /* a place named in a listing is one near where it meets */
+
+/* 1 when district's centre is within PLACE_NEAR_KM of near (or near is not known). */
+static int is_near(const char *district, const kith_point *near)
+{
+	double lat, lon;
+
+	if (!near || !near->known || kith_geo_postcode_point(district, &lat, &lon) != 0)
+		return 1;
+	return kith_geo_distance_km(lat, lon, near->lat, near->lon) <= PLACE_NEAR_KM;
+}
+
+/* 1 when word appears in s before the clause ends. */
+static int strstr_clause(const char *s, const char *word)
+{
+	size_t n = strcspn(s, ".;:!?\n");
+	const char *hit = strstr(s, word);
+
+	return hit && (size_t)(hit - s) < n;
+}
+
+/* Appends district to the list unless it is there. */
+static void add_district(kith_buf *districts, const char *district)
+{
+	const char *p = districts->ptr ? districts->ptr : "";
+	char tok[KITH_AREA_TOKEN];
+
+	while (kith_area_next(&p, tok))
+		if (strcmp(tok, district) == 0)
+			return;
+	kith_buf_printf(districts, "%s%s", districts->size ? " " : "", district);
+}
+
+/*
+ * Reads places from s up to the end of its clause: at each word, the
+ * longest run of up to four words the table names.  Returns how many.
+ */
+static size_t read_places(const char *s, const kith_point *near, kith_buf *districts, kith_buf *names)
+{
+	size_t found = 0;
+
+	while (*s && !strchr(".;:!?\n", *s)) {
+		size_t best = 0, count = 0, words = 0, len = 0, i;
+		const struct kith_place *place = NULL;
+		if (!isalpha((unsigned char)*s)) {
+			s++;
+			continue;
+		}
+		/* try the runs of one to four words starting here, keep the longest the table knows */
+		while (words < 4) {
+			size_t c;
+			const struct kith_place *p;
+			while (s[len] && (isalpha((unsigned char)s[len]) || s[len] == '\'' || s[len] == '-'))
+				len++;
+			words++;
+			if ((p = place_named(s, len, &c)) != NULL) {
+				place = p;
+				count = c;
+				best = len;
+			}
+			if (s[len] != ' ' || !isalpha((unsigned char)s[len + 1]))
+				break;
+			len++;
+		}
+		if (place) {
+			for (i = 0; i < count; i++)
+				if (is_near(place[i].district, near))
+					add_district(districts, place[i].district);
+			kith_buf_printf(names, "%s%.*s", names->size ? ", " : "", (int)best, s);
+			found++;
+			s += best;
+		} else {
+			while (*s && isalpha((unsigned char)*s))
+				s++;
+		}
+	}
+	return found;
+}
+
+size_t kith_area_read_text(const char *text, const kith_point *near, kith_buf *districts, kith_buf *names)
+{
+	static const char *const markers[] = {"living in ",    "live in ",     "lives in ",        "resident in ",
+					      "residents of ", "residing in ", "based in ",        "people in ",
+					      "families in ",  "anyone in ",   "who live within ", NULL};
+	size_t found = 0, i;
+	const char *p;
+
+	if (!text)
+		return 0;
+	for (p = text; *p; p++) {
+		for (i = 0; markers[i]; i++) {
+			size_t n = strlen(markers[i]);
+			if ((p == text || !isalpha((unsigned char)p[-1])) && strncasecmp(p, markers[i], n) == 0) {
+				const char *after = p + n;
+				/* "the Borough of X", "the district of X" */
+				if (strncasecmp(after, "the ", 4) == 0)
+					after += 4;
+				if (strncasecmp(after, "and around", 10) == 0 || strncasecmp(after, "around", 6) == 0 ||
+				    strncasecmp(after, "near", 4) == 0 || strstr_clause(after, "surrounding"))
+					break; /* wider than any list of places */
+				found += read_places(after, near, districts, names);
+				break;
+			}
+		}
+	}
+	return found;
 }

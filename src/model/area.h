@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "model/model.h"
+#include "util/buf.h"
 
 #define KITH_AREA_TOKEN 8 /* "SS7 1" and "EC1A 1" fit, with the NUL */
 
@@ -44,5 +45,18 @@ int kith_home_area_of(const char *postcode, const kith_point *point, kith_home_a
 
 /* 1 when area (a normal list) holds the home, 0 when not, -1 when it cannot tell (a sector, a district-only home). */
 int kith_area_holds(const char *area, const kith_home_area *home);
+
+/*
+ * Who a listing is for by where they live, read from its words: after
+ * "living in", "live in", "residents of" and the like, the places the
+ * postcode table knows by name ("for people living in Kendal and
+ * Burneside", "open to residents of South Lakeland").  Appends their
+ * districts to districts (a normal area list) and the names as written
+ * to names ("Kendal, Burneside").  A name many places share (St Leonards)
+ * is read as those within PLACE_NEAR_KM of near, when near is known.
+ * "In and around", "near" and "surrounding" widen a place beyond what a
+ * table can say, so they are not read.  Returns how many places were read.
+ */
+size_t kith_area_read_text(const char *text, const kith_point *near, kith_buf *districts, kith_buf *names);
 
 #endif

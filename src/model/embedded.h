@@ -23,4 +23,13 @@ struct kith_district {
 extern const struct kith_district kith_districts[];
 extern const size_t kith_district_count;
 
+/* A place a live district covers, by name: one of its towns, or its area ("south lakeland"). */
+struct kith_place {
+	const char *name; /* lower case */
+	const char *district;
+};
+/* Sorted by name, then district (strcmp order). */
+extern const struct kith_place kith_places[];
+extern const size_t kith_place_count;
+
 #endif

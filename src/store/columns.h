@@ -65,6 +65,8 @@ typedef enum kith_group_column {
 	KITH_COL_UNLOCATED_VENUES,
 	KITH_COL_AREA,      /* area served, normal form (model/area.h); NULL: anyone */
 	KITH_COL_PLACELESS, /* 1: no venue with a point or postcode, no online, no home visits */
+	KITH_COL_TEXT_AREA, /* the districts its words say it is for ("for people living in Kendal"); NULL: none */
+	KITH_COL_TEXT_AREA_NAMES, /* those places as its words name them */
 	KITH_COL_COUNT
 } kith_group_column;
 
@@ -76,7 +78,7 @@ typedef enum kith_group_column {
 	"min_age, max_age, gender, referral, cost_free, cost_amount, cost_per, capacity, languages, phone, "    \
 	"email, web, needs_list, activities_list, requires_list, sessions_list, venue_list, text_concepts, "    \
 	"name_concepts, concept_words, concept_mask, lang_mask, stems, token_count, first_address, "            \
-	"unlocated_venues, area, placeless"
+	"unlocated_venues, area, placeless, text_area, text_area_names"
 
 /*
  * A venue's id (vid) is its group's gid shifted left this many bits, plus

@@ -11,18 +11,19 @@
 #include "store/columns.h"
 #include "text/concepts.h"
 #include "text/vocab.h"
+#include "model/area.h"
 #include "text/words.h"
 #include "util/hash.h"
 
-#define COLUMN_BUFS 13
+#define COLUMN_BUFS 15
 
 /* The buffers of c, to set up, clear, check or free them all. */
 static void column_bufs(load_columns *c, kith_buf *bufs[COLUMN_BUFS])
 {
-	kith_buf *all[COLUMN_BUFS] = {&c->canon,  &c->key,           &c->langs,         &c->tag_words,
-				      &c->needs,  &c->activities,    &c->requires,      &c->sessions,
-				      &c->venues, &c->text_concepts, &c->name_concepts, &c->concept_words,
-				      &c->stems};
+	kith_buf *all[COLUMN_BUFS] = {&c->canon,  &c->key,           &c->langs,          &c->tag_words,
+				      &c->needs,  &c->activities,    &c->requires,       &c->sessions,
+				      &c->venues, &c->text_concepts, &c->name_concepts,  &c->concept_words,
+				      &c->stems,  &c->text_area,     &c->text_area_names};
 
 	memcpy(bufs, all, sizeof(all));
 }
@@ -271,6 +272,13 @@ int kith_load_derive(kith_loader *loader, const char *feed_id, const kith_group 
 			c->placeless = 0;
 	}
 	concept_text(&c->text_concepts, &c->name_concepts, &c->concept_words, &c->mask, loader->rules, g);
+	if (!g->area) { /* an area served, its own or its feed's, says it formally */
+		const kith_point *near = NULL;
+		for (i = 0; i < g->venue_count && !near; i++)
+			if (g->venues[i].point.known)
+				near = &g->venues[i].point;
+		kith_area_read_text(g->description, near ? near : &g->home_point, &c->text_area, &c->text_area_names);
+	}
 	fields[0] = g->name;
 	fields[1] = g->organisation;
 	fields[2] = g->description;

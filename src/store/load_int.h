@@ -76,6 +76,7 @@ typedef struct load_columns {
 	kith_buf canon; /* the group's canonical text, hashed */
 	kith_buf key, langs, tag_words, needs, activities, requires, sessions, venues;
 	kith_buf text_concepts, name_concepts, concept_words, stems;
+	kith_buf text_area, text_area_names; /* who it is for by where they live, read from its words */
 } load_columns;
 
 void kith_load_columns_init(load_columns *c);

@@ -38,7 +38,7 @@ static const char schema_sql[] =
 	   match scores BM25 over its few candidates in C rather than over every row in FTS5 */
 	"  stems TEXT, token_count INTEGER,"
 	"  first_address TEXT, unlocated_venues INTEGER,"
-	"  area TEXT, placeless INTEGER NOT NULL,"
+	"  area TEXT, placeless INTEGER NOT NULL, text_area TEXT, text_area_names TEXT,"
 	"  UNIQUE(feed_id, local_id));"
 	"CREATE INDEX groups_unlocated ON groups(gid) WHERE venue_list IS NULL AND (unlocated_venues > 0 OR "
 	"(placeless AND area IS NOT NULL));"

@@ -208,6 +208,8 @@ static int insert_row(load_writer *w, const kith_group *g, const load_columns *c
 	sqlite3_bind_int(s, COL(UNLOCATED_VENUES), c->unlocated);
 	kith_db_bind_text(s, COL(AREA), g->area);
 	sqlite3_bind_int(s, COL(PLACELESS), c->placeless);
+	kith_db_bind_text(s, COL(TEXT_AREA), c->text_area.size ? c->text_area.ptr : NULL);
+	kith_db_bind_text(s, COL(TEXT_AREA_NAMES), c->text_area_names.size ? c->text_area_names.ptr : NULL);
 #undef COL
 	if ((error = step_done(w, s)) != 0)
 		return error;
