@@ -52,19 +52,31 @@ static int outward_shape_ok(const char *s, size_t n)
 	return i == n;
 }
 
-int kith_geo_outward_code(char *out, size_t size, const char *text)
+/* text without its spaces, in capitals, into compact[16]; its length, or -1 when it holds anything else. */
+static int compacted(char compact[16], const char *text)
 {
-	char compact[16];
-	size_t n = 0, outlen, i;
+	size_t n = 0;
 
 	for (; *text; text++) {
 		if (isspace((unsigned char)*text))
 			continue;
-		if (!isalnum((unsigned char)*text) || n + 1 >= sizeof(compact))
-			return KITH_EINVALID;
+		if (!isalnum((unsigned char)*text) || n + 1 >= 16)
+			return -1;
 		compact[n++] = (char)toupper((unsigned char)*text);
 	}
 	compact[n] = '\0';
+	return (int)n;
+}
+
+int kith_geo_outward_code(char *out, size_t size, const char *text)
+{
+	char compact[16];
+	size_t n, outlen, i;
+	int len = compacted(compact, text);
+
+	if (len < 0)
+		return KITH_EINVALID;
+	n = (size_t)len;
 	/* a full postcode ends in digit letter letter: strip that inward code */
 	if (n >= 5 && isdigit((unsigned char)compact[n - 3]) && isalpha((unsigned char)compact[n - 2]) &&
 	    isalpha((unsigned char)compact[n - 1]))
@@ -82,16 +94,9 @@ int kith_geo_outward_code(char *out, size_t size, const char *text)
 int kith_geo_postcode_normal(char out[10], const char *text)
 {
 	char compact[16];
-	size_t n = 0;
+	int len = compacted(compact, text);
+	size_t n = len < 0 ? 0 : (size_t)len;
 
-	for (; *text; text++) {
-		if (isspace((unsigned char)*text))
-			continue;
-		if (!isalnum((unsigned char)*text) || n + 1 >= sizeof(compact))
-			return KITH_EINVALID;
-		compact[n++] = (char)toupper((unsigned char)*text);
-	}
-	compact[n] = '\0';
 	if (n < 5 || n > 7 || !isdigit((unsigned char)compact[n - 3]) || !isalpha((unsigned char)compact[n - 2]) ||
 	    !isalpha((unsigned char)compact[n - 1]) || !outward_shape_ok(compact, n - 3))
 		return KITH_EINVALID;

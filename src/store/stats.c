@@ -60,6 +60,21 @@ int kith_gap_from_name(const char *name, kith_gap *out)
 	return KITH_EINVALID;
 }
 
+/* *today, or the real date written into now[11] when it is NULL; KITH_EINVALID when it is no date. */
+static int resolve_today(kith_index *idx, const char **today, char now[11])
+{
+	long days;
+
+	if (!*today) {
+		kith_date_format(kith_date_today(), now);
+		*today = now;
+		return 0;
+	}
+	if (kith_date_parse(*today, &days) != 0)
+		return kith_error_set(&idx->error, KITH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)", *today);
+	return 0;
+}
+
 static int db_error(kith_index *idx, const char *what)
 {
 	return kith_db_error(&idx->error, idx->db, what);
@@ -179,7 +194,6 @@ int kith_index_stats(kith_index *idx, const char *today, kith_stats **out)
 {
 	kith_stats *st = calloc(1, sizeof(*st));
 	char now[11];
-	long days;
 	int error = 0;
 	struct {
 		const char *sql;
@@ -227,13 +241,8 @@ int kith_index_stats(kith_index *idx, const char *today, kith_stats **out)
 	counts[14].out = &st->waiting_list;
 	counts[15].out = &st->closed;
 	counts[16].out = &st->ended_courses;
-	if (!today) {
-		kith_date_format(kith_date_today(), now);
-		today = now;
-	} else if (kith_date_parse(today, &days) != 0) {
-		error = kith_error_set(&idx->error, KITH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)", today);
+	if ((error = resolve_today(idx, &today, now)) != 0)
 		goto cleanup;
-	}
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]) && !error; i++)
 		error = scalar(idx, counts[i].sql, today, counts[i].out);
 	if (!error)
@@ -311,20 +320,14 @@ int kith_index_gaps(kith_index *idx, kith_gap gap, const char *today, size_t lim
 {
 	kith_gap_list *list = calloc(1, sizeof(*list));
 	char now[11];
-	long days;
 	size_t i, alloc = 0;
 	int error = 0;
 
 	*out = NULL;
 	if (!list)
 		return kith_error_set(&idx->error, KITH_ENOMEM, "out of memory");
-	if (!today) {
-		kith_date_format(kith_date_today(), now);
-		today = now;
-	} else if (kith_date_parse(today, &days) != 0) {
-		error = kith_error_set(&idx->error, KITH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)", today);
+	if ((error = resolve_today(idx, &today, now)) != 0)
 		goto cleanup;
-	}
 	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]) && !error; i++)
 		if (gaps[i].gap == gap)
 			error = list_gap(idx, gaps[i].where, gaps[i].reason, today, limit, list, &alloc);
