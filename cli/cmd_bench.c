@@ -22,7 +22,8 @@ static void quality_usage(FILE *f)
 		"  benchmark sets: folders with feeds/, patients/ and qrels.txt.  Each set gets a\n"
 		"  fresh temporary index.  Measures are over each top %d: NDCG@5 and NDCG@10 (graded),\n"
 		"  P@5, MRR and R@10 (relevant: grade 2 or more), hard-constraint breaches, and\n"
-		"  NDCG@10 dd, dedup-aware: a group duplicates.txt lists twice counts once.\n"
+		"  NDCG@10 dd, dedup-aware: a group duplicates.txt lists twice counts once; and\n"
+		"  0@5, the share of top-5 places holding a group judged unsuitable (grade 0).\n"
 		"  --date YYYY-MM-DD   'today' (default: the real date; the benchmark sets use 2026-11-23)\n"
 		"  --runs DIR          write TREC run files DIR/SET-SYSTEM.run\n"
 		"  --json              machine-readable output\n"
@@ -90,17 +91,19 @@ static void free_sets(kith_bench **sets, size_t count)
 
 static void print_header(void)
 {
-	printf("  %-14s %7s %8s %6s %6s %6s %9s %10s\n", "system", "NDCG@5", "NDCG@10", "P@5", "MRR", "R@10",
-	       "breaches", "NDCG@10 dd");
+	printf("  %-14s %7s %8s %6s %6s %6s %9s %10s %6s\n", "system", "NDCG@5", "NDCG@10", "P@5", "MRR", "R@10",
+	       "breaches", "NDCG@10 dd", "0@5");
 }
 
 static void print_row(const char *name, const kith_bench_scores *s)
 {
 	if (s->scored)
-		printf("  %-14s %7.3f %8.3f %6.3f %6.3f %6.3f %9zu %10.3f\n", name, s->ndcg5, s->ndcg10, s->p5, s->mrr,
-		       s->recall10, s->breaches, s->dedup.ndcg10);
+		printf("  %-14s %7.3f %8.3f %6.3f %6.3f %6.3f %9zu %10.3f %6.3f\n", name, s->ndcg5, s->ndcg10, s->p5,
+		       s->mrr, s->recall10, s->breaches, s->dedup.ndcg10,
+		       s->slots5 ? (double)s->unsuitable5 / (double)s->slots5 : 0.0);
 	else
-		printf("  %-14s %7s %8s %6s %6s %6s %9zu %10s\n", name, "-", "-", "-", "-", "-", s->breaches, "-");
+		printf("  %-14s %7s %8s %6s %6s %6s %9zu %10s %6s\n", name, "-", "-", "-", "-", "-", s->breaches, "-",
+		       "-");
 }
 
 static void print_set_text(kith_bench *b, kith_bench_result **res, size_t nsys, int per_patient)

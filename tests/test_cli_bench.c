@@ -193,12 +193,13 @@ static void test_duplicates_and_the_desk(void **state)
 	dups = ks_write(sub, "duplicates.txt", "judge/plain judge/free\n");
 	assert_int_equal(ks_kith(&out, &err, "bench quality --date 2026-11-23 '%s'", set), 0);
 	assert_true(ks_contains(out, "twice: 37 groups (1 listed twice), 2 patients, 1 scored"));
-	assert_true(ks_contains(out, "NDCG@10 dd"));
+	assert_true(ks_contains(out, "NDCG@10 dd    0@5"));
 	free(out);
 	free(err);
 	assert_int_equal(ks_kith(&out, &err, "bench quality --date 2026-11-23 --json '%s'", set), 0);
 	assert_true(ks_contains(out, "\"duplicates\": 1"));
 	assert_true(ks_contains(out, "\"dedup\": {\"ndcg5\": "));
+	assert_true(ks_contains(out, "\"unsuitable_top5\": "));
 	free(out);
 	free(err);
 	free(ks_write(sub, "duplicates.txt", "judge/plain\n"));

@@ -118,6 +118,7 @@ typedef struct kith_bench_patient {
 	size_t relevant;                         /* judgments of grade 2 or more */
 	double ndcg5, ndcg10, p5, mrr, recall10; /* 0 when not scored */
 	kith_bench_dedup dedup;                  /* the same, counting each real-world group once */
+	size_t unsuitable5;                      /* of its first 5 results, those judged 0 (unsuitable or unjudged) */
 	size_t count;                            /* results (at most KITH_BENCH_DEPTH) */
 	const char *const *keys;                 /* FEED-ID/GROUP-ID of each result, best first */
 	const double *scores;                    /* the score the run gave each */
@@ -130,8 +131,10 @@ typedef struct kith_bench_patient {
 typedef struct kith_bench_scores {
 	double ndcg5, ndcg10, p5, mrr, recall10;
 	kith_bench_dedup dedup;
-	size_t breaches; /* every breach in every top 10 (a total, not a mean) */
-	size_t scored;   /* patients that count in the means */
+	size_t breaches;    /* every breach in every top 10 (a total, not a mean) */
+	size_t unsuitable5; /* top-5 slots judged 0, over every patient (a total) */
+	size_t slots5;      /* top-5 slots filled, over every patient: unsuitable5 / slots5 is the share */
+	size_t scored;      /* patients that count in the means */
 	size_t patients;
 } kith_bench_scores;
 

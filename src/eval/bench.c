@@ -580,6 +580,8 @@ static int score_patient(kith_bench *b, kith_bench_result *r, const kith_profile
 		return KITH_ENOMEM;
 	kith_metrics_dedup_grades(&b->qrels, &b->dups, out->id, keys, n, dgrades, jgrades, &m);
 	kith_metrics_eval(&dmet, dgrades, n, jgrades, m);
+	for (i = 0; i < n && i < 5; i++)
+		out->unsuitable5 += grades[i] == 0;
 	out->dedup.ndcg5 = dmet.ndcg5;
 	out->dedup.ndcg10 = dmet.ndcg10;
 	out->dedup.p5 = dmet.p5;
@@ -652,6 +654,8 @@ int kith_bench_run(kith_bench *b, kith_rank_mode mode, kith_bench_result **out)
 		r->count++;
 		s->patients++;
 		s->breaches += pp->breach_count;
+		s->unsuitable5 += pp->unsuitable5;
+		s->slots5 += pp->count < 5 ? pp->count : 5;
 		if (pp->scored) {
 			s->scored++;
 			s->ndcg5 += pp->ndcg5;
@@ -718,6 +722,8 @@ void kith_bench_scores_average(kith_bench_scores *out, const kith_bench_scores *
 	for (i = 0; i < count; i++) {
 		const kith_bench_scores *s = &sets[i];
 		out->breaches += s->breaches;
+		out->unsuitable5 += s->unsuitable5;
+		out->slots5 += s->slots5;
 		out->scored += s->scored;
 		out->patients += s->patients;
 		if (!s->scored)

@@ -31,8 +31,10 @@ static void json_scores(kith_buf *b, const kith_bench_scores *s)
 {
 	json_measures(b, s->scored != 0, s->ndcg5, s->ndcg10, s->p5, s->mrr, s->recall10);
 	json_dedup(b, s->scored != 0, &s->dedup);
-	kith_buf_printf(b, ", \"breaches\": %zu, \"scored\": %zu, \"patients\": %zu", s->breaches, s->scored,
-			s->patients);
+	kith_buf_printf(b,
+			", \"breaches\": %zu, \"unsuitable_top5\": %zu, \"top5_slots\": %zu, \"scored\": %zu, "
+			"\"patients\": %zu",
+			s->breaches, s->unsuitable5, s->slots5, s->scored, s->patients);
 }
 
 static void json_patient(kith_buf *b, const kith_bench_patient *p)
@@ -44,7 +46,7 @@ static void json_patient(kith_buf *b, const kith_bench_patient *p)
 	kith_buf_printf(b, ", \"scored\": %s, \"relevant\": %zu, ", p->scored ? "true" : "false", p->relevant);
 	json_measures(b, p->scored, p->ndcg5, p->ndcg10, p->p5, p->mrr, p->recall10);
 	json_dedup(b, p->scored, &p->dedup);
-	kith_buf_puts(b, ", \"results\": [");
+	kith_buf_printf(b, ", \"unsuitable_top5\": %zu, \"results\": [", p->unsuitable5);
 	for (j = 0; j < p->count; j++) {
 		kith_buf_printf(b, "%s{\"key\": ", j ? ", " : "");
 		kith_json_string(b, p->keys[j]);
