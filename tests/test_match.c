@@ -682,20 +682,31 @@ typedef struct town {
 	kith_matcher *m;
 } town;
 
-static void open_town(town *t, const char *feed_xml)
+/* As open_town, with a second feed (NULL for none). */
+static void open_towns(town *t, const char *feed_xml, const char *other_xml)
 {
 	char *feed;
 
 	t->dir = ks_tmpdir();
-	feed = ks_write(t->dir, "town.xml", feed_xml);
 	t->db = ks_write(t->dir, "town.db", "");
 	remove(t->db);
 	t->idx = NULL;
 	t->m = NULL;
 	assert_int_equal(kith_index_open(&t->idx, t->db, KITH_OPEN_CREATE), 0);
+	feed = ks_write(t->dir, "town.xml", feed_xml);
 	assert_int_equal(kith_index_load(t->idx, feed, NULL, NULL, NULL), 0);
-	assert_int_equal(kith_matcher_new(&t->m, t->idx, NULL, NULL), 0);
 	free(feed);
+	if (other_xml) {
+		feed = ks_write(t->dir, "other.xml", other_xml);
+		assert_int_equal(kith_index_load(t->idx, feed, NULL, NULL, NULL), 0);
+		free(feed);
+	}
+	assert_int_equal(kith_matcher_new(&t->m, t->idx, NULL, NULL), 0);
+}
+
+static void open_town(town *t, const char *feed_xml)
+{
+	open_towns(t, feed_xml, NULL);
 }
 
 static void close_town(town *t)
@@ -1024,6 +1035,48 @@ static void test_who_a_listing_is_for_by_where_they_live(void **state)
 	close_town(&t);
 }
 
+/*
+ * What a listing's words say of whom it is for counts for the people it
+ * names as much as an eligibility tag (a veterans' breakfast for a
+ * veteran); and one befriending service that comes to people, listed by
+ * two publishers with its phone number, is shown once.
+ */
+static void test_said_for_them_and_one_service_twice(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	const kith_result *res;
+
+	(void)state;
+	open_towns(
+		&t,
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"council\" version=\"1\">"
+		"<group id=\"breakfast\"><name>Armed Forces &amp; Veterans Breakfast Club</name>"
+		"<needs><need>loneliness</need></needs><venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue></group>"
+		"<group id=\"friends\"><name>Befriending</name><needs><need>loneliness</need></needs>"
+		"<home-visits radius-km=\"10\"><point lat=\"54.3270\" lon=\"-2.7440\"/></home-visits>"
+		"<contact phone=\"01632 960555\"/></group></feed>",
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"cvs\" version=\"1\">"
+		"<group id=\"friends\"><name>Home Befriending Scheme</name><needs><need>loneliness</need></needs>"
+		"<home-visits radius-km=\"10\"><point lat=\"54.3271\" lon=\"-2.7441\"/></home-visits>"
+		"<contact phone=\"01632 960 555\"/></group></feed>");
+	o.today = TODAY;
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	assert_int_equal(kith_profile_set(p, "circumstances", "veteran"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_non_null(res = find(r, "council/breakfast"));
+	assert_string_equal(reason(res, "targeted"), "made for veterans, which fits you");
+	assert_int_equal(kith_results_count(r), 2);
+	assert_true((find(r, "council/friends") != NULL) + (find(r, "cvs/friends") != NULL) == 1);
+	kith_results_free(r);
+	kith_profile_free(p);
+	close_town(&t);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -1118,6 +1171,7 @@ int main(void)
 		cmocka_unit_test(test_one_organisation_two_services),
 		cmocka_unit_test(test_online_not_asked),
 		cmocka_unit_test(test_who_a_listing_is_for_by_where_they_live),
+		cmocka_unit_test(test_said_for_them_and_one_service_twice),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

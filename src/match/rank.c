@@ -62,6 +62,11 @@ static void dedup_key(const cand *c, kith_dedup_key *k)
 		k->lat = c->lat[0];
 		k->lon = c->lon[0];
 		k->has_point = 1;
+	} else if (c->home_visits) {
+		/* a service that comes to people is where it comes from */
+		k->lat = c->home_lat;
+		k->lon = c->home_lon;
+		k->has_point = 1;
 	}
 	for (i = 0; i < c->session_count && i < KITH_DEDUP_MAX_SESSIONS; i++)
 		k->sessions[k->session_count++] = c->sessions[i].day * 1440 + c->sessions[i].start;

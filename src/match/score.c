@@ -509,12 +509,35 @@ static const kith_concept *first_condition(const kith_concepts *set)
 	return NULL;
 }
 
+static int person_is(const query *q, const char *who);
+
+/* The people a listing's words say it is for that this person is one of ("veterans"), or NULL. */
+static const char *said_for(const query *q, const kith_concepts *g)
+{
+	static const struct {
+		const char *who, *people;
+	} fits[] = {{"veteran", "veterans"},
+		    {"carer", "carers"},
+		    {"new-parent", "expectant and new parents"},
+		    {"stroke", "people who have had a stroke"}};
+	size_t i;
+
+	for (i = 0; i < sizeof(fits) / sizeof(fits[0]); i++) {
+		char id[48];
+		const kith_concept *k;
+		snprintf(id, sizeof(id), "for:%s", fits[i].who);
+		if ((k = kith_concepts_find(g, id)) != NULL && k->strength >= 0.5 && person_is(q, fits[i].who) == 1)
+			return fits[i].people;
+	}
+	return NULL;
+}
+
 static double score_targeted(const query *q, cand *c, const kith_concepts *g, const kith_concepts *named, explain *e)
 {
 	const kith_patient *pt = q->pt;
 	kith_buf *b = e ? &e->text[KITH_F_TARGETED] : NULL;
 	const kith_concept *own = NULL, *theirs = first_condition(named);
-	const char *requires = c->requires, *first;
+	const char *requires = c->requires, *first, *said;
 	double s = 0;
 	size_t i, n;
 
@@ -546,7 +569,12 @@ static double score_targeted(const query *q, cand *c, const kith_concepts *g, co
 		caution(e, "made for people with one condition: check it fits");
 		return 0.0;
 	}
-	if ((first = kith_word_next(&requires, &n)) != NULL) {
+	if ((said = said_for(q, g)) != NULL) {
+		/* not in its eligibility, but its words say it is for people like them */
+		s = 1.0;
+		if (b)
+			kith_buf_printf(b, "made for %s, which fits you", said);
+	} else if ((first = kith_word_next(&requires, &n)) != NULL) {
 		const kith_vocab_term *t;
 		char id[64];
 		snprintf(id, sizeof(id), "%.*s", (int)n, first);
