@@ -200,6 +200,9 @@ static void test_everyday_phrasings(void **state)
 		{"I've been feeling really low since the winter", "need:low-mood"},
 		{"I can't do my online banking", "need:digital-skills"},
 		{"skipping meals to pay for the electric", "need:food"},
+		{"Canu emynau. Gwau.", "activity:singing"}, /* Welsh: hymn singing, knitting */
+		{"Canu emynau. Gwau.", "activity:knitting"},
+		{"Mae hi'n unig ers colli ei gŵr", "need:loneliness"},
 	};
 	kith_rules *rules = NULL;
 	kith_buf err = KITH_BUF_INIT;
