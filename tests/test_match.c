@@ -1077,6 +1077,42 @@ static void test_said_for_them_and_one_service_twice(void **state)
 	close_town(&t);
 }
 
+/*
+ * A telephone service has no place: two publishers' listings of one line
+ * (one number, a word of the name in common) are one group; the same
+ * charity's other line on the same number is another.
+ */
+static void test_one_telephone_line_twice(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+
+	(void)state;
+	open_towns(
+		&t,
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"council\" version=\"1\">"
+		"<group id=\"friends\"><name>Telephone Friends</name><needs><need>loneliness</need></needs>"
+		"<online how=\"telephone\"/><contact phone=\"01632 960777\"/></group>"
+		"<group id=\"advice\"><name>Benefits Advice Line</name><needs><need>loneliness</need></needs>"
+		"<online how=\"telephone\"/><contact phone=\"01632 960777\"/></group></feed>",
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"cvs\" version=\"1\">"
+		"<group id=\"friends\"><name>Age Concern Telephone Friends</name><needs><need>loneliness</need></needs>"
+		"<online how=\"telephone\"/><contact phone=\"01632 960 777\"/></group></feed>");
+	o.today = TODAY;
+	assert_int_equal(kith_profile_new(&p, "P"), 0);
+	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
+	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	assert_int_equal(kith_profile_set(p, "online", "yes"), 0);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_int_equal(kith_results_count(r), 2);
+	assert_non_null(find(r, "council/advice"));
+	kith_results_free(r);
+	kith_profile_free(p);
+	close_town(&t);
+}
+
 /* The why-not text for key, for the person lonely_within_5km asks for (free() it). */
 static char *why_not_lonely(clubs *c, const char *key)
 {
@@ -1172,6 +1208,7 @@ int main(void)
 		cmocka_unit_test(test_online_not_asked),
 		cmocka_unit_test(test_who_a_listing_is_for_by_where_they_live),
 		cmocka_unit_test(test_said_for_them_and_one_service_twice),
+		cmocka_unit_test(test_one_telephone_line_twice),
 		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_next_session_honours_weeks),
 		cmocka_unit_test(test_cost),

@@ -67,6 +67,8 @@ static void dedup_key(const cand *c, kith_dedup_key *k)
 		k->lat = c->home_lat;
 		k->lon = c->home_lon;
 		k->has_point = 1;
+	} else if (c->online && !c->has_unlocated_venue) {
+		k->remote = 1;
 	}
 	for (i = 0; i < c->session_count && i < KITH_DEDUP_MAX_SESSIONS; i++)
 		k->sessions[k->session_count++] = c->sessions[i].day * 1440 + c->sessions[i].start;

@@ -123,8 +123,14 @@ int kith_dedup_same(const kith_dedup_key *a, const kith_dedup_key *b)
 	size_t na, nb, shared, i, j;
 	int same_session = 0;
 
-	if (!a->has_point || !b->has_point || kith_geo_distance_km(a->lat, a->lon, b->lat, b->lon) > SAME_PLACE_KM)
+	if (a->remote && b->remote) {
+		/* a telephone or online service has no place: one number and a word of its name say which it is */
+		shared = shared_words(a, b, &na, &nb);
+		return a->contact[0] && strcmp(a->contact, b->contact) == 0 && shared >= 1;
+	}
+	if (!a->has_point || !b->has_point || kith_geo_distance_km(a->lat, a->lon, b->lat, b->lon) > SAME_PLACE_KM) {
 		return 0;
+	}
 	if (a->contact[0] && strcmp(a->contact, b->contact) == 0)
 		return 1;
 	for (i = 0; i < a->session_count && !same_session; i++)

@@ -18,7 +18,8 @@ typedef struct kith_dedup_key {
 	char place[256]; /* street and town words of its address: in a name they say where, not what */
 	double lat, lon; /* first located venue */
 	int has_point;
-	char contact[128];                     /* phone digits, else e-mail, else web host; may be empty */
+	int remote;        /* no place: taken part in by phone or online only, so where it is does not tell */
+	char contact[128]; /* phone digits, else e-mail, else web host; may be empty */
 	int sessions[KITH_DEDUP_MAX_SESSIONS]; /* day * 1440 + start */
 	size_t session_count;
 } kith_dedup_key;
