@@ -805,10 +805,12 @@ static void test_who_a_listing_is_for(void **state)
 		"</group>"
 		"<group id=\"stroke\"><name>Wednesday Club</name><description>A social club; places by referral "
 		"from the stroke team.</description><needs><need>loneliness</need></needs>%s</group>"
+		"<group id=\"brain\"><name>Friday Singing</name><description>Singing for people living "
+		"with dementia and their carers.</description><needs><need>loneliness</need></needs>%s</group>"
 		"<group id=\"coffee\"><name>Thursday Group</name><description>A morning of tea and a "
 		"natter.</description><needs><need>loneliness</need></needs>%s</group>"
 		"</feed>",
-		venue, venue, venue);
+		venue, venue, venue, venue);
 	open_town(&t, xml.ptr);
 	o.today = TODAY;
 	assert_int_equal(kith_profile_new(&p, "P"), 0);
@@ -820,6 +822,8 @@ static void test_who_a_listing_is_for(void **state)
 	assert_string_equal(kith_results_get(r, 0)->key, "town/coffee");
 	assert_true(has_caution(find(r, "town/bumps"), "its listing says it is for expectant and new parents"));
 	assert_true(has_caution(find(r, "town/stroke"), "its listing says it is for people who have had a stroke"));
+	assert_true(
+		has_caution(find(r, "town/brain"), "its listing says it is for people with dementia and their carers"));
 	kith_results_free(r);
 	kith_profile_free(p);
 

@@ -250,6 +250,12 @@ static void test_common_words_are_not_topics(void **state)
 		{"I miss the company since my wife died.", "need:loneliness", 1},
 		{"Gentle walks in Hergest Park.", "activity:nature", 1},
 		{"Tea and talks by local speakers.", "activity:lectures", 1},
+		/* who a listing is for, in its words */
+		{"Volunteers for families with children under 5.", "for:new-parent", 1},
+		{"Singing for people living with dementia and their carers.", "for:dementia", 1},
+		{"A welcome for refugees and asylum seekers.", "for:refugee", 1},
+		{"Armed Forces & Veterans Breakfast Club", "for:veteran", 1},
+		{"Tea for anyone who likes a natter.", "for:new-parent", 0},
 	};
 	kith_rules *rules = NULL;
 	kith_buf err = KITH_BUF_INIT;

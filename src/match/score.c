@@ -707,6 +707,11 @@ static int person_is(const query *q, const char *who)
 		return has_circumstance(pt, "veteran");
 	if (strcmp(who, "stroke") == 0)
 		return kith_concepts_find(&q->conditions, "condition:stroke") != NULL;
+	if (strcmp(who, "dementia") == 0) /* and those who care for them */
+		return kith_concepts_find(&q->conditions, "condition:dementia") != NULL || has_need(pt, "memory") ||
+		       has_circumstance(pt, "carer") || has_need(pt, "carer-support");
+	if (strcmp(who, "refugee") == 0)
+		return has_circumstance(pt, "refugee") || has_need(pt, "english-language");
 	if (strcmp(who, "female") == 0 || strcmp(who, "male") == 0)
 		return pt->gender == KITH_GENDER_ANY
 			       ? -1
@@ -735,6 +740,8 @@ static double for_whom(const query *q, const kith_concepts *g, explain *e)
 		{"male", "men"},
 		{"young", "young people"},
 		{"tenant", "the tenants of one landlord"},
+		{"dementia", "people with dementia and their carers"},
+		{"refugee", "refugees and people new to the country"},
 	};
 	double fit = 1.0;
 	size_t i;
