@@ -254,6 +254,7 @@ static void test_common_words_are_not_topics(void **state)
 		{"Volunteers for families with children under 5.", "for:new-parent", 1},
 		{"Singing for people living with dementia and their carers.", "for:dementia", 1},
 		{"A welcome for refugees and asylum seekers.", "for:refugee", 1},
+		{"A weekly drop-in for Slovak, Czech and Roma families.", "for:community", 1},
 		{"Armed Forces & Veterans Breakfast Club", "for:veteran", 1},
 		{"Tea for anyone who likes a natter.", "for:new-parent", 0},
 	};

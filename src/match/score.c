@@ -683,6 +683,17 @@ static int has_circumstance(const kith_patient *pt, const char *id)
 	return 0;
 }
 
+/* 1 when the person names a language other than English. */
+static int speaks_other_than_english(const kith_patient *pt)
+{
+	size_t i;
+
+	for (i = 0; i < pt->languages.count; i++)
+		if (strcmp(pt->languages.items[i], "en") != 0)
+			return 1;
+	return 0;
+}
+
 static int has_need(const kith_patient *pt, const char *id)
 {
 	size_t i;
@@ -712,6 +723,9 @@ static int person_is(const query *q, const char *who)
 		       has_circumstance(pt, "carer") || has_need(pt, "carer-support");
 	if (strcmp(who, "refugee") == 0)
 		return has_circumstance(pt, "refugee") || has_need(pt, "english-language");
+	if (strcmp(who, "community") == 0) /* a community of another language: theirs if they speak one */
+		return has_circumstance(pt, "refugee") || has_need(pt, "english-language") ||
+		       speaks_other_than_english(pt);
 	if (strcmp(who, "female") == 0 || strcmp(who, "male") == 0)
 		return pt->gender == KITH_GENDER_ANY
 			       ? -1
@@ -742,6 +756,7 @@ static double for_whom(const query *q, const kith_concepts *g, explain *e)
 		{"tenant", "the tenants of one landlord"},
 		{"dementia", "people with dementia and their carers"},
 		{"refugee", "refugees and people new to the country"},
+		{"community", "one community from abroad"},
 	};
 	double fit = 1.0;
 	size_t i;
