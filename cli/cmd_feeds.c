@@ -305,6 +305,14 @@ int cli_postcodes(int argc, char **argv)
 		postcodes_usage(stderr);
 		return CLI_ERROR;
 	}
+	/* into an index that is there: a mistyped name must not make a new, empty one */
+	if (kith_index_open(&idx, argv[1], KITH_OPEN_READONLY) != 0) {
+		cli_error("%s", kith_index_errmsg(idx));
+		status = CLI_ERROR;
+		goto cleanup;
+	}
+	kith_index_free(idx);
+	idx = NULL;
 	if (kith_index_open(&idx, argv[1], KITH_OPEN_CREATE) != 0 ||
 	    kith_index_load_postcodes(idx, argv[2], &rep) != 0) {
 		cli_error("%s", kith_index_errmsg(idx));

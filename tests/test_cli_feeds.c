@@ -355,6 +355,46 @@ static void test_stats_output(void **state)
 	kith_buf_release(&line);
 }
 
+/* kith stats --gaps and kith postcodes as a maintainer uses them: output, wrong names, files that are not there. */
+static void test_gaps_and_postcodes(void **state)
+{
+	fixture *f = *state;
+	char *out = NULL, *err = NULL, *csv, *missing;
+	FILE *probe;
+
+	assert_int_equal(index_feeds(f, "", &err, "full.xml", NULL), 0);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "stats --date 2026-11-23 --gaps never-shown %s", f->db), 0);
+	assert_has(out, "haverhill-lifelink/cafe-connect\tCafé Connect\t2026-10-30\tclosed to new members\n");
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "stats --gaps nothing %s", f->db), 2);
+	assert_has(err, "--gaps: expected never-shown, no-access, no-schedule, stale or untagged, got 'nothing'");
+	free(out);
+	free(err);
+
+	csv = ks_write(f->dir, "onspd.csv",
+		       "pcds,lat,long,doterm\nLA9 4DH,54.3281,-2.7466,\nLA9 7ZZ,54.3,-2.7,199606\n");
+	assert_int_equal(ks_kith(&out, &err, "postcodes %s %s", f->db, csv), 0);
+	assert_has(out, "1 postcodes loaded (1 no longer in use and 0 with no place left out)");
+	free(out);
+	free(err);
+	/* a mistyped index is refused, not made */
+	missing = ks_write(f->dir, "x", "");
+	remove(missing);
+	assert_int_equal(ks_kith(&out, &err, "postcodes %s.db %s", missing, csv), 2);
+	assert_has(err, "no such index (create it with kith index)");
+	free(out);
+	free(err);
+	{
+		char path[4096];
+		snprintf(path, sizeof(path), "%s.db", missing);
+		assert_null(probe = fopen(path, "r"));
+	}
+	free(missing);
+	free(csv);
+}
+
 /* Every feed of the shared quality benchmarks loads and checks without an error. */
 static void test_benchmark_feeds(void **state)
 {
@@ -404,6 +444,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_feeds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_exit_statuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gaps_and_postcodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_benchmark_feeds, setup, teardown),
 	};
 
