@@ -337,6 +337,20 @@ static void why_not_answer(FILE *f, srv_request *req, kith_profile *p, const kit
 	json_decref(list);
 }
 
+/* A home placed at its postcode district's centre is said, so distances are read as approximate. */
+static void home_precision(FILE *f, const kith_results *rs)
+{
+	const char *place = NULL;
+
+	if (kith_results_home(rs, &place) != KITH_HOME_DISTRICT)
+		return;
+	fputs("<p class=\"hint\">Home placed at the centre of postcode district ", f);
+	srv_html(f, place ? place : "?");
+	fputs(", not the street: distances are approximate. A street-level point, or the postcode directory "
+	      "loaded with <code>kith postcodes</code>, makes them exact.</p>\n",
+	      f);
+}
+
 /* What the matcher says of a need nothing in the list serves, plainly, before the cards. */
 static void need_notes(FILE *f, const kith_results *rs)
 {
@@ -389,6 +403,7 @@ static void results_page(srv_request *req, srv_response *res)
 	fprintf(pg.f, "<h1>%zu suggestion%s</h1>\n", n, n == 1 ? "" : "s");
 	if (why)
 		why_not_answer(pg.f, req, p, &opts, why);
+	home_precision(pg.f, rs);
 	need_notes(pg.f, rs);
 	if (!n)
 		fputs("<p>No group fits every practical need. Try a longer journey, more times, or joining "
@@ -679,7 +694,7 @@ static const struct gap_section {
 	{KITH_GAP_NEVER_SHOWN, "Listings no one can be shown", "never-shown",
 	 "kith can never recommend these: it cannot tell where they are, or they are closed or over."},
 	{KITH_GAP_NO_ACCESS, "Listings with no accessibility facts", "no-access",
-	 "A wheelchair user is shown these last, with a caution."},
+	 "For someone who needs step-free or wheelchair access these rank lower, with a caution to phone first."},
 	{KITH_GAP_NO_SCHEDULE, "Listings with no schedule", "no-schedule",
 	 "kith cannot say when these meet, so it cannot check them against when a person is free."},
 };
