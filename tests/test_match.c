@@ -52,6 +52,24 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A profile with the given id and field=value pairs (NULL-terminated), and nothing else. */
+static kith_profile *person(const char *id, ...)
+{
+	kith_profile *p = NULL;
+	va_list ap;
+	const char *field;
+
+	assert_int_equal(kith_profile_new(&p, id), 0);
+	va_start(ap, id);
+	for (field = va_arg(ap, const char *); field; field = va_arg(ap, const char *)) {
+		const char *value = va_arg(ap, const char *);
+		if (kith_profile_set(p, field, value) != 0)
+			fail_msg("set %s=%s: %s", field, value, kith_profile_errmsg(p));
+	}
+	va_end(ap);
+	return p;
+}
+
 /* A profile at HOME, 10 km, with the given field=value pairs (NULL-terminated). */
 static kith_profile *profile(const char *first, ...)
 {
@@ -59,9 +77,7 @@ static kith_profile *profile(const char *first, ...)
 	va_list ap;
 	const char *field;
 
-	assert_int_equal(kith_profile_new(&p, "T1"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "10"), 0);
+	p = person("T1", "point", HOME, "max-km", "10", NULL);
 	va_start(ap, first);
 	for (field = first; field; field = va_arg(ap, const char *)) {
 		const char *value = va_arg(ap, const char *);
@@ -531,10 +547,7 @@ static kith_results *lonely_within_5km(clubs *c, const char *languages, size_t t
 	kith_profile *p;
 	kith_results *r;
 
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	p = person("P", "point", HOME, "max-km", "5", "needs", "loneliness", NULL);
 	if (languages)
 		assert_int_equal(kith_profile_set(p, "languages", languages), 0);
 	o.today = TODAY;
@@ -648,10 +661,7 @@ static void test_a_passion_in_a_long_story(void **state)
 	assert_int_equal(kith_index_open(&idx, db, KITH_OPEN_CREATE), 0);
 	assert_int_equal(kith_index_load(idx, feed, NULL, NULL, NULL), 0);
 	assert_int_equal(kith_matcher_new(&m, idx, NULL, NULL), 0);
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "3"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	p = person("P", "point", HOME, "max-km", "3", "needs", "loneliness", NULL);
 	assert_int_equal(
 		kith_profile_set(p, "interests",
 				 "Since my wife died the days are long. My family live away and the neighbours are "
@@ -754,11 +764,7 @@ static void test_what_an_activity_asks(void **state)
 		"<schedule><by-appointment/></schedule></group>"
 		"</feed>");
 	o.today = TODAY;
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "3"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "physical-activity"), 0);
-	assert_int_equal(kith_profile_set(p, "wheelchair", "yes"), 0);
+	p = person("P", "point", HOME, "max-km", "3", "needs", "physical-activity", "wheelchair", "yes", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_string_equal(kith_results_get(r, 0)->key, "town/seated");
 	assert_true(has_caution(find(r, "town/walk"), "an activity on foot: check it suits a wheelchair user"));
@@ -766,12 +772,8 @@ static void test_what_an_activity_asks(void **state)
 	kith_results_free(r);
 	kith_profile_free(p);
 
-	assert_int_equal(kith_profile_new(&p, "Q"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
-	assert_int_equal(kith_profile_set(p, "housebound", "yes"), 0);
-	assert_int_equal(kith_profile_set(p, "online", "yes"), 0);
-	assert_int_equal(kith_profile_set(p, "circumstances", "hearing-loss"), 0);
+	p = person("Q", "point", HOME, "needs", "loneliness", "housebound", "yes", "online", "yes", "circumstances",
+		   "hearing-loss", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_string_equal(kith_results_get(r, 0)->key, "town/video");
 	assert_true(has_caution(find(r, "town/phone"), "a telephone service: check they can hear well on the phone"));
@@ -813,11 +815,7 @@ static void test_who_a_listing_is_for(void **state)
 		venue, venue, venue, venue);
 	open_town(&t, xml.ptr);
 	o.today = TODAY;
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
-	assert_int_equal(kith_profile_set(p, "age", "70"), 0);
-	assert_int_equal(kith_profile_set(p, "gender", "male"), 0);
+	p = person("P", "point", HOME, "needs", "loneliness", "age", "70", "gender", "male", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_string_equal(kith_results_get(r, 0)->key, "town/coffee");
 	assert_true(has_caution(find(r, "town/bumps"), "its listing says it is for expectant and new parents"));
@@ -827,10 +825,7 @@ static void test_who_a_listing_is_for(void **state)
 	kith_results_free(r);
 	kith_profile_free(p);
 
-	assert_int_equal(kith_profile_new(&p, "Q"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
-	assert_int_equal(kith_profile_set(p, "circumstances", "new-parent"), 0);
+	p = person("Q", "point", HOME, "needs", "loneliness", "circumstances", "new-parent", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_false(has_caution(find(r, "town/bumps"), "its listing says it is for"));
 	kith_results_free(r);
@@ -864,10 +859,7 @@ static void test_a_need_nothing_in_reach_serves(void **state)
 		      "<venue><point lat=\"54.3982\" lon=\"-2.7440\"/></venue></group>"
 		      "</feed>");
 	o.today = TODAY;
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "3"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "bereavement:high,physical-activity"), 0);
+	p = person("P", "point", HOME, "max-km", "3", "needs", "bereavement:high,physical-activity", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_int_equal(kith_results_count(r), 1);
 	assert_int_equal(kith_results_need_count(r), 2);
@@ -913,10 +905,7 @@ static void test_a_home_known_by_postcode(void **state)
 		      "<group id=\"lunch\"><name>Lunch Club</name><needs><need>loneliness</need></needs>"
 		      "<venue><point lat=\"54.28573\" lon=\"-2.74397\"/></venue></group></feed>");
 	o.today = TODAY;
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "postcode", "la9 7ab"), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	p = person("P", "postcode", "la9 7ab", "max-km", "5", "needs", "loneliness", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_int_equal(kith_results_home(r, &place), KITH_HOME_DISTRICT);
 	assert_string_equal(place, "LA9");
@@ -963,9 +952,7 @@ static void test_one_organisation_two_services(void **state)
 		  "<venue><address>The Centre, High Street</address><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
 		  "<contact phone=\"01632 960001\"/></group></feed>");
 	o.today = TODAY;
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	p = person("P", "point", HOME, "needs", "loneliness", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_int_equal(kith_results_count(r), 2);
 	assert_null(kith_results_get(r, 0)->also_listed);
@@ -1017,10 +1004,7 @@ static void test_who_a_listing_is_for_by_where_they_live(void **state)
 		      "living in and around Kendal.</description><needs><need>food</need></needs>"
 		      "<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue></group></feed>");
 	o.today = TODAY;
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "postcode", "LA23 1AA"), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "20"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "food"), 0);
+	p = person("P", "postcode", "LA23 1AA", "max-km", "20", "needs", "food", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_string_equal(kith_results_get(r, 0)->key, "town/around");
 	assert_true(has_caution(find(r, "town/kendal"),
@@ -1029,9 +1013,7 @@ static void test_who_a_listing_is_for_by_where_they_live(void **state)
 	kith_results_free(r);
 	kith_profile_free(p);
 
-	assert_int_equal(kith_profile_new(&p, "Q"), 0);
-	assert_int_equal(kith_profile_set(p, "postcode", "LA9 4DH"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "food"), 0);
+	p = person("Q", "postcode", "LA9 4DH", "needs", "food", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_false(has_caution(find(r, "town/kendal"), "its listing says it is for people living in"));
 	kith_results_free(r);
@@ -1067,10 +1049,7 @@ static void test_said_for_them_and_one_service_twice(void **state)
 		"<home-visits radius-km=\"10\"><point lat=\"54.3271\" lon=\"-2.7441\"/></home-visits>"
 		"<contact phone=\"01632 960 555\"/></group></feed>");
 	o.today = TODAY;
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
-	assert_int_equal(kith_profile_set(p, "circumstances", "veteran"), 0);
+	p = person("P", "point", HOME, "needs", "loneliness", "circumstances", "veteran", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_non_null(res = find(r, "council/breakfast"));
 	assert_string_equal(reason(res, "targeted"), "made for veterans, which fits you");
@@ -1105,10 +1084,7 @@ static void test_one_telephone_line_twice(void **state)
 		"<group id=\"friends\"><name>Age Concern Telephone Friends</name><needs><need>loneliness</need></needs>"
 		"<online how=\"telephone\"/><contact phone=\"01632 960 777\"/></group></feed>");
 	o.today = TODAY;
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
-	assert_int_equal(kith_profile_set(p, "online", "yes"), 0);
+	p = person("P", "point", HOME, "needs", "loneliness", "online", "yes", NULL);
 	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
 	assert_int_equal(kith_results_count(r), 2);
 	assert_non_null(find(r, "council/advice"));
@@ -1124,10 +1100,7 @@ static char *why_not_lonely(clubs *c, const char *key)
 	kith_profile *p;
 	char *text = NULL;
 
-	assert_int_equal(kith_profile_new(&p, "P"), 0);
-	assert_int_equal(kith_profile_set(p, "point", HOME), 0);
-	assert_int_equal(kith_profile_set(p, "max-km", "5"), 0);
-	assert_int_equal(kith_profile_set(p, "needs", "loneliness"), 0);
+	p = person("P", "point", HOME, "max-km", "5", "needs", "loneliness", NULL);
 	o.today = TODAY;
 	o.top = 200;
 	assert_int_equal(kith_matcher_why_not(c->m, p, &o, key, &text), 0);

@@ -93,8 +93,7 @@ static void rule_access(const query *q, const cand *c, breach *b)
 		kith_buf_puts(broke(b, 1), "it is not step-free, and you need step-free access");
 }
 
-/* 1 when the person has the circumstance id[0..n). */
-static int has_circumstance(const kith_patient *pt, const char *id, size_t n)
+int kith_match_has_circumstance(const kith_patient *pt, const char *id, size_t n)
 {
 	size_t i;
 
@@ -129,7 +128,7 @@ static void rule_eligibility(const query *q, const cand *c, breach *b)
 	while ((id = kith_word_next(&p, &n)) != NULL) {
 		char name[64];
 		const kith_vocab_term *t;
-		if (n >= sizeof(name) || has_circumstance(pt, id, n))
+		if (n >= sizeof(name) || kith_match_has_circumstance(pt, id, n))
 			continue;
 		memcpy(name, id, n);
 		name[n] = '\0';

@@ -25,19 +25,21 @@ static const char *need_words(const char *id)
 }
 
 /*
- * The nearest group beyond reach that helps with need i: searched as if
- * the person could travel further and could use a phone or go online, and
- * kept only where nothing else stops them (age, language, times, cost...).
+ * For each need i with unserved[i] set, the nearest group beyond reach that
+ * helps with it, into best[i] (found[i] says whether there is one): one
+ * search as if the person could travel further and could use a phone or go
+ * online, keeping only groups nothing else rules out (age, language,
+ * times, cost...).
  */
-static int nearest_beyond(kith_matcher *m, run *r, size_t i, cand *best)
+static int nearest_beyond(kith_matcher *m, run *r, const int *unserved, size_t needs, cand *best, int *found)
 {
 	kith_patient wider = *r->q.pt;
 	query q = r->q;
 	gid_list gids = {0};
 	kith_buf why = KITH_BUF_INIT;
 	cand c;
-	size_t k;
-	int error, found = 0;
+	size_t k, i;
+	int error;
 
 	wider.online = 1;
 	wider.housebound = 0;
@@ -55,15 +57,17 @@ static int nearest_beyond(kith_matcher *m, run *r, size_t i, cand *best)
 		if (kith_match_breaks(&q, &c, &why, 0) != 0)
 			continue;
 		kith_match_score(m, &q, &c, 0, NULL);
-		if (!(c.aspects & (1u << (i & 31))))
-			continue;
-		/* nearest first; a phone line or online group only where nothing meets nearer */
-		if (!found || (c.in_person && (!best->in_person || c.distance < best->distance))) {
-			*best = c;
-			found = 1;
+		for (i = 0; i < needs; i++) {
+			if (!unserved[i] || !(c.aspects & (1u << (i & 31))))
+				continue;
+			/* nearest first; a phone line or online group only where nothing meets nearer */
+			if (!found[i] || (c.in_person && (!best[i].in_person || c.distance < best[i].distance))) {
+				best[i] = c;
+				found[i] = 1;
+			}
 		}
 	}
-	error = found ? 0 : KITH_ENOTFOUND;
+	error = 0;
 
 cleanup:
 	free(gids.items);
@@ -100,7 +104,8 @@ static const char *unserved_text(kith_arena *a, const query *q, const kith_need_
 int kith_match_coverage(kith_matcher *m, run *r, kith_results *res)
 {
 	size_t needs = r->q.pt->need_count < r->q.need_count ? r->q.pt->need_count : r->q.need_count, i, k;
-	int error = 0;
+	int unserved[MAX_NEEDS] = {0}, found[MAX_NEEDS] = {0}, any = 0, error = 0;
+	cand *best = NULL;
 
 	if (!needs)
 		return 0;
@@ -118,22 +123,31 @@ int kith_match_coverage(kith_matcher *m, run *r, kith_results *res)
 			n->reachable += !r->cands[k].broken && r->cands[k].dup_of < 0 && (r->cands[k].aspects & bit);
 		for (k = 0; k < r->chosen; k++)
 			n->shown += (r->cands[r->order[k]].aspects & bit) != 0;
-		if (n->shown == 0) {
-			cand best;
-			if (!n->reachable) {
-				error = nearest_beyond(m, r, i, &best);
-				if (error && error != KITH_ENOTFOUND)
-					return error;
-				if (!error) {
-					n->beyond = best.key;
-					n->beyond_name = best.name;
-					n->beyond_km = best.in_person ? best.distance : -1;
-				}
-			}
-			if ((n->text = unserved_text(&res->arena, &r->q, n)) == NULL)
-				return KITH_ENOMEM;
-		}
+		any |= unserved[i] = !n->shown && !n->reachable;
 		res->need_count++;
 	}
-	return 0;
+	if (any) {
+		if ((best = calloc(needs, sizeof(*best))) == NULL)
+			return KITH_ENOMEM;
+		if ((error = nearest_beyond(m, r, unserved, needs, best, found)) != 0)
+			goto cleanup;
+	}
+	for (i = 0; i < needs; i++) {
+		kith_need_cover *n = &res->needs[i];
+		if (n->shown)
+			continue;
+		if (found[i]) {
+			n->beyond = best[i].key;
+			n->beyond_name = best[i].name;
+			n->beyond_km = best[i].in_person ? best[i].distance : -1;
+		}
+		if ((n->text = unserved_text(&res->arena, &r->q, n)) == NULL) {
+			error = KITH_ENOMEM;
+			goto cleanup;
+		}
+	}
+
+cleanup:
+	free(best);
+	return error;
 }

@@ -217,6 +217,11 @@ int kith_match_read_details(kith_matcher *m, kith_arena *a, cand *c);
  * with all); 0 when it breaks none.  Works out c's reach first.
  */
 int kith_match_breaks(const query *q, cand *c, kith_buf *why, int all);
+/* 1 when the person has the circumstance id[0..n). */
+int kith_match_has_circumstance(const kith_patient *pt, const char *id, size_t n);
+
+/* query.c: 1 for the chronic conditions a person may mean by "a long-term condition" without naming it. */
+int kith_match_chronic(const char *id);
 
 /* coverage.c: after ranking, what the list does for each of the person's needs (res->needs). */
 int kith_match_coverage(kith_matcher *m, run *r, kith_results *res);

@@ -43,23 +43,30 @@ static void add_conditions(query *q, const kith_patient *pt)
 						  pt->circumstances.items[i]);
 }
 
+int kith_match_chronic(const char *id)
+{
+	static const char *const chronic[] = {"condition:lung",   "condition:heart",     "condition:diabetes",
+					      "condition:stroke", "condition:arthritis", "condition:parkinsons",
+					      "condition:ms",     "condition:cancer"};
+	size_t i;
+
+	for (i = 0; i < sizeof(chronic) / sizeof(chronic[0]); i++)
+		if (strcmp(id, chronic[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* 1 when the person has a long-term condition (a need or a circumstance) and their words name no chronic one. */
 static int lives_with_unnamed_condition(const query *q, const kith_patient *pt)
 {
-	static const char *const named[] = {"condition:lung",   "condition:heart",     "condition:diabetes",
-					    "condition:stroke", "condition:arthritis", "condition:parkinsons",
-					    "condition:ms",     "condition:cancer"};
-	size_t i, k;
-	int has = 0;
+	size_t i;
+	int has = kith_match_has_circumstance(pt, "long-term-condition", strlen("long-term-condition"));
 
 	for (i = 0; i < pt->need_count; i++)
 		has |= strcmp(pt->needs[i].id, "long-term-condition") == 0;
-	for (i = 0; i < pt->circumstances.count; i++)
-		has |= strcmp(pt->circumstances.items[i], "long-term-condition") == 0;
 	for (i = 0; has && i < q->conditions.count; i++)
-		for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
-			if (strcmp(q->conditions.items[i].id, named[k]) == 0)
-				return 0;
+		if (kith_match_chronic(q->conditions.items[i].id))
+			return 0;
 	return has;
 }
 

@@ -20,14 +20,6 @@ typedef struct ranked {
 } ranked;
 
 /* Best first; ties break by key so the same input always gives the same list. */
-/* 1 when keys "FEED/GROUP" a and b are of one feed. */
-static int same_feed(const char *a, const char *b)
-{
-	size_t n = strcspn(a, "/");
-
-	return strncmp(a, b, n) == 0 && b[n] == '/';
-}
-
 static int better(const void *a, const void *b)
 {
 	const ranked *x = a, *y = b;
@@ -56,6 +48,7 @@ static void dedup_key(const cand *c, kith_dedup_key *k)
 
 	memset(k, 0, sizeof(*k));
 	kith_dedup_name(k, c->name);
+	kith_dedup_feed(k, c->key);
 	kith_dedup_contact(k, c->phone, c->email, c->web);
 	kith_dedup_place(k, c->address);
 	if (c->point_count) {
@@ -128,8 +121,7 @@ int kith_match_rank(kith_matcher *m, run *r, size_t top)
 				size_t k;
 				for (k = 0; k < window && pool[k].index != r->order[j]; k++)
 					;
-				/* a publisher lists a group once: two of its listings are two groups */
-				if (k < window && !same_feed(c->key, s->key) && kith_dedup_same(&keys[i], &keys[k])) {
+				if (k < window && kith_dedup_same(&keys[i], &keys[k])) {
 					c->dup_of = (int)r->order[j];
 					if (s->also < 0)
 						s->also = (int)pool[i].index;

@@ -102,13 +102,14 @@ int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand 
 	c->area = col_text(a, s, KITH_COL_AREA);
 	c->text_area = col_text(a, s, KITH_COL_TEXT_AREA);
 	c->text_area_names = col_text(a, s, KITH_COL_TEXT_AREA_NAMES);
-	c->online_how = col_text(a, s, KITH_COL_ONLINE_HOW); /* scored: a telephone service asks for hearing */
 	c->updated = col_date(s, KITH_COL_UPDATED, -1);
 	c->starts_text = col_text(a, s, KITH_COL_STARTS);
 	c->ends_text = col_text(a, s, KITH_COL_ENDS);
 	c->starts = col_date(s, KITH_COL_STARTS, LONG_MIN);
 	c->ends = col_date(s, KITH_COL_ENDS, LONG_MAX);
 	read_facts(s, c);
+	if (c->online) /* scored: a telephone line asks for hearing */
+		c->online_how = col_text(a, s, KITH_COL_ONLINE_HOW);
 	if (!m->precomputed)
 		read_details(a, s, c); /* the rules will read the description */
 	c->text_concepts = col_text(a, s, KITH_COL_TEXT_CONCEPTS);

@@ -484,20 +484,6 @@ static const char *condition_label(const char *id)
 	return id;
 }
 
-/* 1 for the conditions a person may mean by "a long-term condition" without naming it. */
-static int is_long_term(const char *id)
-{
-	static const char *const chronic[] = {"condition:lung",   "condition:heart",     "condition:diabetes",
-					      "condition:stroke", "condition:arthritis", "condition:parkinsons",
-					      "condition:ms",     "condition:cancer"};
-	size_t i;
-
-	for (i = 0; i < sizeof(chronic) / sizeof(chronic[0]); i++)
-		if (strcmp(id, chronic[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* The first condition concept of a set, or NULL. */
 static const kith_concept *first_condition(const kith_concepts *set)
 {
@@ -511,24 +497,46 @@ static const kith_concept *first_condition(const kith_concepts *set)
 
 static int person_is(const query *q, const char *who);
 
+/*
+ * The people a listing's words may say it is for (the "for:" rules), as
+ * a caution names them; those marked targets count, when the person is one
+ * of them, as an eligibility tag would.
+ */
+static const struct {
+	const char *who, *people;
+	int targets;
+} said_for_whom[] = {
+	{"new-parent", "expectant and new parents", 1},
+	{"carer", "carers", 1},
+	{"veteran", "veterans", 1},
+	{"stroke", "people who have had a stroke", 1},
+	{"female", "women", 0},
+	{"male", "men", 0},
+	{"young", "young people", 0},
+	{"tenant", "the tenants of one landlord", 0},
+	{"dementia", "people with dementia and their carers", 0},
+	{"refugee", "refugees and people new to the country", 0},
+	{"community", "one community from abroad", 0},
+};
+
+/* 1 when the listing's words say it is for said_for_whom[i]'s people. */
+static int says_for(const kith_concepts *g, size_t i)
+{
+	char id[48];
+	const kith_concept *k;
+
+	snprintf(id, sizeof(id), "for:%s", said_for_whom[i].who);
+	return (k = kith_concepts_find(g, id)) != NULL && k->strength >= 0.5;
+}
+
 /* The people a listing's words say it is for that this person is one of ("veterans"), or NULL. */
 static const char *said_for(const query *q, const kith_concepts *g)
 {
-	static const struct {
-		const char *who, *people;
-	} fits[] = {{"veteran", "veterans"},
-		    {"carer", "carers"},
-		    {"new-parent", "expectant and new parents"},
-		    {"stroke", "people who have had a stroke"}};
 	size_t i;
 
-	for (i = 0; i < sizeof(fits) / sizeof(fits[0]); i++) {
-		char id[48];
-		const kith_concept *k;
-		snprintf(id, sizeof(id), "for:%s", fits[i].who);
-		if ((k = kith_concepts_find(g, id)) != NULL && k->strength >= 0.5 && person_is(q, fits[i].who) == 1)
-			return fits[i].people;
-	}
+	for (i = 0; i < sizeof(said_for_whom) / sizeof(said_for_whom[0]); i++)
+		if (said_for_whom[i].targets && says_for(g, i) && person_is(q, said_for_whom[i].who) == 1)
+			return said_for_whom[i].people;
 	return NULL;
 }
 
@@ -552,7 +560,7 @@ static double score_targeted(const query *q, cand *c, const kith_concepts *g, co
 					own->evidence);
 		return 1.0;
 	}
-	if (theirs && q->unnamed_condition && is_long_term(theirs->id)) {
+	if (theirs && q->unnamed_condition && kith_match_chronic(theirs->id)) {
 		/* they live with a long-term condition and did not say which: this may be it */
 		if (b)
 			kith_buf_printf(b, "made for people with %s: ask whether that is their condition",
@@ -672,17 +680,6 @@ static int asks_too_much(const query *q, const cand *c, const kith_concepts *g, 
 	return 0;
 }
 
-/* 1 when the person has circumstance id. */
-static int has_circumstance(const kith_patient *pt, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < pt->circumstances.count; i++)
-		if (strcmp(pt->circumstances.items[i], id) == 0)
-			return 1;
-	return 0;
-}
-
 /* 1 when the person names a language other than English. */
 static int speaks_other_than_english(const kith_patient *pt)
 {
@@ -692,6 +689,11 @@ static int speaks_other_than_english(const kith_patient *pt)
 		if (strcmp(pt->languages.items[i], "en") != 0)
 			return 1;
 	return 0;
+}
+
+static int circumstance(const kith_patient *pt, const char *id)
+{
+	return kith_match_has_circumstance(pt, id, strlen(id));
 }
 
 static int has_need(const kith_patient *pt, const char *id)
@@ -710,22 +712,20 @@ static int person_is(const query *q, const char *who)
 	const kith_patient *pt = q->pt;
 
 	if (strcmp(who, "new-parent") == 0)
-		return has_circumstance(pt, "new-parent") || has_circumstance(pt, "pregnant") ||
-		       has_need(pt, "parenting");
+		return circumstance(pt, "new-parent") || circumstance(pt, "pregnant") || has_need(pt, "parenting");
 	if (strcmp(who, "carer") == 0)
-		return has_circumstance(pt, "carer") || has_need(pt, "carer-support");
+		return circumstance(pt, "carer") || has_need(pt, "carer-support");
 	if (strcmp(who, "veteran") == 0)
-		return has_circumstance(pt, "veteran");
+		return circumstance(pt, "veteran");
 	if (strcmp(who, "stroke") == 0)
 		return kith_concepts_find(&q->conditions, "condition:stroke") != NULL;
 	if (strcmp(who, "dementia") == 0) /* and those who care for them */
 		return kith_concepts_find(&q->conditions, "condition:dementia") != NULL || has_need(pt, "memory") ||
-		       has_circumstance(pt, "carer") || has_need(pt, "carer-support");
+		       circumstance(pt, "carer") || has_need(pt, "carer-support");
 	if (strcmp(who, "refugee") == 0)
-		return has_circumstance(pt, "refugee") || has_need(pt, "english-language");
+		return circumstance(pt, "refugee") || has_need(pt, "english-language");
 	if (strcmp(who, "community") == 0) /* a community of another language: theirs if they speak one */
-		return has_circumstance(pt, "refugee") || has_need(pt, "english-language") ||
-		       speaks_other_than_english(pt);
+		return circumstance(pt, "refugee") || has_need(pt, "english-language") || speaks_other_than_english(pt);
 	if (strcmp(who, "female") == 0 || strcmp(who, "male") == 0)
 		return pt->gender == KITH_GENDER_ANY
 			       ? -1
@@ -743,33 +743,16 @@ static int person_is(const query *q, const char *who)
  */
 static double for_whom(const query *q, const kith_concepts *g, explain *e)
 {
-	static const struct {
-		const char *who, *people;
-	} groups[] = {
-		{"new-parent", "expectant and new parents"},
-		{"carer", "carers"},
-		{"veteran", "veterans"},
-		{"stroke", "people who have had a stroke"},
-		{"female", "women"},
-		{"male", "men"},
-		{"young", "young people"},
-		{"tenant", "the tenants of one landlord"},
-		{"dementia", "people with dementia and their carers"},
-		{"refugee", "refugees and people new to the country"},
-		{"community", "one community from abroad"},
-	};
 	double fit = 1.0;
 	size_t i;
 
-	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		char id[48], msg[128];
-		const kith_concept *k;
+	for (i = 0; i < sizeof(said_for_whom) / sizeof(said_for_whom[0]); i++) {
+		char msg[128];
 		int is;
-		snprintf(id, sizeof(id), "for:%s", groups[i].who);
-		if ((k = kith_concepts_find(g, id)) == NULL || k->strength < 0.5 ||
-		    (is = person_is(q, groups[i].who)) == 1)
+		if (!says_for(g, i) || (is = person_is(q, said_for_whom[i].who)) == 1)
 			continue;
-		snprintf(msg, sizeof(msg), "its listing says it is for %s: check it is open to them", groups[i].people);
+		snprintf(msg, sizeof(msg), "its listing says it is for %s: check it is open to them",
+			 said_for_whom[i].people);
 		caution(e, msg);
 		fit = fmin(fit, is == 0 ? 0.3 : 0.7);
 	}

@@ -113,26 +113,6 @@ const char *kith_area_next(const char **p, char tok[KITH_AREA_TOKEN])
 	return take(p, tok, KITH_AREA_TOKEN) > 0 ? tok : NULL;
 }
 
-/* The live district whose centre is nearest (a scan of some 3,000: once per match). */
-static const char *nearest_district(double lat, double lon)
-{
-	const char *best = NULL;
-	double best_d = 0;
-	size_t i;
-
-	for (i = 0; i < kith_district_count; i++) {
-		double d;
-		if (!kith_districts[i].live)
-			continue;
-		d = kith_geo_distance_km(lat, lon, kith_districts[i].lat, kith_districts[i].lon);
-		if (!best || d < best_d) {
-			best = kith_districts[i].district;
-			best_d = d;
-		}
-	}
-	return best;
-}
-
 int kith_home_area_of(const char *postcode, const kith_point *point, kith_home_area *out)
 {
 	const char *district = NULL, *s;
@@ -150,7 +130,7 @@ int kith_home_area_of(const char *postcode, const kith_point *point, kith_home_a
 		    isalpha((unsigned char)postcode[n - 1]))
 			snprintf(out->sector, sizeof(out->sector), "%s %c", outward, postcode[n - 3]);
 	} else if (point && point->known) {
-		district = nearest_district(point->lat, point->lon);
+		district = kith_geo_nearest_district(point->lat, point->lon, NULL);
 		out->from_point = 1;
 	}
 	if (!district)

@@ -118,11 +118,18 @@ static size_t shared_words(const kith_dedup_key *ka, const kith_dedup_key *kb, s
 	return shared;
 }
 
+void kith_dedup_feed(kith_dedup_key *key, const char *group_key)
+{
+	snprintf(key->feed, sizeof(key->feed), "%.*s", (int)strcspn(group_key, "/"), group_key);
+}
+
 int kith_dedup_same(const kith_dedup_key *a, const kith_dedup_key *b)
 {
 	size_t na, nb, shared, i, j;
 	int same_session = 0;
 
+	if (a->feed[0] && strcmp(a->feed, b->feed) == 0)
+		return 0; /* a publisher lists a group once: two of its listings are two groups */
 	if (a->remote && b->remote) {
 		/* a telephone or online service has no place: one number and a word of its name say which it is */
 		shared = shared_words(a, b, &na, &nb);

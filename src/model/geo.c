@@ -109,24 +109,36 @@ static int district_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct kith_district *)elem)->district);
 }
 
+const char *kith_geo_nearest_district(double lat, double lon, const char *skip)
+{
+	double coslat = cos(lat * 3.14159265358979323846 / 180.0), best_d = 0;
+	const char *best = NULL;
+	size_t i;
+
+	for (i = 0; i < kith_district_count; i++) {
+		double dy = kith_districts[i].lat - lat, dx = (kith_districts[i].lon - lon) * coslat,
+		       d = dx * dx + dy * dy;
+		if (!kith_districts[i].live || (skip && strcmp(kith_districts[i].district, skip) == 0))
+			continue;
+		if (!best || d < best_d) {
+			best = kith_districts[i].district;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 double kith_geo_district_reach_km(const char *district)
 {
 	const struct kith_district *d =
 		bsearch(district, kith_districts, kith_district_count, sizeof(*d), district_cmp);
-	double nearest = -1;
-	size_t i;
+	const char *next;
+	double lat, lon;
 
-	if (!d)
+	if (!d || (next = kith_geo_nearest_district(d->lat, d->lon, d->district)) == NULL ||
+	    kith_geo_postcode_point(next, &lat, &lon) != 0)
 		return -1;
-	for (i = 0; i < kith_district_count; i++) {
-		double km;
-		if (&kith_districts[i] == d || !kith_districts[i].live)
-			continue;
-		km = kith_geo_distance_km(d->lat, d->lon, kith_districts[i].lat, kith_districts[i].lon);
-		if (nearest < 0 || km < nearest)
-			nearest = km;
-	}
-	return nearest < 0 ? -1 : fmin(fmax(0.5 * nearest, 0.5), 10.0);
+	return fmin(fmax(0.5 * kith_geo_distance_km(d->lat, d->lon, lat, lon), 0.5), 10.0);
 }
 
 int kith_geo_postcode_point(const char *postcode, double *lat, double *lon)

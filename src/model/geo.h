@@ -40,6 +40,13 @@ int kith_geo_postcode_point(const char *postcode, double *lat, double *lon);
 int kith_geo_postcode_normal(char out[10], const char *text);
 
 /*
+ * The live district whose centre is nearest lat, lon, other than skip
+ * (NULL for none), or NULL when there is none.  Compared on a flat
+ * projection: a scan of some 3,000 that a match may run, kept cheap.
+ */
+const char *kith_geo_nearest_district(double lat, double lon, const char *skip);
+
+/*
  * How far a home may be from the centre of the postcode district it is
  * placed at: half the way to the nearest other live district's centre (a
  * district reaches about that far), from 0.5 to 10 km.  -1 when the

@@ -208,6 +208,7 @@ static void dedup_key(sqlite3_stmt *s, kith_dedup_key *k)
 
 	memset(k, 0, sizeof(*k));
 	kith_dedup_name(k, text(s, 1));
+	kith_dedup_feed(k, text(s, 8));
 	kith_dedup_contact(k, text(s, 2), text(s, 3), text(s, 4));
 	kith_dedup_place(k, text(s, 5));
 	k->has_point = kith_points_read(text(s, 6), &k->lat, &k->lon, 1) == 1;
@@ -219,7 +220,7 @@ static void dedup_key(sqlite3_stmt *s, kith_dedup_key *k)
 /* Other listings of the same real-world group: near its first venue, and alike as the matcher judges. */
 static int json_also_listed(kith_buf *b, sqlite3 *db, sqlite3_int64 gid)
 {
-	static const char row[] = "SELECT gid, name, phone, email, web, first_address, venue_list, sessions_list "
+	static const char row[] = "SELECT gid, name, phone, email, web, first_address, venue_list, sessions_list, key "
 				  "FROM groups WHERE gid = ?1";
 	sqlite3_stmt *s = NULL, *near = NULL;
 	kith_dedup_key mine, theirs;
