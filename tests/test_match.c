@@ -835,6 +835,99 @@ static void test_who_a_listing_is_for(void **state)
 }
 
 /*
+ * Services for other people (issue 11, class 2): a new mother of 27 who
+ * walks 2 km with the pram, low and lonely.  A home library for those who
+ * cannot get to one, visits for older people and a drink and drugs peer
+ * group all say words about company or mood; none is for her, and the
+ * list says so, puts the baby group first and never says the recovery
+ * group helps with her loneliness.  For a housebound man of 85 the home
+ * library is made for him.
+ */
+static void test_services_for_other_people(void **state)
+{
+	town t;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	const kith_result *library, *recovery;
+	size_t i;
+	const char *venue = "<venue><point lat=\"54.3270\" lon=\"-2.7440\"/></venue>"
+			    "<schedule><session day=\"wed\" start=\"10:00\" end=\"12:00\"/></schedule>";
+	const char *visits = "<home-visits radius-km=\"20\"><point lat=\"54.3270\" lon=\"-2.7440\"/></home-visits>"
+			     "<schedule><by-appointment/></schedule>";
+	kith_buf xml = KITH_BUF_INIT;
+
+	(void)state;
+	kith_buf_printf(
+		&xml,
+		"<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		"<group id=\"library\"><name>Books at Home</name><description>Books delivered by a volunteer to "
+		"people who cannot get to a library because of age or disability; a chat too, if you are lonely."
+		"</description><needs><need>loneliness</need></needs>%s</group>"
+		"<group id=\"visits\"><name>Good Neighbours</name><description>A volunteer visits for a cup of tea "
+		"and a chat. For older or isolated people.</description><needs><need>loneliness</need></needs>%s"
+		"</group>"
+		"<group id=\"recovery\"><name>Evening Peer Group</name><description>For anyone who wants to stop "
+		"drinking or using drugs: company, and people who understand when you feel low.</description>"
+		"<needs><need>substance-use</need></needs>%s</group>"
+		"<group id=\"babies\"><name>Stay and Play</name><description>Play for babies and under-fives with "
+		"their parents, and a brew.</description>%s</group>"
+		"<group id=\"cafe\"><name>Wednesday Café</name><description>Tea and cake, all welcome."
+		"</description><needs><need>loneliness</need></needs>%s</group>"
+		"<group id=\"leaving\"><name>Thursday Drop-in</name><description>For care leavers: help with money "
+		"and somewhere to live.</description><needs><need>housing</need></needs>%s</group>"
+		"</feed>",
+		visits, visits, venue, venue, venue, venue);
+	open_town(&t, xml.ptr);
+	o.today = TODAY;
+	p = person("P", "point", HOME, "max-km", "2", "needs", "low-mood,loneliness,parenting", "age", "27", "gender",
+		   "female", "circumstances", "new-parent", NULL);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_string_equal(kith_results_get(r, 0)->key, "town/babies");
+	assert_string_equal(kith_results_get(r, 1)->key, "town/cafe");
+	assert_true(
+		has_caution(find(r, "town/library"), "its listing says it is for people who cannot easily get out"));
+	assert_true(has_caution(find(r, "town/visits"), "its listing says it is for older people"));
+	recovery = find(r, "town/recovery");
+	assert_non_null(recovery);
+	for (i = 0; i < recovery->reason_count; i++) {
+		assert_null(strstr(recovery->reasons[i].text, "helps with loneliness"));
+		assert_null(strstr(recovery->reasons[i].text, "helps with low mood"));
+	}
+	kith_results_free(r);
+	kith_profile_free(p);
+
+	p = person("Q", "point", HOME, "max-km", "0.5", "needs", "loneliness", "age", "85", "housebound", "yes", NULL);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	library = find(r, "town/library");
+	assert_non_null(library);
+	assert_false(has_caution(library, "its listing says it is for"));
+	for (i = 0; i < library->reason_count && strcmp(library->reasons[i].factor, "targeted") != 0; i++)
+		;
+	assert_true(i < library->reason_count);
+	assert_non_null(strstr(library->reasons[i].text, "made for people who cannot easily get out, which fits you"));
+	kith_results_free(r);
+	kith_profile_free(p);
+
+	/* nobody asks whether someone grew up in care; their own words may say so */
+	p = person("R", "point", HOME, "needs", "housing", "age", "19", "interests", "sofa surfing since my room went",
+		   NULL);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_true(has_caution(find(r, "town/leaving"), "its listing says it is for young people leaving care"));
+	kith_results_free(r);
+	kith_profile_free(p);
+	p = person("S", "point", HOME, "needs", "housing", "age", "19", "interests",
+		   "sofa surfing since my room went; I was in care till I was 18", NULL);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_non_null(find(r, "town/leaving"));
+	assert_false(has_caution(find(r, "town/leaving"), "its listing says it is for"));
+	kith_results_free(r);
+	kith_profile_free(p);
+	close_town(&t);
+	kith_buf_release(&xml);
+}
+
+/*
  * When nothing fits, say so (issue 11, class 5): a widow who asks for help
  * with grief and with getting out more, 3 km from home; a walking group is
  * near, the bereavement group 8 km away.  The list says plainly that
@@ -1179,6 +1272,7 @@ int main(void)
 		cmocka_unit_test(test_a_passion_in_a_long_story),
 		cmocka_unit_test(test_what_an_activity_asks),
 		cmocka_unit_test(test_who_a_listing_is_for),
+		cmocka_unit_test(test_services_for_other_people),
 		cmocka_unit_test(test_a_need_nothing_in_reach_serves),
 		cmocka_unit_test(test_a_home_known_by_postcode),
 		cmocka_unit_test(test_one_organisation_two_services),

@@ -84,6 +84,7 @@ typedef struct query {
 	size_t need_count;
 	kith_concepts interests;   /* what the person's words and tags mean */
 	kith_concepts conditions;  /* health conditions and situations they mention */
+	kith_concepts said_self;   /* whom their own words say they are ("I was in care"): the "for:" rules */
 	int no_car;                /* they say they have no car: nearness counts double */
 	uint64_t mask;             /* their needs, interests and conditions as concept bits */
 	uint64_t langs;            /* the languages they speak as language bits */

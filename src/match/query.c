@@ -91,7 +91,7 @@ static void sort_concepts(query *q, const kith_concepts *words)
 		} else if (strncmp(c->id, "transport:", 10) == 0) {
 			q->no_car = 1;
 		} else if (strncmp(c->id, "for:", 4) == 0) {
-			/* who a group is for: read in listings, not in what a person says */
+			kith_concepts_add(&q->said_self, c->id, c->strength, c->evidence);
 		} else {
 			kith_concepts_add(&q->interests, c->id, c->strength, c->evidence);
 		}

@@ -18,10 +18,11 @@
 
 #define STALE_DAYS 365
 #define KITH_DISTANCE_STEEPNESS 4.0
-#define KITH_TEXT_SHARE 0.6 /* of the interests factor that comes from BM25 rather than the rules */
-#define SPECIFIC_NAME 0.6   /* name_rarity from which a word of the interests in a name is a specific match */
-#define SHARED_PASSION 0.6  /* what a group around the person's passion does for loneliness and purpose */
-#define TEXT_AREA_MISS 0.3  /* needs and interests of a group whose words say it is for people elsewhere */
+#define KITH_TEXT_SHARE 0.6  /* of the interests factor that comes from BM25 rather than the rules */
+#define SPECIFIC_NAME 0.6    /* name_rarity from which a word of the interests in a name is a specific match */
+#define SHARED_PASSION 0.6   /* what a group around the person's passion does for loneliness and purpose */
+#define TEXT_AREA_MISS 0.3   /* needs and interests of a group whose words say it is for people elsewhere */
+#define SPECIALIST_ASIDE 0.4 /* a need a specialist service's words touch on, when it is not for theirs */
 
 /* What a group is about: its tags, what its words say, and what those imply. */
 static void group_concepts(const kith_matcher *m, const cand *c, kith_concepts *set, kith_concepts *named)
@@ -77,7 +78,46 @@ static int shares_passion(const cand *c)
 	return c->name_rarity >= SPECIFIC_NAME && c->in_person && c->session_count > 0;
 }
 
-static double score_needs(const query *q, const kith_concepts *g, cand *c, explain *e)
+/* Needs a service is for, not a side of it: a debt adviser may be kind, but kindness is not what it offers. */
+static int specialist_need(const char *id, size_t n)
+{
+	static const char *const specialist[] = {"money",         "benefits",       "housing",   "employment",
+						 "substance-use", "domestic-abuse", "parenting", "english-language"};
+	size_t i;
+
+	for (i = 0; i < sizeof(specialist) / sizeof(specialist[0]); i++)
+		if (strlen(specialist[i]) == n && memcmp(specialist[i], id, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 when the publisher tagged the group only with specialist needs (and
+ * needs outside the vocabulary), none of them the person's: then what its
+ * words say about loneliness or mood is how it works, not what it is for.
+ */
+static int specialist_for_others(const query *q, const cand *c)
+{
+	const char *p = c->needs, *tag;
+	size_t n, i;
+	int specialist = 0;
+
+	while ((tag = kith_word_next(&p, &n)) != NULL) {
+		char id[64];
+		snprintf(id, sizeof(id), "%.*s", (int)n, tag);
+		if (specialist_need(tag, n))
+			specialist = 1;
+		else if (kith_vocab_find(KITH_VOCAB_NEED, id) != NULL)
+			return 0;
+	}
+	for (i = 0; specialist && i < q->need_count; i++)
+		if (kith_word_in(c->needs, q->need_id[i], strlen(q->need_id[i])))
+			return 0;
+	return specialist;
+}
+
+/* aside: the group is a specialist service for needs not theirs (its other needs count for less) */
+static double score_needs(const query *q, const kith_concepts *g, cand *c, int aside, explain *e)
 {
 	double total = 0, got = 0, best = 0, wmax = 0;
 	size_t i, hits = 0;
@@ -93,6 +133,8 @@ static double score_needs(const query *q, const kith_concepts *g, cand *c, expla
 		snprintf(id, sizeof(id), "need:%s", q->need_id[i]);
 		k = kith_concepts_find(g, id);
 		s = k ? k->strength : 0;
+		if (aside)
+			s *= SPECIALIST_ASIDE;
 		/* a group that meets around what they love is company and purpose, said or not */
 		if (s < SHARED_PASSION && shares_passion(c) &&
 		    (strcmp(q->need_id[i], "loneliness") == 0 || strcmp(q->need_id[i], "purpose") == 0))
@@ -517,6 +559,12 @@ static const struct {
 	{"dementia", "people with dementia and their carers", 0},
 	{"refugee", "refugees and people new to the country", 0},
 	{"community", "one community from abroad", 0},
+	{"housebound", "people who cannot easily get out", 1},
+	{"older", "older people", 0},
+	{"over-50", "people over 50", 0},
+	{"care-leaver", "young people leaving care", 0},
+	{"business", "the self-employed and small businesses", 0},
+	{"farming", "farming families", 0},
 };
 
 /* 1 when the listing's words say it is for said_for_whom[i]'s people. */
@@ -706,8 +754,8 @@ static int has_need(const kith_patient *pt, const char *id)
 	return 0;
 }
 
-/* 1 when the person is one of those a "for:" concept names, 0 when not, -1 when nobody asked. */
-static int person_is(const query *q, const char *who)
+/* 1 when the profile's fields say the person is one of those a "for:" concept names, 0 when not, -1 when unknown. */
+static int profile_says(const query *q, const char *who)
 {
 	const kith_patient *pt = q->pt;
 
@@ -732,7 +780,26 @@ static int person_is(const query *q, const char *who)
 			       : pt->gender == (strcmp(who, "female") == 0 ? KITH_GENDER_FEMALE : KITH_GENDER_MALE);
 	if (strcmp(who, "young") == 0)
 		return pt->age < 0 ? -1 : pt->age <= 30;
+	if (strcmp(who, "older") == 0)
+		return pt->age < 0 ? -1 : pt->age >= 60 ? 1 : pt->age < 50 ? 0 : -1;
+	if (strcmp(who, "over-50") == 0)
+		return pt->age < 0 ? -1 : pt->age >= 50 ? 1 : pt->age < 45 ? 0 : -1;
+	if (strcmp(who, "housebound") == 0) /* a carer is tied to home; anyone else who says how far they go goes out */
+		return pt->housebound || circumstance(pt, "carer") || has_need(pt, "carer-support") ? 1
+		       : pt->max_travel_km > 0                                                      ? 0
+												    : -1;
 	return -1; /* tenants of a landlord, and the like: nobody asked */
+}
+
+/* 1 when the person is one of those a "for:" concept names, 0 when not, -1 when nobody asked. */
+static int person_is(const query *q, const char *who)
+{
+	char id[48];
+	int is = profile_says(q, who);
+
+	snprintf(id, sizeof(id), "for:%s", who);
+	/* what nobody asked, their own words may say ("I was in care till I was 18") */
+	return is == -1 && kith_concepts_find(&q->said_self, id) ? 1 : is;
 }
 
 /*
@@ -783,12 +850,14 @@ void kith_match_score(const kith_matcher *m, const query *q, cand *c, double tex
 {
 	kith_concepts g, named;
 	double fit;
-	int f;
+	int f, aside = specialist_for_others(q, c);
 
 	group_concepts(m, c, &g, &named);
 	c->aspects = 0;
-	c->factor[KITH_F_NEEDS] = score_needs(q, &g, c, e);
+	c->factor[KITH_F_NEEDS] = score_needs(q, &g, c, aside, e);
 	c->factor[KITH_F_INTERESTS] = score_interests(q, &g, text_norm, c, e);
+	if (aside) /* a recovery service's words about families are not a hobby shared */
+		c->factor[KITH_F_INTERESTS] *= SPECIALIST_ASIDE;
 	c->factor[KITH_F_DISTANCE] = score_distance(q, c, e);
 	c->factor[KITH_F_AVAILABILITY] = score_availability(q, c, e);
 	c->factor[KITH_F_COST] = score_cost(q, c, e);
