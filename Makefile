@@ -9,7 +9,7 @@ BUILD    ?= build
 SANITIZE ?=
 PKG_CONFIG ?= pkg-config
 
-PKGS     := sqlite3 libxml-2.0 libpcre2-8 nettle
+PKGS     := sqlite3 libxml-2.0 libpcre2-8 nettle jansson
 WARN     := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wshadow -Werror
 KCFLAGS  := -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) -fvisibility=hidden -pthread \
@@ -18,11 +18,11 @@ ifneq ($(SANITIZE),)
 KCFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN    := -fsanitize=$(SANITIZE)
 endif
-# The server (in the kith program, not the library) needs these two as well.
-SERVEPKGS := libmicrohttpd jansson
+# The server (in the kith program, not the library) needs this as well.
+SERVEPKGS := libmicrohttpd
 DEPCFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(SERVEPKGS) 2>/dev/null)
 SERVELIBS = $(shell $(PKG_CONFIG) --libs $(SERVEPKGS) 2>/dev/null)
-DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
+DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
 TESTLIBS  = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 LIB_SRC  := $(wildcard src/*/*.c)
@@ -30,7 +30,7 @@ CLI_SRC  := $(wildcard cli/*.c) $(wildcard server/*.c)
 SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC:= $(wildcard bench/*.c)
-EMBEDDED := schemas/feed.xsd schemas/patient.xsd corpus/weights.conf corpus/synonyms.rules
+EMBEDDED := schemas/feed.xsd schemas/patient.xsd corpus/weights.conf corpus/synonyms.rules corpus/import/taxonomy.tsv
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o $(BUILD)/gen/districts.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -51,7 +51,8 @@ deps:
 $(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED)
 	@mkdir -p $(@D)
 	sh scripts/embed.sh kith_feed_xsd=schemas/feed.xsd kith_patient_xsd=schemas/patient.xsd \
-	  kith_default_weights=corpus/weights.conf kith_default_synonyms=corpus/synonyms.rules > $@.tmp
+	  kith_default_weights=corpus/weights.conf kith_default_synonyms=corpus/synonyms.rules \
+	  kith_import_taxonomy_table=corpus/import/taxonomy.tsv > $@.tmp
 	mv $@.tmp $@
 $(BUILD)/gen/districts.c: scripts/postcodes.sh corpus/uk-postcode-districts.csv
 	@mkdir -p $(@D)

@@ -20,6 +20,10 @@ int cli_match(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_tune(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+int cli_import(int argc, char **argv);
+
+/* The import report on stderr. */
+void cli_print_import_report(const char *format, const kith_import_report *r);
 
 /* Prints diagnostics to f, at most limit of them (0: all), then a count of the rest. */
 void cli_print_diags(FILE *f, const kith_diag_list *diags, size_t limit, const char *more_hint);

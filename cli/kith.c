@@ -13,6 +13,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{"index", cli_index, "load partner feeds into an index database"},
+	{"import", cli_import, "write a kith feed from Open Referral UK, HSDS, OpenActive or AIRS"},
 	{"check", cli_check, "validate feeds without touching a database"},
 	{"stats", cli_stats, "what an index holds: feeds, freshness, gaps, tags"},
 	{"postcodes", cli_postcodes, "load full postcodes (ONS Postcode Directory) to place homes to the street"},

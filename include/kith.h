@@ -8,6 +8,7 @@
 #include "kith/common.h"
 #include "kith/bench.h"
 #include "kith/check.h"
+#include "kith/import.h"
 #include "kith/index.h"
 #include "kith/match.h"
 #include "kith/profile.h"

@@ -17,7 +17,7 @@ if [ -n "$bad" ]; then
 fi
 
 # The folders of src/, bottom first: a folder may include the ones before it.
-layers="util text model feed store match eval render"
+layers="util text model feed import store match eval render"
 rank() {
 	i=0
 	for l in $layers; do

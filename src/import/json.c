@@ -1,0 +1,70 @@
+/*
+ * JSON inputs (jansson), read whole with the limits the importers share
+ * and every error located: a broken file imports nothing.
+ */
+#include "import/import_int.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#include "util/file.h"
+
+#define MAX_DEPTH 64 /* a directory's JSON is a few levels deep; deeper is an attack or a mistake */
+
+/* 1 when a value nests deeper than max anywhere (the scan is iterative, so no depth can overflow a stack). */
+static int too_deep(const char *s, size_t n, int max)
+{
+	int depth = 0, in_string = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				return 1;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return 0;
+}
+
+struct json_t *kith_import_json(importer *im, const char *path, int *error)
+{
+	kith_buf data = KITH_BUF_INIT;
+	json_error_t je;
+	json_t *root = NULL;
+
+	kith_buf_init(&data, KITH_IMPORT_MAX_FILE);
+	if ((*error = kith_file_read(&data, path)) != 0) {
+		*error = kith_import_fail(im, *error == KITH_ETOOLARGE ? KITH_ETOOLARGE : KITH_EIO, 0, 0, "%s",
+					  *error == KITH_ETOOLARGE ? "the file is over 256 MiB"
+								   : "the file cannot be read");
+		goto cleanup;
+	}
+	if (data.size == 0) {
+		*error = kith_import_fail(im, KITH_EINVALID, 1, 1, "the file is empty: expected JSON");
+		goto cleanup;
+	}
+	if (too_deep(data.ptr, data.size, MAX_DEPTH)) {
+		*error = kith_import_fail(im, KITH_ETOOLARGE, 0, 0, "JSON nested more than %d deep", MAX_DEPTH);
+		goto cleanup;
+	}
+	root = json_loadb(data.ptr, data.size, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		*error = kith_import_fail(im, KITH_EINVALID, je.line > 0 ? (unsigned)je.line : 0,
+					  je.column > 0 ? (unsigned)je.column : 0, "not valid JSON: %s", je.text);
+		goto cleanup;
+	}
+	*error = 0;
+cleanup:
+	kith_buf_release(&data);
+	return root;
+}

@@ -1,0 +1,205 @@
+/*
+ * Text the importers share: HTML made plain, dates, and small appends to a
+ * group, all in the record's arena.
+ */
+#include "import/import_int.h"
+
+#include <libxml/HTMLparser.h>
+#include <string.h>
+
+#include "util/array.h"
+
+/* Elements whose end starts a new line of their own. */
+static int block(const char *name)
+{
+	static const char *const blocks[] = {"p",          "div",     "h1",      "h2",     "h3",     "h4",
+					     "h5",         "h6",      "ul",      "ol",     "table",  "tr",
+					     "blockquote", "section", "article", "header", "footer", "pre"};
+	size_t i;
+
+	for (i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+		if (strcmp(name, blocks[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends text with runs of white space made one space, never two at a line's start. */
+static void put_words(kith_buf *out, const char *text)
+{
+	for (; *text; text++) {
+		int space = *text == ' ' || *text == '\t' || *text == '\n' || *text == '\r' ||
+			    ((unsigned char)text[0] == 0xC2 && (unsigned char)text[1] == 0xA0);
+		if (space) {
+			if ((unsigned char)*text == 0xC2)
+				text++;
+			if (out->size && out->ptr[out->size - 1] != ' ' && out->ptr[out->size - 1] != '\n')
+				kith_buf_putc(out, ' ');
+		} else {
+			kith_buf_putc(out, *text);
+		}
+	}
+}
+
+/* Ends the current line (dropping a trailing space); paragraph: leave a blank line after it. */
+static void end_line(kith_buf *out, int paragraph)
+{
+	while (out->size && out->ptr[out->size - 1] == ' ')
+		out->ptr[--out->size] = '\0';
+	if (!out->size)
+		return;
+	if (out->ptr[out->size - 1] != '\n')
+		kith_buf_putc(out, '\n');
+	if (paragraph && (out->size < 2 || out->ptr[out->size - 2] != '\n'))
+		kith_buf_putc(out, '\n');
+}
+
+static void walk(kith_buf *out, xmlNode *n, int depth)
+{
+	for (; n; n = n->next) {
+		const char *name = (const char *)n->name;
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			put_words(out, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
+			continue;
+		if (strcmp(name, "br") == 0) {
+			end_line(out, 0);
+			continue;
+		}
+		if (strcmp(name, "li") == 0) {
+			end_line(out, 0);
+			kith_buf_puts(out, "- ");
+		}
+		if (depth < 64) /* deeper HTML is read flat rather than recursed into */
+			walk(out, n->children, depth + 1);
+		if (block(name))
+			end_line(out, 1);
+		else if (strcmp(name, "li") == 0 || strcmp(name, "td") == 0)
+			end_line(out, 0);
+	}
+}
+
+const char *kith_import_text(importer *im, const char *html)
+{
+	kith_buf out = KITH_BUF_INIT;
+	htmlDocPtr doc;
+	const char *result = NULL;
+
+	if (!html)
+		return NULL;
+	if (!strchr(html, '<') && !strchr(html, '&')) {
+		put_words(&out, html);
+	} else {
+		doc = htmlReadMemory(html, (int)strnlen(html, KITH_IMPORT_MAX_FILE), NULL, "UTF-8",
+				     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+					     HTML_PARSE_NOBLANKS);
+		if (doc) {
+			walk(&out, xmlDocGetRootElement(doc), 0);
+			xmlFreeDoc(doc);
+		} else {
+			put_words(&out, html);
+		}
+	}
+	while (out.size && (out.ptr[out.size - 1] == '\n' || out.ptr[out.size - 1] == ' '))
+		out.ptr[--out.size] = '\0';
+	if (!kith_buf_error(&out) && out.size)
+		result = kith_arena_strndup(&im->arena, out.ptr, out.size);
+	kith_buf_release(&out);
+	return result;
+}
+
+const char *kith_import_date(importer *im, const char *text)
+{
+	char d[11];
+	int i;
+
+	if (!text || strlen(text) < 10)
+		return NULL;
+	for (i = 0; i < 10; i++) {
+		int digit = text[i] >= '0' && text[i] <= '9';
+		if ((i == 4 || i == 7) ? text[i] != '-' : !digit)
+			return NULL;
+	}
+	if (text[10] != '\0' && text[10] != 'T' && text[10] != ' ')
+		return NULL;
+	memcpy(d, text, 10);
+	d[10] = '\0';
+	if (strcmp(d, "1900-01-01") < 0 || strcmp(d, "2100-01-01") > 0 || d[5] > '1' || (d[5] == '1' && d[6] > '2') ||
+	    (d[5] == '0' && d[6] == '0') || d[8] > '3' || (d[8] == '0' && d[9] == '0') || (d[8] == '3' && d[9] > '1'))
+		return NULL;
+	return kith_arena_strdup(&im->arena, d);
+}
+
+int kith_import_add_session(importer *im, kith_group *g, int day, int start, int end, unsigned weeks)
+{
+	kith_session *s;
+
+	if (day < 0 || day > 6 || start < 0 || end > 24 * 60 || end <= start)
+		return 0;
+	if ((s = kith_arena_alloc(&im->arena, (g->session_count + 1) * sizeof(*s))) == NULL)
+		return KITH_ENOMEM;
+	if (g->session_count)
+		memcpy(s, g->sessions, g->session_count * sizeof(*s));
+	s[g->session_count].day = day;
+	s[g->session_count].start = start;
+	s[g->session_count].end = end;
+	s[g->session_count].weeks = weeks;
+	g->sessions = s;
+	g->session_count++;
+	g->schedule_known = 1;
+	return 0;
+}
+
+int kith_import_add_string(importer *im, kith_strlist *list, const char *str)
+{
+	const char **items;
+	size_t i;
+
+	if (!str || !*str)
+		return 0;
+	for (i = 0; i < list->count; i++)
+		if (strcmp(list->items[i], str) == 0)
+			return 0;
+	if ((items = kith_arena_alloc(&im->arena, (list->count + 1) * sizeof(*items))) == NULL)
+		return KITH_ENOMEM;
+	if (list->count)
+		memcpy(items, list->items, list->count * sizeof(*items));
+	if ((items[list->count] = kith_arena_strdup(&im->arena, str)) == NULL)
+		return KITH_ENOMEM;
+	list->items = items;
+	list->count++;
+	return 0;
+}
+
+kith_venue *kith_import_add_venue(importer *im, kith_group *g)
+{
+	kith_venue *v = kith_arena_alloc(&im->arena, (g->venue_count + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	if (g->venue_count)
+		memcpy(v, g->venues, g->venue_count * sizeof(*v));
+	g->venues = v;
+	return &v[g->venue_count++];
+}
+
+int kith_import_append_text(importer *im, kith_group *g, const char *label, const char *text)
+{
+	kith_buf b = KITH_BUF_INIT;
+	int error;
+
+	if (!text || !*text)
+		return 0;
+	if (g->description && *g->description)
+		kith_buf_printf(&b, "%s\n\n", g->description);
+	if (label)
+		kith_buf_printf(&b, "%s: ", label);
+	kith_buf_puts(&b, text);
+	if ((error = kith_buf_error(&b)) == 0 && (g->description = kith_arena_strdup(&im->arena, b.ptr)) == NULL)
+		error = KITH_ENOMEM;
+	kith_buf_release(&b);
+	return error;
+}
