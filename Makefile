@@ -30,7 +30,8 @@ CLI_SRC  := $(wildcard cli/*.c) $(wildcard server/*.c)
 SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC:= $(wildcard bench/*.c)
-EMBEDDED := schemas/feed.xsd schemas/patient.xsd corpus/weights.conf corpus/synonyms.rules corpus/import/taxonomy.tsv
+TAXONOMY := $(sort $(wildcard corpus/import/*.tsv))
+EMBEDDED := schemas/feed.xsd schemas/patient.xsd corpus/weights.conf corpus/synonyms.rules $(TAXONOMY)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o $(BUILD)/gen/districts.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -48,11 +49,15 @@ all: $(LIBKITH) $(KITH) $(BENCH_BIN)
 deps:
 	@if [ -z "$$KITH_NO_DEPS" ]; then sh scripts/deps.sh; fi
 
-$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED)
+# The taxonomy tables, one per publisher's scheme, built in as one.
+$(BUILD)/gen/taxonomy.tsv: $(TAXONOMY)
+	@mkdir -p $(@D)
+	cat $(TAXONOMY) > $@
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED) $(BUILD)/gen/taxonomy.tsv
 	@mkdir -p $(@D)
 	sh scripts/embed.sh kith_feed_xsd=schemas/feed.xsd kith_patient_xsd=schemas/patient.xsd \
 	  kith_default_weights=corpus/weights.conf kith_default_synonyms=corpus/synonyms.rules \
-	  kith_import_taxonomy_table=corpus/import/taxonomy.tsv > $@.tmp
+	  kith_import_taxonomy_table=$(BUILD)/gen/taxonomy.tsv > $@.tmp
 	mv $@.tmp $@
 $(BUILD)/gen/districts.c: scripts/postcodes.sh corpus/uk-postcode-districts.csv
 	@mkdir -p $(@D)

@@ -1,6 +1,6 @@
 /*
  * Publishers' taxonomy terms mapped to kith's vocabulary, from the table
- * built into the library (corpus/import/taxonomy.tsv, with its sources).
+ * built into the library (the tables in corpus/import/, one per scheme, each with its sources).
  */
 #include "import/import_int.h"
 

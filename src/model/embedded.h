@@ -11,7 +11,7 @@ extern const char kith_feed_xsd[];              /* schemas/feed.xsd */
 extern const char kith_patient_xsd[];           /* schemas/patient.xsd */
 extern const char kith_default_weights[];       /* corpus/weights.conf */
 extern const char kith_default_synonyms[];      /* corpus/synonyms.rules */
-extern const char kith_import_taxonomy_table[]; /* corpus/import/taxonomy.tsv */
+extern const char kith_import_taxonomy_table[]; /* the tables in corpus/import/, one after another */
 
 /* One UK postcode district and the centroid of its postcodes. */
 struct kith_district {
