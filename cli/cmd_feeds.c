@@ -32,10 +32,118 @@ static void show_progress(void *data, size_t done, size_t total)
 static void index_usage(FILE *f)
 {
 	fprintf(f, "usage: kith index [--skip-bad-groups] [--quiet] DB FEED.xml...\n"
+		   "       kith index --from FORMAT --feed-id ID [--publisher TEXT] [--area AREAS]\n"
+		   "                  [--mode full|delta] [--skip-bad-groups] [--quiet] DB INPUT...\n"
 		   "  Loads each feed into the index DB (created when missing), each in one\n"
 		   "  transaction: a feed that fails changes nothing, and the others still load.\n"
+		   "  With --from, the inputs are one directory in another format (see kith import),\n"
+		   "  imported and loaded as one feed, whole or not at all.\n"
 		   "  --skip-bad-groups  leave out groups that break a rule, load the rest\n"
 		   "  --quiet            print only errors\n");
+}
+
+/* Loads one feed file; label names it in messages.  1 when it loaded. */
+static int load_one(kith_index *idx, const char *path, const char *label, kith_load_opts *opts, int quiet)
+{
+	kith_diag_list *diags = NULL;
+	kith_load_report r;
+	progress p = {label, 0};
+	int rc;
+
+	if (kith_diag_list_new(&diags) != 0) {
+		cli_error("out of memory");
+		return 0;
+	}
+	if (isatty(STDERR_FILENO)) {
+		opts->progress = show_progress;
+		opts->progress_data = &p;
+	}
+	rc = kith_index_load(idx, path, opts, &r, diags);
+	if (p.shown)
+		fprintf(stderr, "\r\033[K");
+	if (rc == 0) {
+		if (!quiet)
+			cli_print_diags(stderr, diags, 20, "(kith check lists them all)");
+		if (!quiet && r.identical)
+			fprintf(stderr, "%s: %s: unchanged since the last load (%zu groups)\n", label, r.feed_id,
+				r.unchanged);
+		else if (!quiet)
+			fprintf(stderr,
+				"%s: %s: %zu added, %zu updated, %zu removed, %zu unchanged, %zu skipped, %zu "
+				"warnings\n",
+				label, r.feed_id, r.added, r.updated, r.removed, r.unchanged, r.skipped, r.warnings);
+	} else {
+		size_t errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
+		cli_print_diags(stderr, diags, quiet ? 0 : 50, NULL);
+		if (errors)
+			fprintf(stderr, "%s: not loaded, nothing changed (%zu error%s)\n", label, errors,
+				errors == 1 ? "" : "s");
+		else
+			fprintf(stderr, "%s: not loaded, nothing changed: %s\n", label, kith_index_errmsg(idx));
+	}
+	kith_diag_list_free(diags);
+	return rc == 0;
+}
+
+/*
+ * Imports inputs (kith import's) into a feed file in a new temporary
+ * folder, whose path goes to feed (the caller removes both).  1 on success.
+ */
+static int import_to_temp(const char *format_name, char **inputs, size_t count, const kith_import_opts *o, int quiet,
+			  char *folder, size_t folder_size, char *feed, size_t feed_size)
+{
+	kith_import_format format;
+	kith_import_report report;
+	kith_diag_list *diags = NULL;
+	const char *tmp = getenv("TMPDIR");
+	FILE *f = NULL;
+	int rc, ok = 0;
+
+	if (kith_import_format_from_name(format_name, &format) != 0) {
+		cli_error("'%s' is not a format kith imports: oruk, hsds, openactive or airs", format_name);
+		return 0;
+	}
+	snprintf(folder, folder_size, "%s/kith-import-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(folder)) {
+		cli_error("%s: cannot make a temporary folder", folder);
+		folder[0] = '\0';
+		return 0;
+	}
+	snprintf(feed, feed_size, "%s/%s.xml", folder, o->feed_id);
+	if (kith_diag_list_new(&diags) != 0 || (f = fopen(feed, "w")) == NULL) {
+		cli_error("%s: cannot write", feed);
+		goto cleanup;
+	}
+	rc = kith_import(format, (const char *const *)inputs, count, o, f, &report, diags);
+	cli_print_diags(stderr, diags, quiet ? 0 : 50, NULL);
+	if (fclose(f) != 0 && rc == 0)
+		rc = KITH_EIO;
+	f = NULL;
+	if (rc != 0) {
+		fprintf(stderr, "import %s: nothing imported, nothing changed: %s\n", format_name, kith_strerror(rc));
+		goto cleanup;
+	}
+	if (!quiet)
+		cli_print_import_report(format_name, &report);
+	ok = 1;
+cleanup:
+	if (f)
+		fclose(f);
+	kith_diag_list_free(diags);
+	return ok;
+}
+
+/* Removes a database file that a failed first load made, with SQLite's companions. */
+static void remove_new_database(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char p[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
+		remove(p);
+	}
 }
 
 int cli_index(int argc, char **argv)
@@ -43,77 +151,73 @@ int cli_index(int argc, char **argv)
 	static const struct option options[] = {
 		{"skip-bad-groups", no_argument, NULL, 's'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"from", required_argument, NULL, 'F'},
+		{"feed-id", required_argument, NULL, 'f'},
+		{"publisher", required_argument, NULL, 'p'},
+		{"area", required_argument, NULL, 'a'},
+		{"mode", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	kith_load_opts opts = KITH_LOAD_OPTS_INIT;
+	kith_import_opts io = KITH_IMPORT_OPTS_INIT;
 	kith_index *idx = NULL;
-	int c, i, quiet = 0, failed = 0, status = CLI_OK;
+	const char *from = NULL, *db;
+	char folder[4096] = "", feed[4200];
+	int c, i, quiet = 0, loaded = 0, failed = 0, existed;
 
 	while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
 		switch (c) {
 		case 's': opts.skip_bad_groups = 1; break;
 		case 'q': quiet = 1; break;
+		case 'F': from = optarg; break;
+		case 'f': io.feed_id = optarg; break;
+		case 'p': io.publisher = optarg; break;
+		case 'a': io.area = optarg; break;
+		case 'm': io.delta = strcmp(optarg, "delta") == 0; break;
 		case 'h': index_usage(stdout); return CLI_OK;
 		default: index_usage(stderr); return CLI_ERROR;
 		}
 	}
-	if (argc - optind < 2) {
+	if (argc - optind < 2 || (from && !io.feed_id)) {
 		index_usage(stderr);
 		return CLI_ERROR;
 	}
-	if (kith_index_open(&idx, argv[optind], KITH_OPEN_CREATE) != 0) {
-		cli_error("%s", kith_index_errmsg(idx));
-		kith_index_free(idx);
+	db = argv[optind];
+	if (from && !import_to_temp(from, argv + optind + 1, (size_t)(argc - optind - 1), &io, quiet, folder,
+				    sizeof(folder), feed, sizeof(feed))) {
+		if (folder[0]) {
+			remove(feed);
+			remove(folder);
+		}
 		return CLI_ERROR;
 	}
-	for (i = optind + 1; i < argc; i++) {
-		kith_diag_list *diags = NULL;
-		kith_load_report r;
-		progress p = {argv[i], 0};
-		int rc;
-
-		if (kith_diag_list_new(&diags) != 0) {
-			cli_error("out of memory");
-			status = CLI_ERROR;
-			break;
+	existed = access(db, F_OK) == 0;
+	if (kith_index_open(&idx, db, KITH_OPEN_CREATE) != 0) {
+		cli_error("%s", kith_index_errmsg(idx));
+		kith_index_free(idx);
+		idx = NULL;
+		failed = 1;
+	} else if (from) {
+		loaded += load_one(idx, feed, io.feed_id, &opts, quiet);
+		failed += !loaded;
+	} else {
+		for (i = optind + 1; i < argc; i++) {
+			int ok = load_one(idx, argv[i], argv[i], &opts, quiet);
+			loaded += ok;
+			failed += !ok;
 		}
-		if (isatty(STDERR_FILENO)) {
-			opts.progress = show_progress;
-			opts.progress_data = &p;
-		}
-		rc = kith_index_load(idx, argv[i], &opts, &r, diags);
-		if (p.shown)
-			fprintf(stderr, "\r\033[K");
-		if (rc == 0) {
-			if (!quiet)
-				cli_print_diags(stderr, diags, 20, "(kith check lists them all)");
-			if (!quiet && r.identical)
-				fprintf(stderr, "%s: %s: unchanged since the last load (%zu groups)\n", argv[i],
-					r.feed_id, r.unchanged);
-			else if (!quiet)
-				fprintf(stderr,
-					"%s: %s: %zu added, %zu updated, %zu removed, %zu unchanged, %zu skipped, "
-					"%zu warnings\n",
-					argv[i], r.feed_id, r.added, r.updated, r.removed, r.unchanged, r.skipped,
-					r.warnings);
-		} else {
-			size_t errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
-			cli_print_diags(stderr, diags, quiet ? 0 : 50, NULL);
-			if (errors)
-				fprintf(stderr, "%s: not loaded, nothing changed (%zu error%s)\n", argv[i], errors,
-					errors == 1 ? "" : "s");
-			else
-				fprintf(stderr, "%s: not loaded, nothing changed: %s\n", argv[i],
-					kith_index_errmsg(idx));
-			failed++;
-		}
-		kith_diag_list_free(diags);
 	}
-	kith_index_free(idx);
-	if (failed)
-		status = CLI_ERROR;
-	return status;
+	if (idx)
+		kith_index_free(idx);
+	/* a first load that failed leaves no empty database behind */
+	if (!existed && !loaded)
+		remove_new_database(db);
+	if (from) {
+		remove(feed);
+		remove(folder);
+	}
+	return failed ? CLI_ERROR : CLI_OK;
 }
 
 static void check_usage(FILE *f)

@@ -257,7 +257,9 @@ static void test_error_messages(void **state)
 			"session-end.xml:6:40: session end 09:00 is before start 10:00\n"
 			"session-end.xml:12:40: session end 10:00 is the same as start 10:00\n"
 			"no-such-file.xml: cannot read file: No such file or directory\n"
-			"json.xml:1:1: this looks like JSON, not XML: expected a kith feed\n"
+			"json.xml:1:1: this looks like JSON, not XML: expected a kith feed (Open Referral and "
+			"OpenActive JSON are "
+			"read by kith import, or kith index --from)\n"
 			"external-entity.xml:2:1: document type declarations (<!DOCTYPE>) are not allowed: kith "
 			"files use no DTD and no entities\n");
 	assert_text(&c, expected.ptr);

@@ -807,7 +807,10 @@ static void test_not_a_feed(void **state)
 
 	(void)state;
 	assert_rejected("html.xml", KITH_EINVALID, "1:1: this looks like HTML, not XML: expected a kith feed\n");
-	assert_rejected("json.xml", KITH_EINVALID, "1:1: this looks like JSON, not XML: expected a kith feed\n");
+	assert_rejected(
+		"json.xml", KITH_EINVALID,
+		"1:1: this looks like JSON, not XML: expected a kith feed (Open Referral and OpenActive JSON are read "
+		"by kith import, or kith index --from)\n");
 	assert_rejected("empty.xml", KITH_EINVALID, "0:0: empty file, expected a kith feed\n");
 	assert_rejected("csv.xml", KITH_EINVALID, "1:1: not an XML file: expected '<' at the start of a kith feed\n");
 	r = read_path(ks_src(DATA "no-such-file.xml"), 0);

@@ -389,7 +389,11 @@ static int precheck(kith_xml *x, const char *what)
 	if (p == end)
 		return refuse(x, KITH_EINVALID, 0, 0, "empty file, expected a %s", what);
 	if (*p == '{' || *p == '[')
-		return refuse(x, KITH_EINVALID, 1, 1, "this looks like JSON, not XML: expected a %s", what);
+		return refuse(x, KITH_EINVALID, 1, 1, "this looks like JSON, not XML: expected a %s%s", what,
+			      strstr(what, "feed")
+				      ? " (Open Referral and OpenActive JSON are read by kith import, or kith "
+					"index --from)"
+				      : "");
 	if (*p != '<')
 		return refuse(x, KITH_EINVALID, 1, 1, "not an XML file: expected '<' at the start of a %s", what);
 	return refuse_doctype(x, p, what);
