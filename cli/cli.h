@@ -21,6 +21,8 @@ int cli_bench(int argc, char **argv);
 int cli_tune(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_feeds(int argc, char **argv);
+int cli_remove(int argc, char **argv);
 
 /* The import report on stderr. */
 void cli_print_import_report(const char *format, const kith_import_report *r);

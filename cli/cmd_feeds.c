@@ -38,7 +38,9 @@ static void index_usage(FILE *f)
 		   "  transaction: a feed that fails changes nothing, and the others still load.\n"
 		   "  With --from, the inputs are one directory in another format (see kith import),\n"
 		   "  imported and loaded as one feed, whole or not at all.\n"
-		   "  --skip-bad-groups  leave out groups that break a rule, load the rest\n"
+		   "  --skip-bad-groups  leave out groups that break a rule, load the rest; a full feed\n"
+		   "                     that would so remove over 20%% of its groups is refused\n"
+		   "  --max-removed PCT  the share of a feed's groups one such load may remove\n"
 		   "  --quiet            print only errors\n");
 }
 
@@ -156,6 +158,7 @@ int cli_index(int argc, char **argv)
 		{"publisher", required_argument, NULL, 'p'},
 		{"area", required_argument, NULL, 'a'},
 		{"mode", required_argument, NULL, 'm'},
+		{"max-removed", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -175,6 +178,16 @@ int cli_index(int argc, char **argv)
 		case 'p': io.publisher = optarg; break;
 		case 'a': io.area = optarg; break;
 		case 'm': io.delta = strcmp(optarg, "delta") == 0; break;
+		case 'M': {
+			char *end = NULL;
+			double pct = strtod(optarg, &end);
+			if (!end || *end || end == optarg || !(pct >= 0 && pct <= 100)) {
+				cli_error("--max-removed is a percentage from 0 to 100, not '%s'", optarg);
+				return CLI_ERROR;
+			}
+			opts.max_removed = pct > 0 ? pct / 100 : 1e-9;
+			break;
+		}
 		case 'h': index_usage(stdout); return CLI_OK;
 		default: index_usage(stderr); return CLI_ERROR;
 		}
@@ -427,6 +440,66 @@ int cli_postcodes(int argc, char **argv)
 	       rep.terminated, rep.unplaced);
 
 cleanup:
+	kith_index_free(idx);
+	return status;
+}
+
+/* kith feeds DB: the feeds an index holds, one a line. */
+int cli_feeds(int argc, char **argv)
+{
+	kith_index *idx = NULL;
+	kith_stats *st = NULL;
+	size_t i;
+	int status = CLI_OK;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
+			"usage: kith feeds DB\n  Lists the feeds the index holds: id, groups, when loaded, from which "
+			"file, publisher.\n");
+		return argc == 2 && strcmp(argv[1], "--help") == 0 ? CLI_OK : CLI_ERROR;
+	}
+	if (kith_index_open(&idx, argv[1], KITH_OPEN_READONLY) != 0 || kith_index_stats(idx, NULL, &st) != 0) {
+		cli_error("%s", kith_index_errmsg(idx));
+		status = CLI_ERROR;
+		goto cleanup;
+	}
+	for (i = 0; i < st->feed_count; i++) {
+		const kith_feed_stats *f = &st->feeds[i];
+		printf("%s\t%lld groups\tloaded %s\tfrom %s%s%s\n", f->id, f->groups, f->loaded_at ? f->loaded_at : "?",
+		       f->source_file ? f->source_file : "?", f->publisher && *f->publisher ? "\t" : "",
+		       f->publisher ? f->publisher : "");
+	}
+	if (!st->feed_count)
+		printf("no feeds\n");
+cleanup:
+	kith_stats_free(st);
+	kith_index_free(idx);
+	return status;
+}
+
+/* kith remove DB FEED-ID: a feed and its groups out of the index. */
+int cli_remove(int argc, char **argv)
+{
+	kith_index *idx = NULL;
+	size_t removed = 0;
+	int rc, status = CLI_OK;
+
+	if (argc != 3 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: kith remove DB FEED-ID\n  Removes the feed and every group it listed, in one "
+				"transaction.\n");
+		return CLI_ERROR;
+	}
+	if (access(argv[1], F_OK) != 0) {
+		cli_error("%s: no such index", argv[1]);
+		return CLI_ERROR;
+	}
+	if (kith_index_open(&idx, argv[1], KITH_OPEN_CREATE) != 0 ||
+	    (rc = kith_index_remove_feed(idx, argv[2], &removed)) != 0) {
+		cli_error("%s", kith_index_errmsg(idx));
+		status = CLI_ERROR;
+	} else {
+		fprintf(stderr, "%s: removed feed %s and its %zu groups\n", argv[1], argv[2], removed);
+	}
 	kith_index_free(idx);
 	return status;
 }

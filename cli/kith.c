@@ -14,6 +14,8 @@ static const struct command {
 } commands[] = {
 	{"index", cli_index, "load partner feeds into an index database"},
 	{"import", cli_import, "write a kith feed from Open Referral UK, HSDS, OpenActive or AIRS"},
+	{"feeds", cli_feeds, "list the feeds an index holds"},
+	{"remove", cli_remove, "remove a feed and its groups from an index"},
 	{"check", cli_check, "validate feeds without touching a database"},
 	{"stats", cli_stats, "what an index holds: feeds, freshness, gaps, tags"},
 	{"postcodes", cli_postcodes, "load full postcodes (ONS Postcode Directory) to place homes to the street"},

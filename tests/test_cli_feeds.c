@@ -168,6 +168,86 @@ static void test_skip_bad_groups(void **state)
 	free(err);
 }
 
+/*
+ * A partner's feed whose groups went bad does not silently empty its
+ * listing: skipping them from a full feed would remove 3 of the 5 groups
+ * the index holds, so the load is refused, unless the maintainer allows it.
+ */
+static void test_skipping_does_not_empty_a_listing(void **state)
+{
+	fixture *f = *state;
+	char *err = NULL,
+	     *good = ks_write(f->dir, "skippy-good.xml",
+			      "<feed xmlns=\"urn:kith:feed:1\" id=\"skippy\" version=\"1\">"
+			      "<group id=\"good-1\"><name>Good One</name></group>"
+			      "<group id=\"bad-day\"><name>Bad Day</name></group>"
+			      "<group id=\"bad-time\"><name>Bad Time</name></group>"
+			      "<group id=\"no-name\"><name>Named Then</name></group>"
+			      "<group id=\"good-2\"><name>Good Two</name></group></feed>"),
+	     *bad = data("skip-bad.xml");
+
+	assert_int_equal(ks_kith(NULL, &err, "index %s %s", f->db, good), 0);
+	free(err);
+	assert_int_equal(ks_kith(NULL, &err, "index --skip-bad-groups %s %s", f->db, bad), 2);
+	assert_has(err, "feed 'skippy' would lose 3 of its 5 groups in the index, more than 20%: fix the feed, or "
+			"allow it (kith index --max-removed 61)");
+	free(err);
+	assert_int_equal(ks_kith(NULL, &err, "index --skip-bad-groups --max-removed 61 %s %s", f->db, bad), 0);
+	assert_has(err, "skippy: 0 added, 0 updated, 3 removed, 2 unchanged, 3 skipped");
+	free(err);
+	assert_int_equal(ks_kith(NULL, &err, "index --max-removed lots %s %s", f->db, bad), 2);
+	assert_has(err, "--max-removed is a percentage from 0 to 100");
+	free(err);
+	free(good);
+	free(bad);
+}
+
+/* A maintainer lists the feeds and drops one: its groups go from the search, the other feeds stay. */
+static void test_feeds_and_remove(void **state)
+{
+	fixture *f = *state;
+	char *out = NULL, *err = NULL;
+	char *lakes = strdup(ks_src("corpus/kendal/feeds/south-lakes-cvs.xml")),
+	     *hub = strdup(ks_src("corpus/kendal/feeds/kendal-wellbeing-hub.xml"));
+
+	assert_int_equal(ks_kith(NULL, NULL, "index %s %s %s", f->db, lakes, hub), 0);
+	assert_int_equal(ks_kith(&out, NULL, "feeds %s", f->db), 0);
+	assert_has(out, "south-lakes-cvs\t");
+	assert_has(out, "kendal-wellbeing-hub\t");
+	free(out);
+	assert_int_equal(ks_kith(&out, NULL,
+				 "match %s --point 54.3262,-2.74397 --needs loneliness --top 100 "
+				 "--format trec --date 2026-11-23",
+				 f->db),
+			 0);
+	assert_has(out, "south-lakes-cvs/");
+	free(out);
+
+	assert_int_equal(ks_kith(NULL, &err, "remove %s south-lakes-cvs", f->db), 0);
+	assert_has(err, "removed feed south-lakes-cvs and its ");
+	free(err);
+	assert_int_equal(ks_kith(&out, NULL, "feeds %s", f->db), 0);
+	assert_false(ks_contains(out, "south-lakes-cvs"));
+	assert_has(out, "kendal-wellbeing-hub\t");
+	free(out);
+	assert_int_equal(ks_kith(&out, NULL,
+				 "match %s --point 54.3262,-2.74397 --needs loneliness --top 100 "
+				 "--format trec --date 2026-11-23",
+				 f->db),
+			 0);
+	assert_false(ks_contains(out, "south-lakes-cvs/"));
+	assert_has(out, "kendal-wellbeing-hub/");
+	free(out);
+	assert_int_equal(ks_kith(NULL, &err, "remove %s south-lakes-cvs", f->db), 2);
+	assert_has(err, "no feed 'south-lakes-cvs' in the index");
+	free(err);
+	assert_int_equal(ks_kith(NULL, &err, "remove %s/none.db x", f->dir), 2);
+	assert_has(err, "no such index");
+	free(err);
+	free(lakes);
+	free(hub);
+}
+
 static void test_index_usage_and_databases(void **state)
 {
 	fixture *f = *state;
@@ -436,6 +516,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_warnings_are_shown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_feed_and_the_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_skip_bad_groups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_skipping_does_not_empty_a_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feeds_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_usage_and_databases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_feeds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_exit_statuses, setup, teardown),

@@ -55,11 +55,20 @@ typedef struct kith_load_opts {
 	int skip_bad_groups;       /* leave out groups that break a rule */
 	kith_progress_fn progress; /* may be NULL */
 	void *progress_data;
+	/*
+	 * With skip_bad_groups, the largest share (0 to 1) of a full feed's
+	 * groups already in the index that one load may remove; a load that
+	 * would remove more is refused, so a feed whose groups went bad does not
+	 * silently empty a partner's listing.  0 means the default,
+	 * KITH_MAX_REMOVED_DEFAULT; 1 allows any.  (Version 2.)
+	 */
+	double max_removed;
 } kith_load_opts;
 
-#define KITH_LOAD_OPTS_VERSION 1
+#define KITH_MAX_REMOVED_DEFAULT 0.2
+#define KITH_LOAD_OPTS_VERSION 2
 /* clang-format off */
-#define KITH_LOAD_OPTS_INIT {KITH_LOAD_OPTS_VERSION, 0, NULL, NULL}
+#define KITH_LOAD_OPTS_INIT {KITH_LOAD_OPTS_VERSION, 0, NULL, NULL, 0}
 /* clang-format on */
 
 /*
@@ -74,6 +83,14 @@ typedef struct kith_load_opts {
  */
 KITH_EXPORT int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opts, kith_load_report *report,
 				kith_diag_list *diags);
+
+/*
+ * Removes the feed feed_id and every group it listed, in one transaction.
+ * *removed (may be NULL) gets how many groups went.  Returns 0,
+ * KITH_ENOTFOUND (no such feed), or KITH_EIO / KITH_ENOMEM (see
+ * kith_index_errmsg).
+ */
+KITH_EXPORT int kith_index_remove_feed(kith_index *idx, const char *feed_id, size_t *removed);
 
 /* Per-feed figures for `kith stats`. */
 typedef struct kith_feed_stats {

@@ -86,3 +86,17 @@ int kith_index_load(kith_index *idx, const char *path, const kith_load_opts *opt
 	}
 	return kith_loader_load(idx->loader, path, opts, report, diags, &idx->error);
 }
+
+int kith_index_remove_feed(kith_index *idx, const char *feed_id, size_t *removed)
+{
+	size_t local;
+	int error;
+
+	if (!removed)
+		removed = &local;
+	*removed = 0;
+	kith_error_clear(&idx->error);
+	if (!idx->loader && (error = kith_loader_new(&idx->loader, idx->db, &idx->error)) != 0)
+		return error;
+	return kith_loader_remove(idx->loader, feed_id, removed, &idx->error);
+}

@@ -135,6 +135,7 @@ typedef struct load_state {
 	load_item *items; /* owned: QUEUE_ITEMS of them, the queue's slots */
 	/* the reading thread's */
 	int skip_bad_groups;
+	double max_removed; /* with skip_bad_groups: the largest share of the feed's groups a load may remove */
 	kith_diag_list *diags;
 	kith_feed_result result;
 	kith_progress_fn progress;
@@ -307,7 +308,7 @@ static int finish(load_state *st, int error, kith_error *err)
 	w->terms = &st->terms;
 	w->tokens = st->tokens;
 	if (!error && !w->delta && !w->fresh)
-		error = kith_load_remove_unseen(w);
+		error = kith_load_remove_unseen(w, st->skip_bad_groups ? st->max_removed : 1.0);
 	if (!error)
 		error = kith_load_record_feed(w);
 	if (!error)
@@ -335,6 +336,7 @@ int kith_loader_load(kith_loader *loader, const char *path, const kith_load_opts
 	st.loader = loader;
 	st.path = path;
 	st.skip_bad_groups = opts->skip_bad_groups;
+	st.max_removed = opts->version >= 2 && opts->max_removed > 0 ? opts->max_removed : KITH_MAX_REMOVED_DEFAULT;
 	st.diags = diags;
 	st.progress = opts->progress;
 	st.progress_data = opts->progress_data;
@@ -373,5 +375,27 @@ cleanup:
 	kith_term_counts_release(&st.terms);
 	kith_load_writer_release(&st.writer);
 	free(st.read_feed_id);
+	return error;
+}
+
+int kith_loader_remove(kith_loader *loader, const char *feed_id, size_t *removed, kith_error *err)
+{
+	load_writer w;
+	kith_load_report report;
+	int error;
+
+	memset(&w, 0, sizeof(w));
+	memset(&report, 0, sizeof(report));
+	w.loader = loader;
+	w.err = err;
+	w.path = feed_id;
+	w.report = &report;
+	if ((w.feed_id = strdup(feed_id)) == NULL)
+		return KITH_ENOMEM;
+	error = kith_load_remove_feed(&w);
+	if (w.in_transaction)
+		kith_db_exec(loader->db, "ROLLBACK", err);
+	*removed = error ? 0 : report.removed;
+	kith_load_writer_release(&w);
 	return error;
 }

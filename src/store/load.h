@@ -24,4 +24,7 @@ void kith_loader_free(kith_loader *loader);
 int kith_loader_load(kith_loader *loader, const char *path, const kith_load_opts *opts, kith_load_report *report,
 		     kith_diag_list *diags, kith_error *err);
 
+/* Removes feed_id and all its groups in one transaction; *removed gets how many.  0, KITH_ENOTFOUND, or an error. */
+int kith_loader_remove(kith_loader *loader, const char *feed_id, size_t *removed, kith_error *err);
+
 #endif

@@ -109,8 +109,14 @@ typedef struct load_writer {
 int kith_load_write_header(load_writer *w, const kith_feed_info *info);
 int kith_load_write_group(load_writer *w, const kith_group *g, const load_columns *c);
 int kith_load_write_withdrawn(load_writer *w, const char *id);
-/* Removes the feed's groups that a full load did not list. */
-int kith_load_remove_unseen(load_writer *w);
+/*
+ * Removes the feed's groups that a full load did not list; with max_share
+ * below 1, refuses (KITH_EINVALID, the message on w->err) when that would
+ * be more than that share of them.
+ */
+int kith_load_remove_unseen(load_writer *w, double max_share);
+/* Removes w->feed_id's groups and its record, in a transaction of its own: 0, KITH_ENOTFOUND or an error. */
+int kith_load_remove_feed(load_writer *w);
 /* Records the feed and brings term counts, packs and meta up to date. */
 int kith_load_record_feed(load_writer *w);
 void kith_load_writer_release(load_writer *w);

@@ -393,11 +393,27 @@ int kith_load_write_withdrawn(load_writer *w, const char *id)
 	return kith_pack_note(&w->pack, gid, 0, 0);
 }
 
-int kith_load_remove_unseen(load_writer *w)
+/* How many groups of the feed the index holds now, or -1 when it cannot say. */
+static sqlite3_int64 groups_held(load_writer *w)
+{
+	sqlite3_stmt *s = NULL;
+	sqlite3_int64 n = -1;
+
+	if (sqlite3_prepare_v2(w->loader->db, "SELECT count(*) FROM groups WHERE feed_id = ?1", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		kith_db_bind_text(s, 1, w->feed_id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return n;
+}
+
+int kith_load_remove_unseen(load_writer *w, double max_share)
 {
 	sqlite3 *db = w->loader->db;
 	sqlite3_stmt *s = NULL;
-	sqlite3_int64 *gids = NULL;
+	sqlite3_int64 *gids = NULL, held;
 	size_t n = 0, alloc = 0, i;
 	int rc, error = 0;
 
@@ -413,6 +429,15 @@ int kith_load_remove_unseen(load_writer *w)
 	}
 	if (rc != SQLITE_DONE) {
 		error = kith_db_error(w->err, db, "reading groups");
+		goto cleanup;
+	}
+	if (max_share < 1 && n > 0 && (held = groups_held(w)) > 0 && (double)n > max_share * (double)held) {
+		error = kith_error_set(
+			w->err, KITH_EINVALID,
+			"%s: feed '%s' would lose %zu of its %lld groups in the index, more than %.0f%%: "
+			"fix the feed, or allow it (kith index --max-removed %d)",
+			w->path, w->feed_id, n, (long long)held, max_share * 100,
+			(int)((double)n * 100 / (double)held + 1));
 		goto cleanup;
 	}
 	for (i = 0; i < n && !error; i++)
@@ -537,6 +562,45 @@ int kith_load_record_feed(load_writer *w)
 		error = kith_pack_write_groups(db, &w->pack, w->err);
 	if (!error)
 		error = record_rules(w);
+	return error;
+}
+
+int kith_load_remove_feed(load_writer *w)
+{
+	sqlite3_stmt *s = NULL;
+	int error, known = 0;
+
+	if ((error = exec(w, "BEGIN IMMEDIATE")) != 0)
+		return error;
+	w->in_transaction = 1;
+	if (sqlite3_prepare_v2(w->loader->db, "SELECT 1 FROM feeds WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return kith_db_error(w->err, w->loader->db, "reading feeds");
+	kith_db_bind_text(s, 1, w->feed_id);
+	known = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (!known)
+		return kith_error_set(w->err, KITH_ENOTFOUND, "no feed '%s' in the index (kith feeds lists them)",
+				      w->feed_id);
+	/* every group is unseen: the full load of an empty feed, then the feed's own record */
+	if ((error = exec(w,
+			  "CREATE TEMP TABLE IF NOT EXISTS seen(gid INTEGER PRIMARY KEY); DELETE FROM temp.seen;")) !=
+		    0 ||
+	    (error = kith_load_remove_unseen(w, 1.0)) != 0)
+		return error;
+	if (sqlite3_prepare_v2(w->loader->db, "DELETE FROM feeds WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return kith_db_error(w->err, w->loader->db, "writing feeds");
+	kith_db_bind_text(s, 1, w->feed_id);
+	error = step_done(w, s);
+	sqlite3_finalize(s);
+	w->fresh = 0;
+	if (!error)
+		error = update_term_docs(w);
+	if (!error)
+		error = kith_pack_write_online(w->loader->db, w->err);
+	if (!error)
+		error = kith_pack_write_groups(w->loader->db, &w->pack, w->err);
+	if (!error && (error = exec(w, "COMMIT")) == 0)
+		w->in_transaction = 0;
 	return error;
 }
 
