@@ -253,6 +253,7 @@ int cli_check(int argc, char **argv)
 	kith_diag_list *diags = NULL;
 	int c, strict = 0, rc;
 	size_t errors, warnings;
+	kith_check_report report;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
@@ -270,12 +271,16 @@ int cli_check(int argc, char **argv)
 		cli_error("out of memory");
 		return CLI_ERROR;
 	}
-	rc = kith_check_feeds((const char *const *)argv + optind, (size_t)(argc - optind), &opts, diags);
+	rc = kith_check_feeds((const char *const *)argv + optind, (size_t)(argc - optind), &opts, diags, &report);
 	cli_print_diags(stdout, diags, 0, NULL);
 	errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
 	warnings = kith_diag_list_count_of(diags, KITH_DIAG_WARNING);
-	printf("%d feed%s checked: %zu error%s, %zu warning%s\n", argc - optind, argc - optind == 1 ? "" : "s", errors,
+	printf("%d feed%s checked: %zu error%s, %zu warning%s", argc - optind, argc - optind == 1 ? "" : "s", errors,
 	       errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	if (report.never_shown || report.area_only)
+		printf("; of %zu groups, %zu can never be shown to anyone and %zu have only an area served",
+		       report.groups, report.never_shown, report.area_only);
+	printf("\n");
 	kith_diag_list_free(diags);
 	if (rc != 0 || errors)
 		return CLI_ERROR;

@@ -42,7 +42,7 @@ static checked check_files(const char *today, int stale_months, const char *cons
 	opts.today = today;
 	opts.stale_months = stale_months;
 	assert_int_equal(kith_diag_list_new(&diags), 0);
-	c.rc = kith_check_feeds((const char *const *)paths, count, &opts, diags);
+	c.rc = kith_check_feeds((const char *const *)paths, count, &opts, diags, NULL);
 	for (i = 0; i < kith_diag_list_count(diags); i++) {
 		char line[2048];
 		const kith_diag *d = kith_diag_list_get(diags, i);
@@ -285,15 +285,64 @@ static void test_default_options(void **state)
 
 	(void)state;
 	assert_int_equal(kith_diag_list_new(&diags), 0);
-	assert_int_equal(kith_check_feeds(&path, 1, NULL, diags), KITH_EINVALID);
+	assert_int_equal(kith_check_feeds(&path, 1, NULL, diags, NULL), KITH_EINVALID);
 	assert_int_equal(kith_diag_list_count_of(diags, KITH_DIAG_ERROR), 2);
 	kith_diag_list_free(diags);
+}
+
+/*
+ * Listings no one can ever be shown (issue 12): a council export with no
+ * venues, no area served, no online way in and no home visits.  Each is
+ * named; one with an area served is counted apart (it is shown, with a
+ * caution); a venue with a postcode, online and home visits all count as a place.
+ */
+static void test_never_shown(void **state)
+{
+	char *dir = ks_tmpdir(),
+	     *path = ks_write(
+		     dir, "council.xml",
+		     "<feed xmlns=\"urn:kith:feed:1\" id=\"council\" version=\"1\">"
+		     "<group id=\"nowhere\" updated=\"2026-11-01\"><name>Advice Line</name>"
+		     "<schedule><by-appointment/></schedule></group>"
+		     "<group id=\"area\" updated=\"2026-11-01\"><name>Carers Support</name>"
+		     "<area-served>BS</area-served><schedule><by-appointment/></schedule></group>"
+		     "<group id=\"postcode\" updated=\"2026-11-01\"><name>Lunch</name>"
+		     "<venue><postcode>BS1 5TR</postcode></venue><schedule><by-appointment/></schedule>"
+		     "<access wheelchair=\"yes\"/></group>"
+		     "<group id=\"phone\" updated=\"2026-11-01\"><name>Phone Friends</name><online how=\"by phone\"/>"
+		     "<schedule><by-appointment/></schedule></group>"
+		     "</feed>");
+	kith_diag_list *diags = NULL;
+	kith_check_report report;
+	kith_check_opts opts = KITH_CHECK_OPTS_INIT;
+	const char *paths[1];
+	size_t i, named = 0;
+
+	(void)state;
+	paths[0] = path;
+	opts.today = "2026-11-23";
+	assert_int_equal(kith_diag_list_new(&diags), 0);
+	assert_int_equal(kith_check_feeds(paths, 1, &opts, diags, &report), 0);
+	assert_int_equal(report.groups, 4);
+	assert_int_equal(report.never_shown, 1);
+	assert_int_equal(report.area_only, 1);
+	for (i = 0; i < kith_diag_list_count(diags); i++)
+		if (ks_contains(kith_diag_list_get(diags, i)->message, "no one can ever be shown it")) {
+			assert_true(ks_contains(kith_diag_list_get(diags, i)->message, "'nowhere'"));
+			named++;
+		}
+	assert_int_equal(named, 1);
+	kith_diag_list_free(diags);
+	ks_rmtree(dir);
+	free(dir);
+	free(path);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_feeds),
+		cmocka_unit_test(test_never_shown),
 		cmocka_unit_test(test_each_warning),
 		cmocka_unit_test(test_stale_boundary),
 		cmocka_unit_test(test_duplicates_within_and_across_feeds),

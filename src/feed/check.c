@@ -34,6 +34,7 @@ typedef struct check_state {
 	seen_group *groups; /* owned */
 	size_t count, alloc;
 	int failed; /* growing the list failed */
+	kith_check_report report;
 } check_state;
 
 static int on_header(void *ctx, const kith_feed_info *info)
@@ -52,6 +53,17 @@ static void note(check_state *st, const kith_group *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	kith_diag_vadd(st->diags, KITH_DIAG_WARNING, st->path, g->line, g->column, fmt, ap);
 	va_end(ap);
+}
+
+/* 1 when the matcher can put g in reach of someone: a located venue, online or by phone, or home visits. */
+static int placed(const kith_group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->venue_count; i++)
+		if (g->venues[i].point.known)
+			return 1;
+	return g->online || g->home_visits;
 }
 
 static int on_group(void *ctx, const kith_group *g)
@@ -75,6 +87,19 @@ static int on_group(void *ctx, const kith_group *g)
 		note(st, g, "group '%s' gives no accessibility facts: wheelchair users are told to phone first", g->id);
 	if (!g->schedule_known)
 		note(st, g, "group '%s' has no schedule: nobody can tell when it meets", g->id);
+	st->report.groups++;
+	if (!placed(g)) {
+		if (g->area) {
+			st->report.area_only++;
+		} else {
+			st->report.never_shown++;
+			note(st, g,
+			     "group '%s' has no place (no venue with a point or postcode), no area served, no online "
+			     "or "
+			     "phone way in and no home visits: no one can ever be shown it",
+			     g->id);
+		}
+	}
 
 	if (KITH_ARRAY_RESERVE(st->groups, st->alloc, st->count + 1, 256) != 0) {
 		st->failed = 1;
@@ -142,12 +167,13 @@ static void report_duplicates(check_state *st, const char *const *paths)
 	}
 }
 
-int kith_check_feeds(const char *const *paths, size_t count, const kith_check_opts *opts, kith_diag_list *diags)
+int kith_check_feeds(const char *const *paths, size_t count, const kith_check_opts *opts, kith_diag_list *diags,
+		     kith_check_report *report)
 {
 	kith_check_opts defaults = KITH_CHECK_OPTS_INIT;
 	kith_feed_handler handler = {on_header, on_group, NULL, NULL, NULL};
 	check_state st;
-	size_t i, group_start;
+	size_t i, group_start, groups_before, never_before, area_before;
 	int error = 0;
 
 	if (!opts)
@@ -170,6 +196,9 @@ int kith_check_feeds(const char *const *paths, size_t count, const kith_check_op
 		st.path = paths[i];
 		st.file = i;
 		group_start = st.count;
+		groups_before = st.report.groups;
+		never_before = st.report.never_shown;
+		area_before = st.report.area_only;
 		rc = kith_feed_read(paths[i], &handler, 0, diags, NULL);
 		if (rc == KITH_ENOMEM) {
 			error = rc;
@@ -178,9 +207,14 @@ int kith_check_feeds(const char *const *paths, size_t count, const kith_check_op
 		if (rc != 0) {
 			error = KITH_EINVALID;
 			st.count = group_start; /* an invalid feed does not load: no duplicates with it */
+			st.report.groups = groups_before;
+			st.report.never_shown = never_before;
+			st.report.area_only = area_before;
 		}
 	}
 	report_duplicates(&st, paths);
+	if (report)
+		*report = st.report;
 
 cleanup:
 	free(st.groups);
