@@ -38,10 +38,13 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIBKITH  := $(BUILD)/libkith.a
+FUZZ_TARGETS := feed profile oruk hsds openactive airs
+REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 KITH     := $(BUILD)/kith
 
 .SECONDARY:
 .PHONY: all deps demo test check headers golden golden-update browser screenshots san tsan valgrind bench-quality bench-perf \
+        fuzz fuzz-smoke \
         bench-serve install uninstall \
         format lint clean
 all: $(LIBKITH) $(KITH) $(BENCH_BIN)
@@ -101,6 +104,7 @@ $(BUILD)/bench/peer_pg: bench/peer_pg.c $(LIBKITH)
 # The tests run four times: a plain build, the same under valgrind, an
 # AddressSanitizer and UndefinedBehaviorSanitizer build, and a
 # ThreadSanitizer build (feeds load on two threads).  None is ever timed.
+# Then each fuzz target runs for 20 seconds (`make fuzz` for long runs).
 test: deps
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory headers
@@ -110,9 +114,22 @@ test: deps
 	$(MAKE) --no-print-directory valgrind
 	$(MAKE) --no-print-directory san
 	$(MAKE) --no-print-directory tsan
+	$(MAKE) --no-print-directory fuzz-smoke
 
-check: $(KITH) $(TEST_BIN)
+check: $(KITH) $(TEST_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(BUILD) $(TEST_BIN)
+	@sh fuzz/replay.sh $(BUILD)
+
+# The fuzz targets (fuzz/target.c, one per input format) in the ordinary
+# build, replaying the saved inputs; `make fuzz` runs them under libFuzzer.
+$(BUILD)/fuzz/replay-%: fuzz/target.c fuzz/replay.c $(LIBKITH)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -MMD -MP,$(KCFLAGS)) $(CFLAGS) $(LDSAN) -DFUZZ_TARGET=$* -o $@ fuzz/target.c fuzz/replay.c \
+	  $(LIBKITH) $(DEPLIBS)
+fuzz:
+	sh scripts/fuzz.sh $${FUZZ_SECONDS:-600}
+fuzz-smoke:
+	sh scripts/fuzz.sh $${FUZZ_SECONDS:-20}
 
 # Each public header compiles alone, strictly, as a C program that includes
 # only it would (libgit2's tests/headertest).

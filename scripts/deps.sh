@@ -3,7 +3,7 @@
 # missing, so that `make demo` and `make test` work on a fresh machine and
 # cost nothing on a prepared one.
 set -eu
-pkgs="build-essential pkg-config libsqlite3-dev libxml2-dev libxml2-utils libpcre2-dev nettle-dev libcmocka-dev valgrind sqlite3 libmicrohttpd-dev libjansson-dev libcsv-dev"
+pkgs="build-essential pkg-config libsqlite3-dev libxml2-dev libxml2-utils libpcre2-dev nettle-dev libcmocka-dev valgrind sqlite3 libmicrohttpd-dev libjansson-dev libcsv-dev clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

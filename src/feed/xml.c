@@ -380,8 +380,13 @@ static int refuse_doctype(kith_xml *x, const char *p, const char *what)
 /* Plain-sentence checks on the raw bytes, before libxml2 sees them. */
 static int precheck(kith_xml *x, const char *what)
 {
-	const char *p = x->data, *end = x->data + x->size;
+	const char *p, *end;
 
+	/* an empty file may be mapped as no memory at all (NULL): no pointer sums with it */
+	if (x->size == 0 || !x->data)
+		return refuse(x, KITH_EINVALID, 0, 0, "empty file, expected a %s", what);
+	p = x->data;
+	end = x->data + x->size;
 	if (x->size >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	while (p < end && kith_is_space(*p))

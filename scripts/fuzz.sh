@@ -1,0 +1,43 @@
+#!/bin/sh
+# Builds the fuzz targets (fuzz/target.c) with clang's libFuzzer and runs
+# each for SECONDS, starting from the project's own files as seeds.  A crash
+# is saved under fuzz/regressions/TARGET/ (commit it: `make check` replays
+# them), and the run fails.  Usage: fuzz.sh SECONDS [TARGET...]
+set -eu
+seconds=${1:-600}
+[ $# -gt 0 ] && shift
+targets=${*:-feed profile oruk hsds openactive airs}
+build=build/libfuzzer
+flags="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
+make --no-print-directory BUILD=$build CC=clang CFLAGS="$flags" $build/libkith.a >/dev/null
+deps=$(pkg-config --libs sqlite3 libxml-2.0 libpcre2-8 nettle jansson)
+
+# seeds TARGET: the folders of the project's files for a target
+seeds() {
+	case $1 in
+	feed) echo tests/data/feeds corpus/kendal/feeds ;;
+	profile) echo tests/data/patients corpus/kendal/patients ;;
+	*) echo "tests/data/import/$1" ;;
+	esac
+}
+
+status=0
+for t in $targets; do
+	bin=$build/fuzz/$t
+	mkdir -p $build/fuzz "$build/corpus/$t" "fuzz/regressions/$t"
+	clang $flags -fsanitize=fuzzer -DFUZZ_TARGET="$t" -Iinclude fuzz/target.c $build/libkith.a $deps -lcsv -lm \
+		-pthread -o "$bin"
+	dirs=""
+	for d in $(seeds "$t"); do [ -d "$d" ] && dirs="$dirs $d"; done
+	echo "fuzz: $t for ${seconds}s (seeds:${dirs:- none})"
+	# shellcheck disable=SC2086 # the seed folders are split on purpose
+	if ! ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048 \
+		-timeout=10 -print_final_stats=1 -artifact_prefix="fuzz/regressions/$t/" "$build/corpus/$t" $dirs \
+		>"$build/fuzz/$t.log" 2>&1; then
+		echo "fuzz: $t FOUND A PROBLEM: see $build/fuzz/$t.log and fuzz/regressions/$t/" >&2
+		tail -30 "$build/fuzz/$t.log" >&2
+		status=1
+	fi
+	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$build/fuzz/$t.log" | sed "s/^/fuzz: $t: /"
+done
+exit $status
