@@ -54,7 +54,7 @@ static void test_html_made_plain(void **state)
 	t = kith_import_text(&f->im, "<h4>Young people aged 16&nbsp;to 25</h4><p><br></p><p>We help &amp; "
 				     "support.</p><ul><li>Housing</li><li>Money</li></ul><script>x()</script>");
 	assert_string_equal(t, "Young people aged 16 to 25\n\nWe help & support.\n\n- Housing\n- Money");
-	assert_string_equal(kith_import_text(&f->im, "  plain   text\n here "), "plain text here");
+	assert_string_equal(kith_import_text(&f->im, "  plain   text\n here \n\n\n\nnext"), "plain text\nhere\n\nnext");
 	assert_null(kith_import_text(&f->im, "<p><br></p>"));
 	assert_null(kith_import_text(&f->im, NULL));
 }
@@ -217,6 +217,14 @@ static void test_cli_refusals(void **state)
 	free(out);
 	free(err);
 	assert_int_equal(ks_kith(&out, &err, "import oruk %s", json), 2);
+	free(out);
+	free(err);
+	free(json);
+	/* a byte order mark, as some servers send, is read past */
+	json = ks_write(dir, "bom.json",
+			"\xEF\xBB\xBF[{\"id\": \"a\", \"name\": \"Tea Club\", \"status\": \"active\"}]");
+	assert_int_equal(ks_kith(&out, &err, "import oruk %s --feed-id t", json), 0);
+	assert_true(ks_contains(out, "<name>Tea Club</name>"));
 	free(out);
 	free(err);
 	ks_rmtree(dir);

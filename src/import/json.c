@@ -41,6 +41,7 @@ struct json_t *kith_import_json(importer *im, const char *path, int *error)
 	kith_buf data = KITH_BUF_INIT;
 	json_error_t je;
 	json_t *root = NULL;
+	size_t skip;
 
 	kith_buf_init(&data, KITH_IMPORT_MAX_FILE);
 	if ((*error = kith_file_read(&data, path)) != 0) {
@@ -57,7 +58,10 @@ struct json_t *kith_import_json(importer *im, const char *path, int *error)
 		*error = kith_import_fail(im, KITH_ETOOLARGE, 0, 0, "JSON nested more than %d deep", MAX_DEPTH);
 		goto cleanup;
 	}
-	root = json_loadb(data.ptr, data.size, JSON_REJECT_DUPLICATES, &je);
+	/* a byte order mark, as some servers send, is no part of the JSON */
+	skip = data.size >= 3 && memcmp(data.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	/* any value, so a reader can say it is the wrong kind rather than "not JSON" */
+	root = json_loadb(data.ptr + skip, data.size - skip, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!root) {
 		*error = kith_import_fail(im, KITH_EINVALID, je.line > 0 ? (unsigned)je.line : 0,
 					  je.column > 0 ? (unsigned)je.column : 0, "not valid JSON: %s", je.text);

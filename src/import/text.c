@@ -23,6 +23,27 @@ static int block(const char *name)
 	return 0;
 }
 
+/* Plain text with its lines kept: spaces within a line made one, at most one blank line between paragraphs. */
+static void put_lines(kith_buf *out, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '\r')
+			continue;
+		if (*text == '\n') {
+			while (out->size && out->ptr[out->size - 1] == ' ')
+				out->ptr[--out->size] = '\0';
+			if (out->size &&
+			    !(out->size >= 2 && out->ptr[out->size - 1] == '\n' && out->ptr[out->size - 2] == '\n'))
+				kith_buf_putc(out, '\n');
+		} else if (*text == ' ' || *text == '\t') {
+			if (out->size && out->ptr[out->size - 1] != ' ' && out->ptr[out->size - 1] != '\n')
+				kith_buf_putc(out, ' ');
+		} else {
+			kith_buf_putc(out, *text);
+		}
+	}
+}
+
 /* Appends text with runs of white space made one space, never two at a line's start. */
 static void put_words(kith_buf *out, const char *text)
 {
@@ -91,7 +112,7 @@ const char *kith_import_text(importer *im, const char *html)
 	if (!html)
 		return NULL;
 	if (!strchr(html, '<') && !strchr(html, '&')) {
-		put_words(&out, html);
+		put_lines(&out, html);
 	} else {
 		doc = htmlReadMemory(html, (int)strnlen(html, KITH_IMPORT_MAX_FILE), NULL, "UTF-8",
 				     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
