@@ -269,36 +269,6 @@ cleanup:
 	return error;
 }
 
-/*
- * A description as plain text: HTML read as HTML; plain text (which many
- * records are) keeps its line breaks, which kith_import_text would join.
- * NULL when empty, or on ENOMEM.
- */
-static const char *description_of(importer *im, const char *s)
-{
-	kith_buf out = KITH_BUF_INIT;
-	const char *result = NULL;
-	int blank_before = 0;
-
-	if (strchr(s, '<'))
-		return kith_import_text(im, s);
-	while (*s) {
-		size_t n = strcspn(s, "\n");
-		const char *line = kith_arena_strndup(&im->arena, s, n);
-		const char *text = line ? kith_import_text(im, line) : NULL;
-		if (text && out.size)
-			kith_buf_puts(&out, blank_before ? "\n\n" : "\n");
-		if (text)
-			kith_buf_puts(&out, text);
-		blank_before = text ? 0 : 1;
-		s += n + (s[n] == '\n');
-	}
-	if (!kith_buf_error(&out) && out.size)
-		result = kith_arena_strndup(&im->arena, out.ptr, out.size);
-	kith_buf_release(&out);
-	return result;
-}
-
 static int read_text(oruk_record *r)
 {
 	const char *html = oruk_string(r->im, r->service, "description", MAX_HTML);
@@ -308,7 +278,7 @@ static int read_text(oruk_record *r)
 		kith_import_warn(r->im, 0, 0, "%s: its name is %zu bytes long: cut to %d", r->where,
 				 json_string_length(name), MAX_NAME);
 	if (html)
-		r->g->description = description_of(r->im, html);
+		r->g->description = kith_import_text(r->im, html);
 	return 0;
 }
 

@@ -111,7 +111,7 @@ const char *kith_import_text(importer *im, const char *html)
 
 	if (!html)
 		return NULL;
-	if (!strchr(html, '<') && !strchr(html, '&')) {
+	if (!strchr(html, '<')) { /* plain text, as many records are: its lines kept */
 		put_lines(&out, html);
 	} else {
 		doc = htmlReadMemory(html, (int)strnlen(html, KITH_IMPORT_MAX_FILE), NULL, "UTF-8",
