@@ -114,7 +114,7 @@ static int read_item(importer *im, oa_state *st, const json_t *item, const json_
 	e->item = item;
 	e->path = im->path;
 	e->position = position;
-	e->kind = kith_oa_kind(data);
+	e->kind = kith_oa_kind(data, kith_oa_string(item, "kind"));
 	kith_arena_reset(&im->arena);
 	return 0;
 }
@@ -264,15 +264,23 @@ static size_t own_parts(const json_t *data, const json_t **parts, size_t n, size
 	return n;
 }
 
-static size_t count_parts(const oa_state *st, const oa_entry *e)
+/* Room for a listing's own parts (at most), counting an object as one. */
+static size_t room_for_parts(const json_t *data)
 {
-	const json_t *ifu = json_object_get(e->data, "individualFacilityUse");
-	size_t n = 1 + json_array_size(json_object_get(e->data, "subEvent")) +
-		   json_array_size(json_object_get(e->data, "event")) + 2,
-	       c, i;
+	const json_t *ifu = json_object_get(data, "individualFacilityUse");
+	size_t n = 2 + json_array_size(json_object_get(data, "subEvent")) +
+		   json_array_size(json_object_get(data, "event"));
+	size_t i;
 
 	for (i = 0; i < json_array_size(ifu); i++)
-		n += json_array_size(json_object_get(json_array_get(ifu, i), "event")) + 1;
+		n += 2 + json_array_size(json_object_get(json_array_get(ifu, i), "event"));
+	return n;
+}
+
+static size_t count_parts(const oa_state *st, const oa_entry *e)
+{
+	size_t n = 1 + room_for_parts(e->super ? e->super : e->data), c;
+
 	for (c = e->first_child; c; c = st->entries[c - 1].next_child)
 		n++;
 	return n;
@@ -312,7 +320,7 @@ static int write_listing(importer *im, oa_state *st, size_t i, const char *what)
 		return KITH_ENOMEM;
 	memset(&r, 0, sizeof(r));
 	r.main = e->super ? e->super : e->data;
-	r.kind = e->super ? kith_oa_kind(e->super) : e->kind;
+	r.kind = e->super ? kith_oa_kind(e->super, NULL) : e->kind;
 	if (!is_listing(r.kind))
 		r.kind = OA_SERIES;
 	r.item = e->item;
@@ -358,7 +366,7 @@ static int write_entry(importer *im, oa_state *st, size_t i)
 				 json_is_string(ref) ? json_string_value(ref) : "",
 				 json_is_string(ref) ? "' is not in the inputs" : "is not given");
 	else
-		kith_import_skip(im, 0, 0, "%s is a %s, not a session, course, event or facility: left out", what,
+		kith_import_skip(im, 0, 0, "%s (type %s) is not a session, course, event or facility: left out", what,
 				 type_of(e->data));
 	return 0;
 }

@@ -31,8 +31,8 @@ typedef struct oa_record {
 	const char *source_id; /* the id to make the group id from */
 } oa_record;
 
-/* The kind of a data object, by its "@type" or "type". */
-oa_kind kith_oa_kind(const json_t *data);
+/* The kind of a data object, by its "@type" or "type", else by fallback (its RPDE item's "kind"; may be NULL). */
+oa_kind kith_oa_kind(const json_t *data, const char *fallback);
 /* The data object's "@id" or "id" (or its "identifier" when text), or NULL. */
 const char *kith_oa_id(const json_t *data);
 /* The string member key of obj, or NULL when absent or not a string. */

@@ -98,7 +98,7 @@ static const json_t *field_or_beta(const oa_record *r, const char *key)
 	return v ? v : field(r, beta);
 }
 
-oa_kind kith_oa_kind(const json_t *data)
+oa_kind kith_oa_kind(const json_t *data, const char *fallback)
 {
 	static const struct {
 		const char *type;
@@ -122,6 +122,8 @@ oa_kind kith_oa_kind(const json_t *data)
 
 	if (!type)
 		type = kith_oa_string(data, "type");
+	if (!type)
+		type = fallback;
 	if (!type)
 		return OA_OTHER;
 	type = last_word(type);
@@ -184,11 +186,17 @@ static int weekday(long days)
 	return (int)(((days % 7) + 7 + 3) % 7);
 }
 
+/* a / b rounded down, for minutes before 1970 */
+static long floor_div(long a, long b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
 /* British Summer Time, for a minute counted in UTC: from 01:00 UTC on March's last Sunday to October's. */
 static int british_summer_time(long utc_minute)
 {
 	int y, m, d;
-	long day = utc_minute >= 0 ? utc_minute / 1440 : -((-utc_minute + 1439) / 1440), march, october;
+	long day = floor_div(utc_minute, 1440), march, october;
 
 	civil_from_days(day, &y, &m, &d);
 	march = days_from_civil(y, 3, 31);
@@ -267,8 +275,8 @@ static int parse_when(const char *s, oa_when *out)
 		utc = out->days * 1440 + minute;
 		if (british_summer_time(utc))
 			utc += 60;
-		out->days = utc / 1440;
-		out->minute = (int)(utc % 1440);
+		out->days = floor_div(utc, 1440);
+		out->minute = (int)(utc - out->days * 1440);
 		return 0;
 	}
 	if (*p == '\0')
@@ -445,24 +453,25 @@ static int day_bits(const json_t *v)
 	return bits;
 }
 
-/* The schedule as words, for a description, when it cannot be sessions. */
+/* The schedule as words ("Friday 14:00-15:00, repeats P2W"), for a description, when it cannot be sessions. */
 static int schedule_as_text(importer *im, kith_group *g, const json_t *schedule)
 {
-	static const char *const keys[] = {"repeatFrequency", "byDay",   "byMonthDay",
-					   "startTime",       "endTime", "duration"};
+	const json_t *days = json_object_get(schedule, "byDay");
+	const char *start = kith_oa_string(schedule, "startTime"), *end = kith_oa_string(schedule, "endTime"),
+		   *frequency = kith_oa_string(schedule, "repeatFrequency");
 	kith_buf b = KITH_BUF_INIT;
-	size_t i, k;
+	size_t i, n = json_is_array(days) ? json_array_size(days) : 1;
 	int error;
 
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const json_t *v = json_object_get(schedule, keys[k]);
-		if (json_is_string(v))
-			kith_buf_printf(&b, "%s%s %s", b.size ? ", " : "", keys[k], last_word(json_string_value(v)));
-		for (i = 0; json_is_array(v) && i < json_array_size(v); i++)
-			if (json_is_string(json_array_get(v, i)))
-				kith_buf_printf(&b, "%s%s %s", b.size ? ", " : "", i ? "" : keys[k],
-						last_word(json_string_value(json_array_get(v, i))));
+	for (i = 0; i < n; i++) {
+		const json_t *d = json_is_array(days) ? json_array_get(days, i) : days;
+		if (json_is_string(d))
+			kith_buf_printf(&b, "%s%s", b.size ? ", " : "", last_word(json_string_value(d)));
 	}
+	if (start || end)
+		kith_buf_printf(&b, "%s%s-%s", b.size ? " " : "", start ? start : "?", end ? end : "?");
+	if (frequency)
+		kith_buf_printf(&b, "%srepeats %s", b.size ? ", " : "", frequency);
 	error = kith_buf_error(&b);
 	if (!error && b.size)
 		error = kith_import_append_text(im, g, "Schedule", b.ptr);
@@ -528,7 +537,7 @@ static int schedule(importer *im, kith_group *g, const json_t *s, oa_kind kind, 
 		days = -1; /* fortnightly, monthly ...: the format cannot say so surely */
 	if ((start_text && start < 0) || (end_text && end < 0))
 		kith_import_warn(im, 0, 0, "%s: eventSchedule time '%s' is not a time: kept as text", what,
-				 start < 0 ? start_text : end_text);
+				 start_text && start < 0 ? start_text : end_text);
 	if (days <= 0 || start < 0 || end <= start) {
 		*text = 1;
 		return schedule_as_text(im, g, s);
@@ -812,9 +821,10 @@ static int activities(importer *im, const oa_record *r, kith_group *g)
 	for (i = 0; i < n; i++) {
 		const json_t *c = json_is_array(v) ? json_array_get(v, i) : v;
 		const char *label = json_is_string(c) ? json_string_value(c) : kith_oa_string(c, "prefLabel");
-		if (json_is_object(c))
-			kith_import_taxonomy(im, g, "openactive", activity_id(im, c));
-		kith_import_taxonomy(im, g, "openactive", label);
+		const char *id = json_is_object(c) ? activity_id(im, c) : NULL;
+		/* the label maps as its id does: looked up only when the id is not in the list */
+		if (!id || !strstr(id, "activity-list#") || !kith_import_taxonomy(im, g, "openactive", id))
+			kith_import_taxonomy(im, g, "openactive", label);
 	}
 	return labels(im, g, v, "Activity");
 }
