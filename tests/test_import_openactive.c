@@ -278,7 +278,8 @@ static void test_join_across_files(void **state)
 	}
 }
 
-/* Sessions that embed one series make one group; the cheapest price is the cost, all are listed. */
+/* Sessions that embed one series make one group; the cheapest price is the cost, all are listed; cancelled is not on.
+ */
 static void test_embedded_superevent(void **state)
 {
 	result r = {0};
@@ -286,7 +287,13 @@ static void test_embedded_superevent(void **state)
 	(void)state;
 	run(&r, "embedded.json", 0);
 	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.report.records, 4);
 	assert_int_equal(r.report.written, 1);
+	assert_int_equal(r.report.skipped, 1);
+	/* a cancelled date is no session; a cancelled series is left out */
+	assert_lacks(r.xml, "2024-05-17");
+	assert_lacks(r.xml, "day=\"fri\"");
+	assert_has(r.messages, "item 4 (id off) is cancelled (eventStatus EventCancelled): left out");
 	assert_has(r.xml, "<group id=\"example.org-session-series-badminton\">");
 	assert_has(r.xml, "Prices: Member \xC2\xA3"
 			  "4.50; Non-member \xC2\xA3"
@@ -295,6 +302,24 @@ static void test_embedded_superevent(void **state)
 	assert_has(r.xml, "<schedule>\n      <session day=\"thu\" start=\"19:00\" end=\"21:00\"/>\n    </schedule>");
 	assert_has(r.xml, "<activities><activity>sport</activity></activities>");
 	assert_has(r.xml, "<cost amount=\"4.50\" per=\"session\"/>");
+	assert_loads(&r);
+	result_release(&r);
+}
+
+/* Two items with one id: the one modified later is the update, wherever it is; sessions join it. */
+static void test_update_wins(void **state)
+{
+	result r = {0};
+
+	(void)state;
+	run(&r, "update.json", 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.report.records, 3);
+	assert_int_equal(r.report.written, 1);
+	assert_int_equal(r.report.skipped, 1);
+	assert_has(r.xml, "<name>Knit and natter (new name)</name>");
+	assert_has(r.xml, "<session day=\"tue\" start=\"14:00\" end=\"16:00\"/>");
+	assert_has(r.messages, "item 2 (id s1): another item with its id is its update: this one left out");
 	assert_loads(&r);
 	result_release(&r);
 }
@@ -499,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_delta_deleted),
 		cmocka_unit_test(test_join_across_files),
 		cmocka_unit_test(test_embedded_superevent),
+		cmocka_unit_test(test_update_wins),
 		cmocka_unit_test(test_superevent_missing),
 		cmocka_unit_test(test_times_not_times),
 		cmocka_unit_test(test_start_after_end),

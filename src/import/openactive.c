@@ -23,7 +23,8 @@ typedef struct oa_entry {
 	size_t first_child;  /* sessions or slots joined to this one, a list through next_child (+ 1, 0: none) */
 	size_t last_child;
 	size_t next_child;
-	int superseded; /* a later item has its id (RPDE: the later is the update) */
+	int superseded;     /* another item with its id is the update (RPDE) */
+	size_t replaced_by; /* that item, + 1, when this one was first taken as the listing of its id */
 } oa_entry;
 
 typedef struct oa_state {
@@ -174,21 +175,56 @@ static int is_listing(oa_kind kind)
 	return kind == OA_SERIES || kind == OA_COURSE || kind == OA_EVENT || kind == OA_FACILITY;
 }
 
-/* Listings by id; of two with one id the later is the update, the earlier superseded. */
+/* 1 when item a's RPDE "modified" is after b's (numbers, or texts of one form); 0 when not or not known. */
+static int modified_after(const json_t *a, const json_t *b)
+{
+	const json_t *x = json_object_get(a, "modified"), *y = json_object_get(b, "modified");
+
+	if (json_is_integer(x) && json_is_integer(y))
+		return json_integer_value(x) > json_integer_value(y);
+	if (json_is_string(x) && json_is_string(y) && strlen(json_string_value(x)) == strlen(json_string_value(y)))
+		return strcmp(json_string_value(x), json_string_value(y)) > 0;
+	return 0;
+}
+
+/*
+ * Listings by id.  Of two items with one id the update wins (RPDE): the
+ * one modified later, else the later in the inputs; the other is
+ * superseded, and its value in the set points on to the winner.
+ */
 static int index_listings(oa_state *st)
 {
-	size_t i;
+	size_t i, at;
 	int added;
 
 	for (i = st->count; i-- > 0;) {
 		const char *id = kith_oa_id(st->entries[i].data);
 		if (!is_listing(st->entries[i].kind) || !id)
 			continue;
-		if ((added = kith_strset_add(&st->listings, id, i, NULL)) < 0)
+		if ((added = kith_strset_add(&st->listings, id, i, &at)) < 0)
 			return added;
-		st->entries[i].superseded = added == 0;
+		if (added)
+			continue;
+		while (st->entries[at].replaced_by)
+			at = st->entries[at].replaced_by - 1;
+		if (modified_after(st->entries[i].item, st->entries[at].item)) {
+			st->entries[at].superseded = 1;
+			st->entries[at].replaced_by = i + 1;
+		} else {
+			st->entries[i].superseded = 1;
+		}
 	}
 	return 0;
+}
+
+/* The listing with id that is not superseded, into *at; 0 when there is none. */
+static int find_listing(const oa_state *st, const char *id, size_t *at)
+{
+	if (!id || !kith_strset_has(&st->listings, id, at))
+		return 0;
+	while (st->entries[*at].replaced_by)
+		*at = st->entries[*at].replaced_by - 1;
+	return 1;
 }
 
 static void join(oa_state *st, size_t child, size_t parent)
@@ -213,7 +249,7 @@ static int join_one(oa_state *st, size_t i)
 	size_t at;
 	int added;
 
-	if (id && kith_strset_has(&st->listings, id, &at)) {
+	if (find_listing(st, id, &at)) {
 		join(st, i, at);
 		return 0;
 	}
@@ -355,7 +391,11 @@ static int write_entry(importer *im, oa_state *st, size_t i)
 	if (e->parent)
 		return 0; /* written with its series or facility */
 	if (e->superseded) {
-		kith_import_skip(im, 0, 0, "%s: a later item has its id: this one left out", what);
+		kith_import_skip(im, 0, 0, "%s: another item with its id is its update: this one left out", what);
+		return 0;
+	}
+	if ((is_listing(e->kind) || e->super) && kith_oa_cancelled(e->super ? e->super : e->data)) {
+		kith_import_skip(im, 0, 0, "%s is cancelled (eventStatus EventCancelled): left out", what);
 		return 0;
 	}
 	if (is_listing(e->kind) || e->super)

@@ -35,6 +35,8 @@ typedef struct oa_record {
 oa_kind kith_oa_kind(const json_t *data, const char *fallback);
 /* The data object's "@id" or "id" (or its "identifier" when text), or NULL. */
 const char *kith_oa_id(const json_t *data);
+/* 1 when the data's eventStatus is EventCancelled. */
+int kith_oa_cancelled(const json_t *data);
 /* The string member key of obj, or NULL when absent or not a string. */
 const char *kith_oa_string(const json_t *obj, const char *key);
 

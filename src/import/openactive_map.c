@@ -138,6 +138,13 @@ oa_kind kith_oa_kind(const json_t *data, const char *fallback)
 	return OA_OTHER;
 }
 
+int kith_oa_cancelled(const json_t *data)
+{
+	const char *status = kith_oa_string(data, "eventStatus");
+
+	return status && strcmp(last_word(status), "EventCancelled") == 0;
+}
+
 const char *kith_oa_id(const json_t *data)
 {
 	const char *id = kith_oa_string(data, "@id");
@@ -390,8 +397,8 @@ static int occurrence(importer *im, kith_group *g, const json_t *part, const cha
 	oa_when start, end;
 	long from, to, length;
 
-	if (!start_text)
-		return 0;
+	if (!start_text || kith_oa_cancelled(part))
+		return 0; /* a cancelled date is no session and no date to note */
 	if (parse_when(start_text, &start) != 0) {
 		kith_import_warn(im, 0, 0, "%s: startDate '%s' is not a date: left out", what, start_text);
 		return 0;
