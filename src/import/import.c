@@ -20,15 +20,17 @@
 #define MAX_WARNINGS 200 /* printed for one import; the count goes on in the report */
 
 typedef int (*reader_fn)(importer *im, const char *path);
+typedef int (*end_fn)(importer *im, int error);
 
 static const struct {
 	const char *name;
 	reader_fn read;
+	end_fn end; /* NULL: each input is read whole by itself */
 } formats[KITH_IMPORT_FORMAT_COUNT] = {
-	{"oruk", kith_import_oruk},
-	{"hsds", kith_import_hsds},
-	{"openactive", kith_import_openactive},
-	{"airs", kith_import_airs},
+	{"oruk", kith_import_oruk, NULL},
+	{"hsds", kith_import_hsds, NULL},
+	{"openactive", kith_import_openactive, kith_import_openactive_end},
+	{"airs", kith_import_airs, NULL},
 };
 
 int kith_import_format_from_name(const char *name, kith_import_format *out)
@@ -275,6 +277,8 @@ int kith_import(kith_import_format format, const char *const *inputs, size_t inp
 		if ((error = kith_buf_error(&im.out)) != 0)
 			goto cleanup;
 	}
+	if (formats[format].end && (error = formats[format].end(&im, 0)) != 0)
+		goto cleanup;
 	kith_feed_write_footer(&im.out);
 	if ((error = kith_buf_error(&im.out)) != 0)
 		goto cleanup;
@@ -283,6 +287,8 @@ int kith_import(kith_import_format format, const char *const *inputs, size_t inp
 		error = kith_import_fail(&im, KITH_EIO, 0, 0, "the feed could not be written");
 	}
 cleanup:
+	if (error && formats[format].end)
+		formats[format].end(&im, error); /* lets go of what the reader kept */
 	kith_buf_release(&im.out);
 	kith_arena_release(&im.arena);
 	kith_strset_release(&im.ids);

@@ -34,6 +34,7 @@ typedef struct importer {
 	kith_strset ids;              /* owned: group ids written so far */
 	kith_buf out;                 /* owned: the feed as written so far */
 	size_t warnings;              /* warnings added, to cap how many one import prints */
+	void *reader_state;           /* owned by the format's reader: what it keeps from one input to the next */
 } importer;
 
 /* Sets g to a group with nothing known (ages -1, capacity unknown), for a reader to fill. */
@@ -112,5 +113,13 @@ int kith_import_oruk(importer *im, const char *path);
 int kith_import_hsds(importer *im, const char *path);
 int kith_import_openactive(importer *im, const char *path);
 int kith_import_airs(importer *im, const char *path);
+
+/*
+ * A reader's end, for a format whose records refer to records in other
+ * inputs (an OpenActive session to its series): called once after the
+ * last input with error 0, to write what it kept (0 or an error), or
+ * after a failure with the error, only to let go of im->reader_state.
+ */
+int kith_import_openactive_end(importer *im, int error);
 
 #endif
