@@ -38,9 +38,7 @@ static int teardown(void **state)
 {
 	fixture *f = *state;
 
-	kith_arena_release(&f->im.arena);
-	kith_strset_release(&f->im.ids);
-	kith_buf_release(&f->im.out);
+	kith_import_release(&f->im);
 	free(f);
 	return 0;
 }

@@ -289,8 +289,21 @@ int kith_import(kith_import_format format, const char *const *inputs, size_t inp
 cleanup:
 	if (error && formats[format].end)
 		formats[format].end(&im, error); /* lets go of what the reader kept */
-	kith_buf_release(&im.out);
-	kith_arena_release(&im.arena);
-	kith_strset_release(&im.ids);
+	kith_import_release(&im);
 	return error;
+}
+
+void kith_import_release(importer *im)
+{
+	size_t i;
+
+	kith_buf_release(&im->out);
+	kith_arena_release(&im->arena);
+	kith_strset_release(&im->ids);
+	kith_strset_release(&im->taxonomy);
+	for (i = 0; i < im->taxonomy_count; i++)
+		free(im->taxonomy_ids[i]);
+	free(im->taxonomy_ids);
+	im->taxonomy_ids = NULL;
+	im->taxonomy_count = 0;
 }

@@ -35,7 +35,13 @@ typedef struct importer {
 	kith_buf out;                 /* owned: the feed as written so far */
 	size_t warnings;              /* warnings added, to cap how many one import prints */
 	void *reader_state;           /* owned by the format's reader: what it keeps from one input to the next */
+	kith_strset taxonomy;         /* owned: "scheme<TAB>term" in lower case -> index into taxonomy_ids */
+	char **taxonomy_ids;          /* owned: each term's kith ids, space-separated; built on the first look-up */
+	size_t taxonomy_count;
 } importer;
+
+/* Frees what the import core keeps in im (not the readers' state). */
+void kith_import_release(importer *im);
 
 /* Sets g to a group with nothing known (ages -1, capacity unknown), for a reader to fill. */
 void kith_import_group_init(kith_group *g);

@@ -34,7 +34,6 @@ typedef struct oa_state {
 	size_t count, capacity;
 	kith_strset listings; /* ids of series, courses, events and facilities -> their entry */
 	kith_strset embedded; /* ids of embedded superEvents -> the session holding it */
-	oa_terms terms;       /* activity terms looked up so far */
 } oa_state;
 
 static void state_free(oa_state *st)
@@ -49,7 +48,6 @@ static void state_free(oa_state *st)
 	free(st->entries);
 	kith_strset_release(&st->listings);
 	kith_strset_release(&st->embedded);
-	kith_oa_terms_release(&st->terms);
 	free(st);
 }
 
@@ -363,7 +361,6 @@ static int write_listing(importer *im, oa_state *st, size_t i, const char *what)
 		r.kind = OA_SERIES;
 	r.item = e->item;
 	r.parts = parts;
-	r.terms = &st->terms;
 	if (e->super)
 		parts[r.part_count++] = e->data;
 	r.part_count = own_parts(r.main, parts, r.part_count, max);

@@ -21,19 +21,6 @@ typedef enum {
 	OA_SLOT       /* Slot: one bookable time of a facility */
 } oa_kind;
 
-/*
- * The activity list's terms looked up so far and what each maps to (the
- * table is read line by line for each look-up; a feed repeats its few
- * terms thousands of times).
- */
-typedef struct oa_terms {
-	kith_strset seen; /* term -> its index in ids */
-	char **ids;       /* owned: for each term, its ids ("activity:yoga need:physical-activity"), maybe "" */
-	size_t count, capacity;
-} oa_terms;
-
-void kith_oa_terms_release(oa_terms *terms);
-
 /* One record to map: a series, course, event or facility, with the dated sessions or slots joined to it. */
 typedef struct oa_record {
 	const json_t *main;   /* borrowed: the listing's data object */
@@ -42,7 +29,6 @@ typedef struct oa_record {
 	const json_t **parts; /* borrowed: sessions, subEvents or slots, main's then joined ones */
 	size_t part_count;
 	const char *source_id; /* the id to make the group id from */
-	oa_terms *terms;       /* borrowed: the import's look-ups so far */
 } oa_record;
 
 /* The kind of a data object, by its "@type" or "type", else by fallback (its RPDE item's "kind"; may be NULL). */

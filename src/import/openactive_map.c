@@ -819,75 +819,6 @@ static const char *activity_id(importer *im, const json_t *concept)
 	return kith_arena_strdup(&im->arena, text);
 }
 
-void kith_oa_terms_release(oa_terms *terms)
-{
-	size_t i;
-
-	for (i = 0; i < terms->count; i++)
-		free(terms->ids[i]);
-	free(terms->ids);
-	kith_strset_release(&terms->seen);
-	memset(terms, 0, sizeof(*terms));
-}
-
-/* Looks term up in the table once, and keeps what it maps to: its ids, or -1 on ENOMEM. */
-static const char *term_ids(importer *im, oa_terms *terms, const char *term)
-{
-	kith_group scratch;
-	kith_buf b = KITH_BUF_INIT;
-	size_t at, i;
-	char **grown;
-
-	if (kith_strset_has(&terms->seen, term, &at))
-		return terms->ids[at];
-	kith_import_group_init(&scratch);
-	kith_import_taxonomy(im, &scratch, "openactive", term);
-	kith_buf_puts(&b, "");
-	for (i = 0; i < scratch.activities.count; i++)
-		kith_buf_printf(&b, "activity:%s ", scratch.activities.items[i]);
-	for (i = 0; i < scratch.needs.count; i++)
-		kith_buf_printf(&b, "need:%s ", scratch.needs.items[i]);
-	if (terms->count == terms->capacity) {
-		size_t n = terms->capacity ? terms->capacity * 2 : 64;
-		if ((grown = realloc(terms->ids, n * sizeof(*grown))) == NULL)
-			goto fail;
-		terms->ids = grown;
-		terms->capacity = n;
-	}
-	if (kith_buf_error(&b) || kith_strset_add(&terms->seen, term, terms->count, NULL) < 0)
-		goto fail;
-	terms->ids[terms->count] = kith_buf_detach(&b);
-	return terms->ids[terms->count++];
-fail:
-	kith_buf_release(&b);
-	return NULL;
-}
-
-/* Adds what term maps to; 1 when it maps, 0 when not, or KITH_ENOMEM. */
-static int map_term(importer *im, oa_terms *terms, kith_group *g, const char *term)
-{
-	const char *ids, *p;
-	char id[64];
-	size_t n;
-	int error;
-
-	if (!term || !*term)
-		return 0;
-	if ((ids = term_ids(im, terms, term)) == NULL)
-		return KITH_ENOMEM;
-	for (p = ids; *p; p += n + (p[n] == ' ')) {
-		n = strcspn(p, " ");
-		snprintf(id, sizeof(id), "%.*s", (int)n, p);
-		if (strncmp(id, "need:", 5) == 0)
-			error = kith_import_add_string(im, &g->needs, kith_arena_strdup(&im->arena, id + 5));
-		else
-			error = kith_import_add_string(im, &g->activities, kith_arena_strdup(&im->arena, id + 9));
-		if (error)
-			return error;
-	}
-	return *ids != '\0';
-}
-
 /* activity[]: each concept mapped to kith's activities where the table is sure; the labels kept as words. */
 static int activities(importer *im, const oa_record *r, kith_group *g)
 {
@@ -900,9 +831,9 @@ static int activities(importer *im, const oa_record *r, kith_group *g)
 		const char *label = json_is_string(c) ? json_string_value(c) : kith_oa_string(c, "prefLabel");
 		const char *id = json_is_object(c) ? activity_id(im, c) : NULL;
 		/* the label maps as its id does: looked up only when the id is not in the list */
-		mapped = id && strstr(id, "activity-list#") ? map_term(im, r->terms, g, id) : 0;
+		mapped = id && strstr(id, "activity-list#") ? kith_import_taxonomy(im, g, "openactive", id) : 0;
 		if (mapped == 0)
-			mapped = map_term(im, r->terms, g, label);
+			mapped = kith_import_taxonomy(im, g, "openactive", label);
 		if (mapped < 0)
 			return mapped;
 	}
