@@ -342,9 +342,13 @@ static void home_precision(FILE *f, const kith_results *rs)
 {
 	const char *place = NULL;
 
-	if (kith_results_home(rs, &place) != KITH_HOME_DISTRICT)
+	kith_home_precision home = kith_results_home(rs, &place);
+
+	if (home != KITH_HOME_DISTRICT && home != KITH_HOME_SECTOR)
 		return;
-	fputs("<p class=\"hint\">Home placed at the centre of postcode district ", f);
+	fputs(home == KITH_HOME_SECTOR ? "<p class=\"hint\">Home placed amid the listed venues of postcode sector "
+				       : "<p class=\"hint\">Home placed at the centre of postcode district ",
+	      f);
 	srv_html(f, place ? place : "?");
 	fputs(", not the street: distances are approximate. A street-level point, or the postcode directory "
 	      "loaded with <code>kith postcodes</code>, makes them exact.</p>\n",

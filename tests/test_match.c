@@ -449,8 +449,8 @@ static void test_cli_quick_query(void **state)
 			"--wheelchair --when 'tue@09:00-13:00' --date %s --format json --top 3",
 			f->db, TODAY),
 		0);
-	assert_true(ks_contains(out, "{\"patient\": \"query\", \"home\": {\"precision\": \"district\", \"place\": "
-				     "\"LA9\"}, \"results\": ["));
+	assert_true(ks_contains(out, "{\"patient\": \"query\", \"home\": {\"precision\": \"sector\", \"place\": "
+				     "\"LA9 4\"}, \"results\": ["));
 	assert_true(ks_contains(out, "\"rank\": 3"));
 	assert_false(ks_contains(out, "testtown/no-wheelchair"));
 	free(out);
@@ -1006,6 +1006,29 @@ static void test_a_home_known_by_postcode(void **state)
 	assert_true(has_caution(find(r, "town/lunch"),
 				"4.5 km from the centre of LA9, near their 5 km: from their home "
 				"it may be further"));
+	kith_results_free(r);
+
+	kith_profile_free(p);
+	close_town(&t);
+
+	/*
+	 * Without the directory, the venues the index lists in the home's own
+	 * sector place it better than the district's centre; one geocoded far
+	 * from its district is not believed.
+	 */
+	open_town(&t, "<feed xmlns=\"urn:kith:feed:1\" id=\"town\" version=\"1\">"
+		      "<group id=\"lunch\"><name>Lunch Club</name><needs><need>loneliness</need></needs>"
+		      "<venue><point lat=\"54.28573\" lon=\"-2.74397\"/></venue></group>"
+		      "<group id=\"hall\"><name>Village Hall Coffee</name><needs><need>loneliness</need></needs>"
+		      "<venue><postcode>LA9 7AX</postcode><point lat=\"54.34868\" lon=\"-2.74397\"/></venue></group>"
+		      "<group id=\"far\"><name>Misplaced</name><venue><postcode>LA9 7ZZ</postcode>"
+		      "<point lat=\"51.5\" lon=\"-0.1\"/></venue></group></feed>");
+	p = person("P", "postcode", "la9 7ab", "max-km", "5", "needs", "loneliness", NULL);
+	assert_int_equal(kith_matcher_run(t.m, p, &o, &r), 0);
+	assert_int_equal(kith_results_home(r, &place), KITH_HOME_SECTOR);
+	assert_string_equal(place, "LA9 7");
+	assert_non_null(find(r, "town/hall"));
+	assert_null(find(r, "town/lunch")); /* 7 km from the sector's venues: beyond their 5 km */
 	kith_results_free(r);
 
 	csv = ks_write(t.dir, "onspd.csv", "pcds,lat,long,doterm\nLA9 7AB,54.34868,-2.74397,\n");

@@ -215,7 +215,7 @@ static void test_unmet_need_is_said(void **state)
 	assert_int_equal(r.status, 200);
 	assert_true(ks_contains(r.body, "<h2>Not met by these groups</h2>"));
 	assert_true(ks_contains(r.body, "Nothing within 0.5 km says it helps with"));
-	assert_true(ks_contains(r.body, "Home placed at the centre of postcode district LA9"));
+	assert_true(ks_contains(r.body, "Home placed amid the listed venues of postcode sector LA9 4"));
 	done(&r);
 }
 

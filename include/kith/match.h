@@ -132,7 +132,8 @@ typedef enum {
 	KITH_HOME_UNKNOWN = 0, /* no home given: distances not checked */
 	KITH_HOME_POINT,       /* a point given in the profile */
 	KITH_HOME_POSTCODE,    /* a full postcode found in the postcodes loaded into the index */
-	KITH_HOME_DISTRICT     /* the centre of the postcode's district: a few km out, more in the country */
+	KITH_HOME_DISTRICT,    /* the centre of the postcode's district: a few km out, more in the country */
+	KITH_HOME_SECTOR       /* amid the venues the index lists in the postcode's sector ("SY8 3"): a km or two out */
 } kith_home_precision;
 
 /* How the home was placed, and by which postcode or district (*place, borrowed; NULL for a point). */

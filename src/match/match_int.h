@@ -33,12 +33,14 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/diag.h"
+#include "util/strset.h"
 
 #define MAX_SESSIONS 16      /* of a candidate, read from its row */
 #define MAX_POINTS 8         /* located venues of a candidate */
 #define MAX_NEEDS 32         /* of a query: the person's, and those their words suggest */
 #define DEFAULT_LIMIT_KM 8.0 /* the distance scale when a person gives no limit */
 #define MIN_OVERLAP 30       /* minutes a session must overlap availability (hard constraint 4) */
+#define SECTOR_MARGIN_KM 1.5 /* how far a home placed amid its sector's venues may be from them */
 
 /* The matcher's statements, by number: kith_stmt_get(&m->stmts, ...). */
 enum {
@@ -71,6 +73,11 @@ struct kith_matcher {
 	kith_pack_reader *packs; /* owned: the packed masks, read as needed */
 	double rows;             /* groups in the index */
 	double avg_tokens;       /* tokens per group, on average */
+	/* where the index's located venues are, by postcode sector ("SY8 3"), read on the first home that needs it */
+	int sectors_read;
+	kith_strset sectors; /* owned: sector -> index into the sums */
+	double *sector_sums; /* owned: lat, lon, count for each sector */
+	size_t sector_count;
 };
 
 /* What a match knows about the person, worked out once (query.c). */
@@ -164,6 +171,7 @@ typedef struct gid_list {
 typedef struct run {
 	kith_patient person; /* the profile's, with the home placed as well as the index can */
 	kith_home_precision precision;
+	char sector[10]; /* the postcode sector the home was placed in ("SY8 3"), with KITH_HOME_SECTOR */
 	query q;
 	kith_arena *arena; /* borrowed: the results' */
 	cand *cands;       /* owned: every candidate, sorted by gid */
@@ -196,6 +204,15 @@ static inline double kith_round3(double x)
 {
 	return floor(x * 1000.0 + 0.5) / 1000.0;
 }
+
+/*
+ * home.c: the person's home as well as the index can place it into r (the
+ * person and the precision): a postcode the loaded postcodes hold is
+ * placed to the street; else amid the venues the index lists in its sector;
+ * else it stays at its district's centre.
+ */
+void kith_match_place_home(kith_matcher *m, const kith_patient *pt, run *r);
+void kith_match_sectors_release(kith_matcher *m);
 
 /* query.c: the person, worked out for a match as of today (days). */
 int kith_match_query(kith_matcher *m, const kith_patient *pt, long today, query *q);

@@ -152,6 +152,7 @@ void kith_matcher_free(kith_matcher *m)
 	if (!m)
 		return;
 	kith_stmt_cache_release(&m->stmts);
+	kith_match_sectors_release(m);
 	kith_pack_reader_free(m->packs);
 	kith_stemmer_free(m->stemmer);
 	kith_rules_free(m->rules);
@@ -218,34 +219,6 @@ static void run_release(run *r)
 	r->order = NULL;
 }
 
-/*
- * The person's home as well as the index can place it: a postcode the
- * loaded postcodes hold is placed to the street, else it stays at its
- * district's centre.
- */
-static void place_home(kith_matcher *m, const kith_patient *pt, run *r)
-{
-	char normal[10];
-	sqlite3_stmt *s;
-
-	r->person = *pt;
-	r->precision = !pt->home.known          ? KITH_HOME_UNKNOWN
-		       : pt->home_from_postcode ? KITH_HOME_DISTRICT
-						: KITH_HOME_POINT;
-	if (r->precision != KITH_HOME_DISTRICT || !m->has_postcodes || !pt->postcode ||
-	    kith_geo_postcode_normal(normal, pt->postcode) != 0 ||
-	    (s = kith_stmt_get(&m->stmts, ST_POSTCODE, &m->error)) == NULL)
-		return;
-	sqlite3_bind_text(s, 1, normal, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		r->person.home.lat = sqlite3_column_double(s, 0);
-		r->person.home.lon = sqlite3_column_double(s, 1);
-		r->person.home_from_postcode = 0;
-		r->precision = KITH_HOME_POSTCODE;
-	}
-	sqlite3_reset(s);
-}
-
 /* Candidates, filter, text scores, factors, order: everything but the write-up. */
 static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_opts *opts, kith_arena *a, run *r)
 {
@@ -268,12 +241,14 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 	}
 	/* one read transaction for the whole match, rather than one per statement */
 	in_read = sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-	place_home(m, pt, r);
+	kith_match_place_home(m, pt, r);
 	if ((error = kith_match_query(m, &r->person, today, &r->q)) != 0)
 		goto cleanup;
-	r->q.home_approx = r->precision == KITH_HOME_DISTRICT;
+	r->q.home_approx = r->precision == KITH_HOME_DISTRICT || r->precision == KITH_HOME_SECTOR;
 	if (r->q.home_approx && (r->q.home_margin = kith_geo_district_reach_km(r->q.home.district)) < 0)
 		r->q.home_margin = 2.0; /* a district the table does not know: a town's */
+	if (r->precision == KITH_HOME_SECTOR && r->q.home_margin > SECTOR_MARGIN_KM)
+		r->q.home_margin = SECTOR_MARGIN_KM;
 	/*
 	 * Narrowed first; but when too few of the narrowed candidates pass the
 	 * hard constraints, every reachable group is read, so a person whose
@@ -376,6 +351,8 @@ int kith_matcher_run(kith_matcher *m, const kith_profile *p, const kith_match_op
 			res->place = kith_arena_strdup(&res->arena, r.person.postcode);
 		else if (r.precision == KITH_HOME_DISTRICT)
 			res->place = kith_arena_strdup(&res->arena, r.q.home.district);
+		else if (r.precision == KITH_HOME_SECTOR)
+			res->place = kith_arena_strdup(&res->arena, r.sector);
 	}
 
 cleanup:

@@ -70,7 +70,7 @@ static void render_json(kith_buf *b, const kith_results *res)
 	const char *place;
 	size_t i;
 
-	static const char *const precision[] = {"unknown", "point", "postcode", "district"};
+	static const char *const precision[] = {"unknown", "point", "postcode", "district", "sector"};
 	kith_home_precision home = kith_results_home(res, &place);
 
 	kith_buf_puts(b, "{\"patient\": ");
@@ -165,10 +165,20 @@ static void render_text(kith_buf *b, const kith_results *res, const kith_render_
 
 	kith_buf_printf(b, "%zu suggestion%s for %s%s%s\n", n, n == 1 ? "" : "s", kith_results_patient(res),
 			opts->today ? " as of " : "", opts->today ? opts->today : "");
-	if (kith_results_home(res, &place) == KITH_HOME_DISTRICT)
+	switch (kith_results_home(res, &place)) {
+	case KITH_HOME_DISTRICT:
 		kith_buf_printf(b,
 				"home: the centre of postcode district %s, not the street: distances are approximate\n",
 				place ? place : "?");
+		break;
+	case KITH_HOME_SECTOR:
+		kith_buf_printf(b,
+				"home: amid the listed venues of postcode sector %s, not the street: distances are "
+				"approximate\n",
+				place ? place : "?");
+		break;
+	default: break;
+	}
 	/* a need nothing here serves is said first, not hidden behind the list */
 	for (i = 0; i < kith_results_need_count(res); i++)
 		if (*kith_results_need(res, i)->text)
