@@ -29,6 +29,11 @@ void cli_print_import_report(const char *format, const kith_import_report *r);
 
 /* Prints diagnostics to f, at most limit of them (0: all), then a count of the rest. */
 void cli_print_diags(FILE *f, const kith_diag_list *diags, size_t limit, const char *more_hint);
+/* Prints only the errors among diags to f, at most limit of them, then a count of the rest: what --quiet shows. */
+void cli_print_errors(FILE *f, const kith_diag_list *diags, size_t limit);
+/* Prints diagnostics as the command's --quiet asks: only errors (20 at most), or all of them (50 at most). */
+#define cli_print_for(f, diags, quiet) \
+	((quiet) ? cli_print_errors((f), (diags), 20) : cli_print_diags((f), (diags), 50, NULL))
 /* "kith: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -76,7 +76,7 @@ static int load_one(kith_index *idx, const char *path, const char *label, kith_l
 				label, r.feed_id, r.added, r.updated, r.removed, r.unchanged, r.skipped, r.warnings);
 	} else {
 		size_t errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
-		cli_print_diags(stderr, diags, quiet ? 0 : 50, NULL);
+		cli_print_for(stderr, diags, quiet);
 		if (errors)
 			fprintf(stderr, "%s: not loaded, nothing changed (%zu error%s)\n", label, errors,
 				errors == 1 ? "" : "s");
@@ -117,7 +117,7 @@ static int import_to_temp(const char *format_name, char **inputs, size_t count, 
 		goto cleanup;
 	}
 	rc = kith_import(format, (const char *const *)inputs, count, o, f, &report, diags);
-	cli_print_diags(stderr, diags, quiet ? 0 : 50, NULL);
+	cli_print_for(stderr, diags, quiet);
 	if (fclose(f) != 0 && rc == 0)
 		rc = KITH_EIO;
 	f = NULL;
@@ -212,6 +212,10 @@ int cli_index(int argc, char **argv)
 		idx = NULL;
 		failed = 1;
 	} else if (from) {
+		char source[4300];
+		snprintf(source, sizeof(source), "kith import %s %s%s", from, argv[optind + 1],
+			 argc - optind > 2 ? " ..." : "");
+		opts.source = source;
 		loaded += load_one(idx, feed, io.feed_id, &opts, quiet);
 		failed += !loaded;
 	} else {

@@ -82,7 +82,7 @@ int cli_import(int argc, char **argv)
 	}
 	rc = kith_import(format, (const char *const *)argv + optind + 1, (size_t)(argc - optind - 1), &opts, out,
 			 &report, diags);
-	cli_print_diags(stderr, diags, quiet ? 0 : 50, NULL);
+	cli_print_for(stderr, diags, quiet);
 	if (rc != 0) {
 		fprintf(stderr, "import %s: nothing written: %s\n", argv[optind], kith_strerror(rc));
 		status = CLI_ERROR;

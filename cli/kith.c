@@ -59,6 +59,23 @@ void cli_print_diags(FILE *f, const kith_diag_list *diags, size_t limit, const c
 		fprintf(f, "... and %zu more%s%s\n", n - limit, more_hint ? " " : "", more_hint ? more_hint : "");
 }
 
+void cli_print_errors(FILE *f, const kith_diag_list *diags, size_t limit)
+{
+	size_t i, shown = 0, n = kith_diag_list_count(diags), errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR);
+	char line[2048];
+
+	for (i = 0; i < n && shown < limit; i++) {
+		const kith_diag *d = kith_diag_list_get(diags, i);
+		if (d->severity != KITH_DIAG_ERROR)
+			continue;
+		kith_diag_format(d, line, sizeof(line));
+		fprintf(f, "%s\n", line);
+		shown++;
+	}
+	if (errors > shown)
+		fprintf(f, "... and %zu more errors\n", errors - shown);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;

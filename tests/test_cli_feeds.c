@@ -168,6 +168,32 @@ static void test_skip_bad_groups(void **state)
 	free(err);
 }
 
+/* --quiet prints only the errors of a failed load, at most 20 of them, not every warning before them. */
+static void test_quiet_prints_errors_only(void **state)
+{
+	fixture *f = *state;
+	kith_buf xml = KITH_BUF_INIT;
+	char *err = NULL, *path;
+	int i;
+
+	kith_buf_puts(&xml, "<feed xmlns=\"urn:kith:feed:1\" id=\"noisy\" version=\"1\">\n");
+	for (i = 0; i < 30; i++)
+		kith_buf_printf(&xml,
+				"<group id=\"g%d\"><name>G</name><needs><need>not-a-need</need></needs><schedule>"
+				"<session day=\"tue\" start=\"10:00\" end=\"09:00\"/></schedule></group>\n",
+				i);
+	kith_buf_puts(&xml, "</feed>\n");
+	path = ks_write(f->dir, "noisy.xml", xml.ptr);
+	assert_int_equal(ks_kith(NULL, &err, "index --quiet %s %s", f->db, path), 2);
+	assert_false(ks_contains(err, "warning:"));
+	assert_has(err, "... and 10 more errors\n");
+	assert_has(err, "noisy.xml: not loaded, nothing changed (30 errors)\n");
+	assert_int_equal(ks_lines(err), 22);
+	free(err);
+	free(path);
+	kith_buf_release(&xml);
+}
+
 /*
  * A partner's feed whose groups went bad does not silently empty its
  * listing: skipping them from a full feed would remove 3 of the 5 groups
@@ -517,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failing_feed_and_the_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_skip_bad_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_skipping_does_not_empty_a_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quiet_prints_errors_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feeds_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_usage_and_databases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_feeds, setup, teardown),

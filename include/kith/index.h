@@ -63,12 +63,14 @@ typedef struct kith_load_opts {
 	 * KITH_MAX_REMOVED_DEFAULT; 1 allows any.  (Version 2.)
 	 */
 	double max_removed;
+	/* What to record as where the feed came from (kith stats, kith feeds), when not path: an import's inputs. */
+	const char *source;
 } kith_load_opts;
 
 #define KITH_MAX_REMOVED_DEFAULT 0.2
 #define KITH_LOAD_OPTS_VERSION 2
 /* clang-format off */
-#define KITH_LOAD_OPTS_INIT {KITH_LOAD_OPTS_VERSION, 0, NULL, NULL, 0}
+#define KITH_LOAD_OPTS_INIT {KITH_LOAD_OPTS_VERSION, 0, NULL, NULL, 0, NULL}
 /* clang-format on */
 
 /*

@@ -343,6 +343,7 @@ int kith_loader_load(kith_loader *loader, const char *path, const kith_load_opts
 	st.writer.loader = loader;
 	st.writer.err = err;
 	st.writer.path = path;
+	st.writer.source = opts->version >= 2 && opts->source ? opts->source : path;
 	st.writer.report = report;
 	kith_buf_init(&st.read_error.message, 0);
 

@@ -91,6 +91,7 @@ typedef struct load_writer {
 	kith_loader *loader;
 	kith_error *err; /* where messages go */
 	const char *path;
+	const char *source; /* recorded as where the feed came from: path, or what the caller names */
 	kith_load_report *report;
 	int delta;
 	int fresh; /* the index held no group of this feed before */

@@ -548,7 +548,7 @@ int kith_load_record_feed(load_writer *w)
 	kith_db_bind_text(s, 3, w->generated);
 	kith_db_bind_text(s, 4, w->delta ? "delta" : "full");
 	kith_db_bind_text(s, 5, now);
-	kith_db_bind_text(s, 6, w->path);
+	kith_db_bind_text(s, 6, w->source ? w->source : w->path);
 	kith_db_bind_text(s, 7, w->sha256);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)w->size);
 	if (sqlite3_step(s) != SQLITE_DONE)
