@@ -337,7 +337,7 @@ static void test_cli_import_then_index(void **state)
 
 /* ---- bad input --------------------------------------------------------- */
 
-/* Imports path, which must be refused within a second, located, with nothing written. */
+/* Imports path, which must be refused quickly (even under valgrind), located, with nothing written. */
 static void assert_refused(const char *path, unsigned line, const char *needle)
 {
 	char *dir = ks_tmpdir();
@@ -348,7 +348,7 @@ static void assert_refused(const char *path, unsigned line, const char *needle)
 	assert_int_not_equal(r.rc, 0);
 	assert_true(has_diag(r.diags, KITH_DIAG_ERROR, line, needle));
 	assert_int_equal(r.feed_size, 0);
-	assert_true(r.seconds < 1.0);
+	assert_true(r.seconds < 3.0); /* libxml2 alone took 49 s over the attribute flood */
 	release(&r);
 	ks_rmtree(dir);
 	free(dir);

@@ -253,9 +253,11 @@ static int end_agency(airs_reader *r)
 static int start_agency(airs_reader *r, const xmlNode *n, int depth)
 {
 	int error = end_agency(r);
+	kith_arena arena = r->agency.arena; /* its memory is kept for the next agency */
 
-	kith_arena_reset(&r->agency.arena);
-	memset((char *)&r->agency + sizeof(r->agency.arena), 0, sizeof(r->agency) - sizeof(r->agency.arena));
+	kith_arena_reset(&arena);
+	memset(&r->agency, 0, sizeof(r->agency));
+	r->agency.arena = arena;
 	r->agency.gone = airs_gone(n);
 	r->agency_depth = depth;
 	return error;

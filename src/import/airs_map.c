@@ -16,8 +16,11 @@
 #include "model/geo.h"
 #include "util/parse.h"
 
+#define AIRS_MAX_TEXT (1u << 20) /* bytes of one element's text read: well over any description */
+
 /* What a Site gives each of its services. */
 typedef struct site_info {
+	kith_xml *x; /* borrowed: locates messages */
 	const xmlNode *node;
 	const char *key, *name, *description;
 	const char *phone, *web, *email;
@@ -57,14 +60,16 @@ const char *airs_attr(const xmlNode *n, const char *name)
 const char *airs_text(kith_arena *a, const xmlNode *n)
 {
 	const xmlNode *c;
-	kith_buf b = KITH_BUF_INIT;
+	kith_buf b;
 	const char *out = NULL;
 
+	/* one element's text can come in many nodes (split by comments): over the cap, what came first is kept */
+	kith_buf_init(&b, AIRS_MAX_TEXT);
 	for (c = n ? n->children : NULL; c; c = c->next)
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
 			kith_buf_puts(&b, (const char *)c->content);
 	kith_buf_trim(&b);
-	if (!kith_buf_error(&b) && b.size)
+	if (kith_buf_error(&b) != KITH_ENOMEM && b.size)
 		out = kith_arena_strdup(a, b.ptr);
 	kith_buf_release(&b);
 	return out;
@@ -226,9 +231,10 @@ static int read_address(importer *im, const xmlNode *site, kith_venue *v)
 	return error;
 }
 
-static int read_site(importer *im, const xmlNode *site, site_info *s)
+static int read_site(importer *im, kith_xml *x, const xmlNode *site, site_info *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->x = x;
 	s->node = site;
 	s->key = airs_text(&im->arena, airs_child(site, "Key"));
 	s->name = airs_text(&im->arena, airs_child(site, "Name"));
@@ -279,12 +285,15 @@ static void read_remote(importer *im, kith_group *g, const xmlNode *site)
 /* An xs:time ("09:30:00", "17:00") as minutes after midnight, or -1. */
 static int minutes(const char *t)
 {
+	int i, h, m;
+
 	if (!t || strlen(t) < 5 || t[2] != ':')
 		return -1;
-	for (int i = 0; i < 5; i++)
+	for (i = 0; i < 5; i++)
 		if (i != 2 && (t[i] < '0' || t[i] > '9'))
 			return -1;
-	int h = (t[0] - '0') * 10 + (t[1] - '0'), m = (t[3] - '0') * 10 + (t[4] - '0');
+	h = (t[0] - '0') * 10 + (t[1] - '0');
+	m = (t[3] - '0') * 10 + (t[4] - '0');
 	return h <= 24 && m < 60 && h * 60 + m <= 24 * 60 ? h * 60 + m : -1;
 }
 
@@ -482,10 +491,11 @@ static int read_access(importer *im, kith_group *g, const xmlNode *site)
 }
 
 /* AgeRequirements' MinimumAge, MaximumAge and Gender; its text in the description. */
-static int read_ages(importer *im, kith_group *g, const xmlNode *svc)
+static int read_ages(importer *im, kith_group *g, const xmlNode *svc, kith_xml *x)
 {
 	const xmlNode *a = airs_child(svc, "AgeRequirements");
 	const char *gender, *text;
+	unsigned line = kith_xml_line(a), column = 0;
 	long v;
 
 	if (!a)
@@ -495,7 +505,8 @@ static int read_ages(importer *im, kith_group *g, const xmlNode *svc)
 	if (airs_attr(a, "MaximumAge") && kith_parse_int(airs_attr(a, "MaximumAge"), 0, 130, &v) == 0)
 		g->max_age = (int)v;
 	if (g->min_age >= 0 && g->max_age >= 0 && g->max_age < g->min_age) {
-		kith_import_warn(im, kith_xml_line(a), 0, "AgeRequirements from %d to %d: the wrong way round, ignored",
+		kith_xml_locate(x, &line, &column, "AgeRequirements", NULL);
+		kith_import_warn(im, line, column, "AgeRequirements from %d to %d: the wrong way round, ignored",
 				 g->min_age, g->max_age);
 		g->min_age = g->max_age = -1; /* neither can be trusted */
 	}
@@ -660,18 +671,23 @@ static int append_texts(importer *im, kith_group *g, const xmlNode *svc, const x
 	return error;
 }
 
+/* svc when it has elements named name, else its Site: a service's own hours or languages win over its Site's. */
+static const xmlNode *own_or_site(const xmlNode *svc, const xmlNode *site, const char *name)
+{
+	return svc && airs_child(svc, name) ? svc : site;
+}
+
 /* Facts of svc (or of the Site, where svc says nothing), each where the feed has a place for it. */
 static int read_facts(importer *im, kith_group *g, const xmlNode *svc, const site_info *site)
 {
-	const xmlNode *from = svc ? svc : site->node;
 	int error;
 
-	error = read_time_open(im, g, airs_child(from, "TimeOpen") || !svc ? from : site->node);
-	error = error ? error : read_languages(im, g, airs_child(from, "Languages") || !svc ? from : site->node);
+	error = read_time_open(im, g, own_or_site(svc, site->node, "TimeOpen"));
+	error = error ? error : read_languages(im, g, own_or_site(svc, site->node, "Languages"));
 	error = error ? error : read_access(im, g, site->node);
 	read_remote(im, g, site->node);
 	if (svc) {
-		error = error ? error : read_ages(im, g, svc);
+		error = error ? error : read_ages(im, g, svc, site->x);
 		error = error ? error : read_gender(im, g, svc);
 		error = error ? error : read_cost(im, g, svc);
 		error = error ? error : read_area(im, g, svc);
@@ -737,11 +753,12 @@ int airs_map_site(importer *im, kith_xml *x, const airs_agency *agency, const xm
 
 	for (svc = airs_child(site, "SiteService"); svc; svc = airs_next(svc, "SiteService"))
 		/* read the Site again for each: emitting a group empties the arena its strings live in */
-		if ((error = read_site(im, site, &info)) != 0 || (error = map_service(im, x, agency, &info, svc)) != 0)
+		if ((error = read_site(im, x, site, &info)) != 0 ||
+		    (error = map_service(im, x, agency, &info, svc)) != 0)
 			return error;
 	if (airs_child(site, "SiteService") || is_location)
 		return 0;
-	if ((error = read_site(im, site, &info)) != 0)
+	if ((error = read_site(im, x, site, &info)) != 0)
 		return error;
 	return map_service(im, x, agency, &info, NULL);
 }
