@@ -456,6 +456,51 @@ static void test_huge_text_node(void **state)
 	free(dir);
 }
 
+static void test_empty_and_missing_files(void **state)
+{
+	char *dir = ks_tmpdir(), *path = ks_write(dir, "empty.xml", "");
+	imported r;
+
+	(void)state;
+	assert_refused(path, 0, "empty file, expected a file in AIRS XML");
+	r = import_file(dir, "/nonexistent/airs.xml");
+	assert_int_equal(r.rc, KITH_EIO);
+	assert_true(has_diag(r.diags, KITH_DIAG_ERROR, 0, "cannot read file"));
+	release(&r);
+	free(path);
+	ks_rmtree(dir);
+	free(dir);
+}
+
+/* A prefixed 3.1 root, after a byte-order mark and a comment, is read with the 3.1 schema. */
+static void test_prefixed_root_after_bom(void **state)
+{
+	char *dir = ks_tmpdir(), *path;
+	imported r;
+
+	(void)state;
+	path = ks_write(
+		dir, "prefixed.xml",
+		"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- <Agency> in a comment -->\n"
+		"<a:Source xmlns:a=\"http://www.airs.org/schema/3_1/AIRS.xsd\" SourceEntity=\"x\" SourceID=\"1\" "
+		"OriginTimestamp=\"2024-01-01T00:00:00\" SoftwareVendor=\"x\" SoftwareVersion=\"1\" "
+		"TaxonomyVersion=\"2024-01-01T00:00:00\" SchemaVersion=\"3.1\">\n"
+		"<a:Agency><a:Key>1</a:Key><a:Name>Org</a:Name><a:Site><a:Key>2</a:Key><a:Name>Hall</a:Name>"
+		"<a:SiteService><a:Name>Club</a:Name><a:Key>3</a:Key><a:Taxonomy><a:Code>PH-1400</a:Code>"
+		"</a:Taxonomy></a:SiteService></a:Site></a:Agency>\n</a:Source>\n");
+	r = import_file(dir, path);
+	if (kith_diag_list_count(r.diags))
+		print_diags(r.diags);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(kith_diag_list_count(r.diags), 0); /* valid against 3.1: no warning */
+	assert_true(ks_contains(r.feed, "<name>Club</name>"));
+	assert_true(ks_contains(r.feed, "<need>loneliness</need>"));
+	release(&r);
+	free(path);
+	ks_rmtree(dir);
+	free(dir);
+}
+
 /* ---- the schemas -------------------------------------------------------- */
 
 /* The schemas built in are the published ones, unchanged (skipped without ../shared). */
@@ -497,6 +542,8 @@ int main(void)
 		cmocka_unit_test(test_nesting_10000_deep),
 		cmocka_unit_test(test_attribute_flood),
 		cmocka_unit_test(test_huge_text_node),
+		cmocka_unit_test(test_empty_and_missing_files),
+		cmocka_unit_test(test_prefixed_root_after_bom),
 		cmocka_unit_test(test_schemas_are_the_published_ones),
 	};
 

@@ -49,6 +49,20 @@ typedef struct airs_reader {
 
 /* ---- before reading: the schema, and what libxml2 cannot take quickly ---- */
 
+/* Moves i past the next occurrence of end (counting lines); to size when there is none. */
+static size_t skip_past(const char *d, size_t i, size_t size, const char *end, unsigned *line, size_t *line_start)
+{
+	const char *p = kith_find(d + i, d + size, end);
+	size_t stop = p ? (size_t)(p - d) + strlen(end) : size;
+
+	for (; i < stop; i++)
+		if (d[i] == '\n') {
+			(*line)++;
+			*line_start = i + 1;
+		}
+	return stop;
+}
+
 /* The root element's start tag, as found in the file's first bytes. */
 typedef struct root_tag {
 	char name[64]; /* its local name; "" when not found there */
@@ -75,11 +89,15 @@ static void peek_root(const char *path, root_tag *root)
 	}
 	start[n] = '\0';
 	/* past the prolog's declarations, comments and processing instructions */
-	for (; i < n && (start[i] != '<' || start[i + 1] == '?' || start[i + 1] == '!'); i++)
-		if (start[i] == '\n') {
+	while (i < n && (start[i] != '<' || start[i + 1] == '?' || start[i + 1] == '!')) {
+		const char *close = strncmp(start + i, "<!--", 4) == 0 ? "-->" : start[i + 1] == '?' ? "?>" : ">";
+		if (start[i] == '<')
+			i = skip_past(start, i, n, close, &root->line, &line_start);
+		else if (start[i++] == '\n') {
 			root->line++;
-			line_start = i + 1;
+			line_start = i;
 		}
+	}
 	if (i >= n || (end = strchr(start + i, '>')) == NULL)
 		return;
 	*end = '\0';
@@ -93,20 +111,6 @@ static void peek_root(const char *path, root_tag *root)
 	snprintf(root->name, sizeof(root->name), "%.*s", (int)(len < sizeof(root->name) ? len : 0), tag);
 	root->column = (unsigned)(i - line_start + 1);
 	root->airs_31 = strstr(start + i, AIRS_31_NS) != NULL;
-}
-
-/* Moves i past the next occurrence of end (counting lines); to size when there is none. */
-static size_t skip_past(const char *d, size_t i, size_t size, const char *end, unsigned *line, size_t *line_start)
-{
-	const char *p = kith_find(d + i, d + size, end);
-	size_t stop = p ? (size_t)(p - d) + strlen(end) : size;
-
-	for (; i < stop; i++)
-		if (d[i] == '\n') {
-			(*line)++;
-			*line_start = i + 1;
-		}
-	return stop;
 }
 
 /*
