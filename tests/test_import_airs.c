@@ -316,6 +316,34 @@ static void test_off_schema_is_read_with_warnings(void **state)
 	free(dir);
 }
 
+/* An agency's Sites wait for its ResourceInfo; past 4,096 they are mapped at once, without its date. */
+static void test_many_sites_of_one_agency(void **state)
+{
+	char *dir = ks_tmpdir(), *path;
+	kith_buf b = KITH_BUF_INIT;
+	imported r;
+	int i;
+
+	(void)state;
+	kith_buf_init(&b, 16u << 20);
+	kith_buf_puts(&b, "<?xml version=\"1.0\"?>\n<Source>\n<Agency><Key>1</Key><Name>Org</Name>\n");
+	for (i = 0; i < 4100; i++)
+		kith_buf_printf(&b, "<Site><Key>%d</Key><Name>Site %d</Name></Site>\n", i, i);
+	kith_buf_puts(&b, "<ResourceInfo DateLastVerified=\"2024-10-01\"/></Agency>\n</Source>\n");
+	path = ks_write(dir, "many.xml", b.ptr);
+	r = import_file(dir, path);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.report.written, 4100);
+	assert_false(ks_contains(group_text(r.feed, "site-4095"), "updated="));
+	assert_true(ks_contains(group_text(r.feed, "site-4096"), "updated=\"2024-10-01\""));
+	assert_true(ks_contains(group_text(r.feed, "site-4099"), "<organisation>Org</organisation>"));
+	release(&r);
+	kith_buf_release(&b);
+	free(path);
+	ks_rmtree(dir);
+	free(dir);
+}
+
 /* The target: the CLI imports, and the feed loads with `kith index`. */
 static void test_cli_import_then_index(void **state)
 {
@@ -533,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_sample_31_maps_each_rule),
 		cmocka_unit_test(test_sample_30_maps_each_rule),
 		cmocka_unit_test(test_off_schema_is_read_with_warnings),
+		cmocka_unit_test(test_many_sites_of_one_agency),
 		cmocka_unit_test(test_cli_import_then_index),
 		cmocka_unit_test(test_doctype_with_external_entity),
 		cmocka_unit_test(test_entity_bomb),
