@@ -31,7 +31,8 @@ SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC:= $(wildcard bench/*.c)
 TAXONOMY := $(sort $(wildcard corpus/import/*.tsv))
-EMBEDDED := schemas/feed.xsd schemas/patient.xsd corpus/weights.conf corpus/synonyms.rules $(TAXONOMY)
+EMBEDDED := schemas/feed.xsd schemas/patient.xsd schemas/airs/airs_3_0.xsd schemas/airs/airs_3_1.xsd \
+            corpus/weights.conf corpus/synonyms.rules $(TAXONOMY)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o $(BUILD)/gen/districts.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -60,7 +61,8 @@ $(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED) $(BUILD)/gen/taxonomy.tsv
 	@mkdir -p $(@D)
 	sh scripts/embed.sh kith_feed_xsd=schemas/feed.xsd kith_patient_xsd=schemas/patient.xsd \
 	  kith_default_weights=corpus/weights.conf kith_default_synonyms=corpus/synonyms.rules \
-	  kith_import_taxonomy_table=$(BUILD)/gen/taxonomy.tsv > $@.tmp
+	  kith_import_taxonomy_table=$(BUILD)/gen/taxonomy.tsv \
+	  kith_airs_3_0_xsd=schemas/airs/airs_3_0.xsd kith_airs_3_1_xsd=schemas/airs/airs_3_1.xsd > $@.tmp
 	mv $@.tmp $@
 $(BUILD)/gen/districts.c: scripts/postcodes.sh corpus/uk-postcode-districts.csv
 	@mkdir -p $(@D)

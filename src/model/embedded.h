@@ -12,6 +12,8 @@ extern const char kith_patient_xsd[];           /* schemas/patient.xsd */
 extern const char kith_default_weights[];       /* corpus/weights.conf */
 extern const char kith_default_synonyms[];      /* corpus/synonyms.rules */
 extern const char kith_import_taxonomy_table[]; /* the tables in corpus/import/, one after another */
+extern const char kith_airs_3_0_xsd[];          /* schemas/airs/airs_3_0.xsd (AIRS XML 3.0) */
+extern const char kith_airs_3_1_xsd[];          /* schemas/airs/airs_3_1.xsd (AIRS XML 3.1) */
 
 /* One UK postcode district and the centroid of its postcodes. */
 struct kith_district {
