@@ -319,7 +319,7 @@ static void test_hostile_feeds(void **state)
 	static const char *const files[] = {
 		"external-entity.xml", "parameter-entity.xml", "billion-laughs.xml", "invalid-utf8.xml",
 		"nul-byte.xml",        "truncated.xml",        "html.xml",           "json.xml",
-		"empty.xml",           "wrong-namespace.xml",  "version-2.xml"};
+		"empty.xml",           "wrong-namespace.xml",  "version-2.xml",      "attribute-flood.xml"};
 	fixture *f = *state;
 	size_t i;
 

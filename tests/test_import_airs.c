@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "kith/import.h"
 #include "kith/index.h"
@@ -26,16 +25,7 @@ typedef struct imported {
 	size_t feed_size;
 	kith_import_report report;
 	kith_diag_list *diags;
-	double seconds;
 } imported;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Imports path as AIRS into dir/feed.xml (kept for loading). */
 static imported import_file(const char *dir, const char *path)
@@ -45,16 +35,13 @@ static imported import_file(const char *dir, const char *path)
 	char out_path[4096];
 	imported r;
 	FILE *out;
-	double start;
 
 	memset(&r, 0, sizeof(r));
 	opts.feed_id = "airs";
 	snprintf(out_path, sizeof(out_path), "%s/feed.xml", dir);
 	assert_int_equal(kith_diag_list_new(&r.diags), 0);
 	assert_non_null(out = fopen(out_path, "w"));
-	start = now();
 	r.rc = kith_import(KITH_IMPORT_AIRS, inputs, 1, &opts, out, &r.report, r.diags);
-	r.seconds = now() - start;
 	fclose(out);
 	assert_non_null(r.feed = ks_read(out_path));
 	r.feed_size = strlen(r.feed);
@@ -365,7 +352,7 @@ static void test_cli_import_then_index(void **state)
 
 /* ---- bad input --------------------------------------------------------- */
 
-/* Imports path, which must be refused quickly (even under valgrind), located, with nothing written. */
+/* Imports path, which must be refused, located, with nothing written (how quickly is measured in bench/, not here). */
 static void assert_refused(const char *path, unsigned line, const char *needle)
 {
 	char *dir = ks_tmpdir();
@@ -376,7 +363,6 @@ static void assert_refused(const char *path, unsigned line, const char *needle)
 	assert_int_not_equal(r.rc, 0);
 	assert_true(has_diag(r.diags, KITH_DIAG_ERROR, line, needle));
 	assert_int_equal(r.feed_size, 0);
-	assert_true(r.seconds < 3.0); /* libxml2 alone took 49 s over the attribute flood */
 	release(&r);
 	ks_rmtree(dir);
 	free(dir);

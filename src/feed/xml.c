@@ -377,10 +377,64 @@ static int refuse_doctype(kith_xml *x, const char *p, const char *what)
 		      "no entities");
 }
 
+/*
+ * Refuses an element with more than KITH_XML_MAX_ATTRIBUTES attributes
+ * before libxml2 parses it (its time grows with their square).  One pass
+ * over the bytes: comments, CDATA and processing instructions skipped, '='
+ * counted inside start tags outside quoted values.
+ */
+static int refuse_attribute_flood(kith_xml *x, const char *what)
+{
+	const char *d = x->data, *end = x->data + x->size, *close;
+	size_t i, tag_start = 0, attrs = 0;
+	unsigned line, column;
+	int in_tag = 0;
+	char quote = 0;
+
+	for (i = 0; i < x->size; i++) {
+		char c = d[i];
+		if (in_tag) {
+			if (quote)
+				quote = c == quote ? 0 : quote;
+			else if (c == '"' || c == '\'')
+				quote = c;
+			else if (c == '>')
+				in_tag = 0;
+			else if (c == '=' && ++attrs > KITH_XML_MAX_ATTRIBUTES)
+				break;
+			continue;
+		}
+		if (c != '<')
+			continue;
+		close = NULL;
+		if (x->size - i >= 4 && memcmp(d + i, "<!--", 4) == 0)
+			close = kith_find(d + i + 4, end, "-->");
+		else if (x->size - i >= 9 && memcmp(d + i, "<![CDATA[", 9) == 0)
+			close = kith_find(d + i + 9, end, "]]>");
+		else if (x->size - i >= 2 && d[i + 1] == '?')
+			close = kith_find(d + i + 2, end, "?>");
+		else {
+			in_tag = 1;
+			attrs = 0;
+			tag_start = i;
+			continue;
+		}
+		if (!close)
+			return 0; /* unterminated: the parser says so */
+		i = (size_t)(close - d);
+	}
+	if (attrs <= KITH_XML_MAX_ATTRIBUTES)
+		return 0;
+	position_of(x, 0, 1, tag_start, &line, &column);
+	return refuse(x, KITH_ETOOLARGE, line, column, "an element with over %d attributes: no %s has so many",
+		      KITH_XML_MAX_ATTRIBUTES, what);
+}
+
 /* Plain-sentence checks on the raw bytes, before libxml2 sees them. */
 static int precheck(kith_xml *x, const char *what)
 {
 	const char *p, *end;
+	int error;
 
 	/* an empty file may be mapped as no memory at all (NULL): no pointer sums with it */
 	if (x->size == 0 || !x->data)
@@ -401,7 +455,9 @@ static int precheck(kith_xml *x, const char *what)
 				      : "");
 	if (*p != '<')
 		return refuse(x, KITH_EINVALID, 1, 1, "not an XML file: expected '<' at the start of a %s", what);
-	return refuse_doctype(x, p, what);
+	if ((error = refuse_doctype(x, p, what)) != 0)
+		return error;
+	return refuse_attribute_flood(x, what);
 }
 
 /*

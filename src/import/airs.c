@@ -24,7 +24,6 @@
 
 #define AIRS_31_NS "http://www.airs.org/schema/3_1/AIRS.xsd"
 #define PEEK_BYTES 8192        /* of the file's start, to find its root's namespace */
-#define MAX_ATTRIBUTES 256     /* on one element: libxml2 2.9 compares them pairwise (200,000 took 49 s) */
 #define MAX_HELD_SITES 4096    /* an Agency's Sites held for its end; past this they are mapped at once */
 #define MAX_SCHEMA_WARNINGS 20 /* printed for one file; the rest are counted */
 #define MAX_AGENCY_DEPTH 32    /* nested Agencies: as deep as the reader goes */
@@ -111,56 +110,6 @@ static void peek_root(const char *path, root_tag *root)
 	snprintf(root->name, sizeof(root->name), "%.*s", (int)(len < sizeof(root->name) ? len : 0), tag);
 	root->column = (unsigned)(i - line_start + 1);
 	root->airs_31 = strstr(start + i, AIRS_31_NS) != NULL;
-}
-
-/*
- * Refuses an element with more than MAX_ATTRIBUTES attributes before
- * libxml2 parses it.  One pass over the bytes: comments, CDATA and
- * processing instructions skipped, '=' counted inside start tags outside
- * quoted values.
- */
-static int attribute_flood(airs_reader *r)
-{
-	size_t size, i, line_start = 0, tag_start = 0, attrs = 0;
-	const char *d = kith_xml_bytes(r->x, &size);
-	unsigned line = 1, tag_line = 1;
-	int in_tag = 0;
-	char quote = 0;
-
-	for (i = 0; i < size; i++) {
-		char c = d[i];
-		if (c == '\n') {
-			line++;
-			line_start = i + 1;
-		}
-		if (in_tag) {
-			if (quote)
-				quote = c == quote ? 0 : quote;
-			else if (c == '"' || c == '\'')
-				quote = c;
-			else if (c == '>')
-				in_tag = 0;
-			else if (c == '=' && ++attrs > MAX_ATTRIBUTES)
-				return kith_import_fail(
-					r->im, KITH_ETOOLARGE, tag_line, (unsigned)(tag_start + 1),
-					"an element with over %d attributes: no AIRS element has so many",
-					MAX_ATTRIBUTES);
-		} else if (c == '<') {
-			if (size - i >= 4 && memcmp(d + i, "<!--", 4) == 0)
-				i = skip_past(d, i, size, "-->", &line, &line_start) - 1;
-			else if (size - i >= 9 && memcmp(d + i, "<![CDATA[", 9) == 0)
-				i = skip_past(d, i, size, "]]>", &line, &line_start) - 1;
-			else if (size - i >= 2 && d[i + 1] == '?')
-				i = skip_past(d, i, size, "?>", &line, &line_start) - 1;
-			else {
-				in_tag = 1;
-				attrs = 0;
-				tag_line = line;
-				tag_start = i - line_start;
-			}
-		}
-	}
-	return 0;
 }
 
 /* ---- messages ---- */
@@ -459,8 +408,6 @@ int kith_import_airs(importer *im, const char *path)
 		error = kith_import_fail(im, KITH_EINVALID, root.line, root.column, WRONG_ROOT, root.name);
 		goto cleanup;
 	}
-	if ((error = attribute_flood(&r)) != 0)
-		goto cleanup;
 	error = read_stream(&r);
 
 cleanup:
