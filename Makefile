@@ -190,6 +190,7 @@ bench-quality: deps all
 
 bench-perf: deps all
 	@sh bench/perf.sh $(BUILD)
+	@sh bench/import.sh $(BUILD)
 
 bench-serve: deps all $(BUILD)/bench/perf_serve
 	@sh bench/serve.sh $(BUILD)
