@@ -93,6 +93,15 @@ const char *kith_hsds_text(importer *im, const char *text)
 	return result;
 }
 
+const char *kith_hsds_line(importer *im, const char *text)
+{
+	char *s;
+
+	if (!text || !*text || (s = unescape(im, text)) == NULL)
+		return NULL;
+	return kith_import_text(im, s); /* plain text's line breaks become spaces */
+}
+
 /* 1 when s is NULL or only white space. */
 static int blank(const char *s)
 {
@@ -118,7 +127,7 @@ static void lower_copy(char *out, size_t size, const char *s)
 
 /* ---- schedules --------------------------------------------------------- */
 
-/* The day (0 Monday .. 6 Sunday) a word names: "1".."7", "Monday", "Mon", "MO"; -1. */
+/* The day (0 Monday .. 6 Sunday) a word names: "1".."7", "Monday", "Mondays", "Tues", "MO"; -1. */
 static int day_of(const char *w, size_t n)
 {
 	static const char *const names[7] = {"monday", "tuesday",  "wednesday", "thursday",
@@ -128,10 +137,10 @@ static int day_of(const char *w, size_t n)
 	if (n == 1 && w[0] >= '1' && w[0] <= '7')
 		return w[0] - '1'; /* ISO 8601's numbering, as the HSDS sample uses it: 1 is Monday */
 	for (d = 0; d < 7; d++)
-		if ((n == 2 || n == 3 || n == strlen(names[d])) && strncasecmp(w, names[d], n) == 0)
-			return d;
-	if (n == 5 && strncasecmp(w, "tues", 4) == 0 && (w[4] == 's' || w[4] == 'S'))
-		return 1;
+		if ((n >= 2 && n <= strlen(names[d]) && strncasecmp(w, names[d], n) == 0) ||
+		    (n == strlen(names[d]) + 1 && strncasecmp(w, names[d], n - 1) == 0 &&
+		     tolower((unsigned char)w[n - 1]) == 's'))
+			return d; /* two letters tell the days apart; "Mondays" is Monday */
 	return -1;
 }
 
@@ -859,9 +868,9 @@ static int json_fields(json_reader *r, kith_group *g, const json_t *svc)
 	const char *fees = member(im, svc, "fees_description");
 	int error = 0;
 
-	g->name = kith_hsds_text(im, member(im, svc, "name"));
+	g->name = kith_hsds_line(im, member(im, svc, "name"));
 	g->description = kith_hsds_text(im, member(im, svc, "description"));
-	g->organisation = kith_hsds_text(im, member(im, org, "name"));
+	g->organisation = kith_hsds_line(im, member(im, org, "name"));
 	g->web = member(im, svc, "url");
 	g->email = member(im, svc, "email");
 	if (!g->web)
@@ -969,8 +978,9 @@ int kith_import_hsds(importer *im, const char *path)
 		return kith_import_fail(im, KITH_EIO, 0, 0, "cannot be read: no such file or folder");
 	if (S_ISDIR(st.st_mode))
 		return kith_hsds_read_folder(im, path);
-	if (strcmp(base ? base + 1 : path, "datapackage.json") == 0) {
-		/* the datapackage's descriptor names its folder */
+	if (strcmp(base ? base + 1 : path, "datapackage.json") == 0 ||
+	    strcmp(base ? base + 1 : path, "services.csv") == 0) {
+		/* the datapackage's descriptor, or its services table, names its folder */
 		char folder[4096];
 		if (!base)
 			snprintf(folder, sizeof(folder), ".");

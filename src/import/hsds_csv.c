@@ -585,9 +585,6 @@ static int map_location(package *pk, kith_group *g, const char *location_id, con
 
 	if (row == NONE && a == NONE)
 		return 0;
-	if (name && (!skip_name || strcasecmp(name, skip_name) != 0) &&
-	    (!g->organisation || strcasecmp(name, g->organisation) != 0))
-		lines[0] = name;
 	if (a != NONE) {
 		lines[1] = get(addr, a, "address_1");
 		lines[2] = get(addr, a, "address_2");
@@ -596,6 +593,10 @@ static int map_location(package *pk, kith_group *g, const char *location_id, con
 		lines[5] = get(addr, a, "city");
 		lines[6] = get(addr, a, "state_province");
 	}
+	/* the place's name when it says more than the service's, the organisation's or the street's */
+	if (name && (!skip_name || strcasecmp(name, skip_name) != 0) &&
+	    (!g->organisation || strcasecmp(name, g->organisation) != 0) && (!lines[1] || strcasecmp(name, lines[1]) != 0))
+		lines[0] = name;
 	im->path = loc->path;
 	error = kith_hsds_place(im, g, lines, 7, a != NONE ? get(addr, a, "postal_code") : NULL,
 				row != NONE ? get(loc, row, "latitude") : NULL,
@@ -687,10 +688,10 @@ static int map_fields(package *pk, kith_group *g, const service_row *s)
 	const table *orgs = &pk->tables[T_ORGANIZATION];
 	int error = 0;
 
-	g->name = kith_hsds_text(im, field(pk, s, "name"));
+	g->name = kith_hsds_line(im, field(pk, s, "name"));
 	g->description = kith_hsds_text(im, field(pk, s, "description"));
 	if (org != NONE) {
-		g->organisation = kith_hsds_text(im, get(orgs, org, "name"));
+		g->organisation = kith_hsds_line(im, get(orgs, org, "name"));
 		g->web = get(orgs, org, "url");
 		g->email = get(orgs, org, "email");
 	}

@@ -14,6 +14,9 @@
 /* A text field as plain text: "\n" written as two characters made a line break, HTML read, markers dropped. */
 const char *kith_hsds_text(importer *im, const char *text);
 
+/* A name: kith_hsds_text() on one line. */
+const char *kith_hsds_line(importer *im, const char *text);
+
 /*
  * One opening: days ("1".."7" with 1 Monday, "Monday", "Mon", or byday
  * "MO,TU"), opens and closes ("09:00", "09:00:00", "9:00am", "9 AM").
