@@ -13,11 +13,13 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "model/geo.h"
+#include "util/array.h"
 #include "util/parse.h"
 
 #define MAX_AGE 120
@@ -665,23 +667,70 @@ cleanup:
 	return error;
 }
 
-/* Looks term up unless it is a known miss. */
-static int taxonomy_term(importer *im, kith_group *g, kith_strset *misses, const char *term)
+/* Adds what a term maps to ("need:food activity:community-meal") to g. */
+static int apply_term(importer *im, kith_group *g, const char *mapped)
 {
-	if (blank(term) || kith_strset_has(misses, term, NULL))
-		return 0;
-	if (kith_import_taxonomy(im, g, "open211", term))
-		return 1;
-	return kith_strset_add(misses, term, 0, NULL) < 0 ? KITH_ENOMEM : 0;
+	char id[64];
+	const char *p = mapped;
+	int error = 0;
+
+	while (*p && !error) {
+		size_t n = strcspn(p, " ");
+		snprintf(id, sizeof(id), "%.*s", (int)n, p);
+		if (strncmp(id, "need:", 5) == 0)
+			error = kith_import_add_string(im, &g->needs, id + 5);
+		else if (strncmp(id, "activity:", 9) == 0)
+			error = kith_import_add_string(im, &g->activities, id + 9);
+		p += n + (p[n] == ' ');
+	}
+	return error;
 }
 
-int kith_hsds_taxonomy(importer *im, kith_group *g, kith_strset *misses, const char *code, const char *name)
+/* What term maps to, looked up in the table the first time (in t->mapped, "" for nothing); NULL on ENOMEM. */
+static const char *look_up(importer *im, kith_hsds_terms *t, const char *term)
 {
-	int mapped = taxonomy_term(im, g, misses, code);
+	kith_group scratch;
+	kith_buf b = KITH_BUF_INIT;
+	size_t i, index;
+	char *mapped = NULL;
 
-	if (mapped < 0)
-		return mapped;
-	return mapped ? 0 : (taxonomy_term(im, g, misses, name) < 0 ? KITH_ENOMEM : 0);
+	if (kith_strset_has(&t->seen, term, &index))
+		return t->mapped[index];
+	kith_import_group_init(&scratch);
+	kith_import_taxonomy(im, &scratch, "open211", term);
+	kith_buf_init(&b, 4096);
+	kith_buf_puts(&b, "");
+	for (i = 0; i < scratch.needs.count; i++)
+		kith_buf_printf(&b, "%sneed:%s", b.size ? " " : "", scratch.needs.items[i]);
+	for (i = 0; i < scratch.activities.count; i++)
+		kith_buf_printf(&b, "%sactivity:%s", b.size ? " " : "", scratch.activities.items[i]);
+	if (kith_buf_error(&b) || KITH_ARRAY_RESERVE(t->mapped, t->alloc, t->count + 1, 64) != 0 ||
+	    kith_strset_add(&t->seen, term, t->count, NULL) < 0) {
+		kith_buf_release(&b);
+		return NULL;
+	}
+	mapped = kith_buf_detach(&b);
+	t->mapped[t->count++] = mapped;
+	return mapped;
+}
+
+int kith_hsds_taxonomy(importer *im, kith_group *g, kith_hsds_terms *terms, const char *code, const char *name)
+{
+	const char *mapped = blank(code) ? "" : look_up(im, terms, code);
+
+	if (mapped && !*mapped && !blank(name))
+		mapped = look_up(im, terms, name); /* a code the table does not know, by its name */
+	return mapped ? apply_term(im, g, mapped) : KITH_ENOMEM;
+}
+
+void kith_hsds_terms_release(kith_hsds_terms *terms)
+{
+	size_t i;
+
+	for (i = 0; i < terms->count; i++)
+		free(terms->mapped[i]);
+	free(terms->mapped);
+	kith_strset_release(&terms->seen);
 }
 
 int kith_hsds_phone(importer *im, kith_group *g, const char *number, const char *extension)
@@ -741,8 +790,8 @@ static const json_t *array_member(const json_t *o, const char *key)
 /* The context one JSON import keeps. */
 typedef struct json_reader {
 	importer *im;
-	kith_strset misses; /* taxonomy terms known not to map */
-	size_t index;       /* the service being read, from 1 */
+	kith_hsds_terms terms; /* taxonomy terms looked up */
+	size_t index;          /* the service being read, from 1 */
 } json_reader;
 
 static int json_schedules(json_reader *r, kith_group *g, const json_t *schedules, kith_buf *hours)
@@ -846,7 +895,7 @@ static int json_lists(json_reader *r, kith_group *g, const json_t *svc, kith_buf
 	json_array_foreach(array_member(svc, "attributes"), i, x)
 	{
 		const json_t *term = json_object_get(x, "taxonomy_term");
-		if ((error = kith_hsds_taxonomy(r->im, g, &r->misses, member(r->im, term, "code"),
+		if ((error = kith_hsds_taxonomy(r->im, g, &r->terms, member(r->im, term, "code"),
 						member(r->im, term, "name"))) != 0)
 			return error;
 	}
@@ -964,7 +1013,7 @@ static int read_json(importer *im, const char *path)
 			goto cleanup;
 	}
 cleanup:
-	kith_strset_release(&r.misses);
+	kith_hsds_terms_release(&r.terms);
 	json_decref(root);
 	return error;
 }

@@ -407,8 +407,8 @@ typedef struct package {
 	kith_arena arena; /* owned: every table's cells */
 	table tables[T_COUNT];
 	table_index indexes[X_COUNT];
-	kith_strset misses; /* taxonomy terms known not to map */
-	table services;     /* services.csv's header (its rows are streamed, not kept) */
+	kith_hsds_terms terms; /* taxonomy terms looked up */
+	table services;        /* services.csv's header (its rows are streamed, not kept) */
 } package;
 
 /* 1 when path names a regular file. */
@@ -595,7 +595,8 @@ static int map_location(package *pk, kith_group *g, const char *location_id, con
 	}
 	/* the place's name when it says more than the service's, the organisation's or the street's */
 	if (name && (!skip_name || strcasecmp(name, skip_name) != 0) &&
-	    (!g->organisation || strcasecmp(name, g->organisation) != 0) && (!lines[1] || strcasecmp(name, lines[1]) != 0))
+	    (!g->organisation || strcasecmp(name, g->organisation) != 0) &&
+	    (!lines[1] || strcasecmp(name, lines[1]) != 0))
 		lines[0] = name;
 	im->path = loc->path;
 	error = kith_hsds_place(im, g, lines, 7, a != NONE ? get(addr, a, "postal_code") : NULL,
@@ -674,7 +675,7 @@ static int map_joined(package *pk, kith_group *g, const char *service_id, const 
 	if (!error) {
 		const char *code = get(st, r, "taxonomy_id");
 		size_t t = index_first(&pk->indexes[X_TAXONOMY], code);
-		error = kith_hsds_taxonomy(im, g, &pk->misses, code, t != NONE ? get(tax, t, "name") : NULL);
+		error = kith_hsds_taxonomy(im, g, &pk->terms, code, t != NONE ? get(tax, t, "name") : NULL);
 	}
 	return error;
 }
@@ -851,7 +852,7 @@ cleanup:
 		index_release(&pk.indexes[k]);
 	for (k = 0; k < T_COUNT; k++)
 		table_release(&pk.tables[k]);
-	kith_strset_release(&pk.misses);
+	kith_hsds_terms_release(&pk.terms);
 	kith_arena_release(&pk.arena);
 	return error;
 }
