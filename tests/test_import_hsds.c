@@ -598,6 +598,76 @@ static void test_json_page(void **state)
 	release(&r);
 }
 
+static void test_json_repeats_and_costs(void **state)
+{
+	imported r = import_input(ks_src(DATA "rrule.json"));
+	const char *g;
+
+	(void)state;
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.diags,
+			    "rrule.json:0:0: warning: service 1: schedule 4: repeats 'WEEKLY' every 2: not a "
+			    "weekly or monthly pattern, left out\n"
+			    "rrule.json:0:0: warning: service 1: schedule 5: repeats 'YEARLY': not a "
+			    "weekly or monthly pattern, left out\n"
+			    "rrule.json:0:0: warning: service 1: schedule 6: repeats 'MONTHLY': not a "
+			    "weekly or monthly pattern, left out\n"
+			    "rrule.json:0:0: warning: service 1: schedule 7: unknown weekday '-2MO': left out\n");
+	g = group_xml(r.feed, "club");
+	/* RRULE's ordinals are weeks of the month; DAILY is every day */
+	assert_has(g, "<session day=\"tue\" start=\"14:00\" end=\"16:00\" weeks=\"2 4\"/>");
+	assert_has(g, "<session day=\"fri\" start=\"10:00\" end=\"12:00\" weeks=\"last\"/>");
+	assert_has(g, "<session day=\"sun\" start=\"08:00\" end=\"09:00\"/>");
+	assert_lacks(g, "day=\"sat\" start=\"10:00\"");
+	assert_has(g, "<cost amount=\"3.50\" per=\"session\"/>");
+	assert_has(g, "<description>Also known as: Second Tuesday Club</description>");
+	/* dollars are not pounds; an alternate name that is the name says nothing */
+	g = group_xml(r.feed, "dollars");
+	assert_has(g, "<description>Cost: Per class: 10 USD</description>");
+	assert_lacks(g, "<cost");
+	/* free for some: free */
+	assert_has(group_xml(r.feed, "free"), "<cost free=\"yes\"/>");
+	assert_loads(&r);
+	release(&r);
+}
+
+/* HSDS 3.0's tables: schedules.csv, addresses.csv, accessibility.csv, service_at_locations.csv, virtual places. */
+static void test_hsds3_tables(void **state)
+{
+	char *dir = package_with("id,name,alternate_name\nv3,Three,\n");
+	imported r;
+	const char *g;
+
+	(void)state;
+	add_file(dir, "service_at_locations.csv", "id,service_id,location_id\nsal,v3,hall\nsal2,v3,web\n");
+	add_file(dir, "locations.csv",
+		 "id,location_type,name,latitude,longitude\nhall,physical,Hall,52.2053,0.1218\n"
+		 "web,virtual,Online,,\n");
+	add_file(dir, "addresses.csv",
+		 "id,location_id,address_type,address_1,city,postal_code\n"
+		 "p,hall,postal,PO Box 1,Cambridge,CB1 1AA\n"
+		 "s,hall,physical,1 Market Square,Cambridge,CB2 3QJ\n");
+	add_file(dir, "accessibility.csv", "id,location_id,description,details\nx,hall,Wheelchair accessible,\n");
+	add_file(dir, "schedules.csv",
+		 "id,service_id,freq,byday,opens_at,closes_at,description\n"
+		 "s1,v3,WEEKLY,\"MO,WE\",10:00,12:00,\n"
+		 "s2,v3,MONTHLY,1SA,14:00,15:00,\n");
+	r = import_input(dir);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.diags, "");
+	g = group_xml(r.feed, "v3");
+	assert_has(g, "<address>Hall, 1 Market Square, Cambridge</address>");
+	assert_has(g, "<postcode>CB2 3QJ</postcode>");
+	assert_has(g, "<online/>");
+	assert_has(g, "<session day=\"mon\" start=\"10:00\" end=\"12:00\"/>");
+	assert_has(g, "<session day=\"sat\" start=\"14:00\" end=\"15:00\" weeks=\"1\"/>");
+	assert_has(g, "<access wheelchair=\"yes\"/>");
+	assert_loads(&r);
+	release(&r);
+	ks_rmtree(dir);
+	free(dir);
+}
+
 static void test_json_truncated(void **state)
 {
 	char *dir = ks_tmpdir();
@@ -694,6 +764,8 @@ int main(void)
 		cmocka_unit_test(test_huge_fields),
 		cmocka_unit_test(test_json_service),
 		cmocka_unit_test(test_json_page),
+		cmocka_unit_test(test_json_repeats_and_costs),
+		cmocka_unit_test(test_hsds3_tables),
 		cmocka_unit_test(test_json_truncated),
 		cmocka_unit_test(test_real_miami),
 		cmocka_unit_test(test_real_sample),

@@ -146,25 +146,77 @@ static int day_of(const char *w, size_t n)
 	return -1;
 }
 
-/* The days listed in text ("MO,TU", "Monday", "3") as bits (1 << day); 0 when any word is no day. */
-static unsigned days_of(const char *text)
+/* The week of the month an RRULE ordinal names ("1" .. "5", "-1" the last) as KITH_WEEK bits; 0 when none. */
+static unsigned week_of(const char **p, int *bad)
 {
-	unsigned days = 0;
-	const char *p = text;
+	const char *s = *p;
+	unsigned week = 0;
 
+	if (s[0] == '-' && s[1] == '1' && !isdigit((unsigned char)s[2]))
+		week = KITH_WEEK_LAST, s += 2;
+	else if (s[0] == '+' && s[1] >= '1' && s[1] <= '5' && !isdigit((unsigned char)s[2]))
+		week = KITH_WEEK(s[1] - '0'), s += 2;
+	else if (s[0] >= '1' && s[0] <= '5' && isalpha((unsigned char)s[1]))
+		week = KITH_WEEK(s[0] - '0'), s += 1;
+	else if (s[0] == '-' || s[0] == '+')
+		*bad = 1; /* "-2MO": the second to last is not a week the feed can say */
+	*p = s;
+	return week;
+}
+
+/*
+ * The days listed in text ("MO,TU", "Monday", "3", RRULE's "2TU,-1FR") as
+ * bits (1 << day), each day's weeks of the month in weeks[day] (0: every
+ * week); 0 when any word is no day.
+ */
+static unsigned days_of(const char *text, unsigned weeks[7])
+{
+	unsigned days = 0, every = 0;
+	const char *p = text;
+	int bad = 0;
+
+	memset(weeks, 0, 7 * sizeof(*weeks));
 	while (*p) {
 		size_t n;
+		unsigned week;
 		int d;
 		p += strspn(p, " ,;/\t");
 		if (!*p)
 			break;
+		week = week_of(&p, &bad);
 		n = strcspn(p, " ,;/\t");
-		if ((d = day_of(p, n)) < 0)
+		if (bad || (d = day_of(p, n)) < 0)
 			return 0;
 		days |= 1u << d;
+		if (week)
+			weeks[d] |= week;
+		else
+			every |= 1u << d;
 		p += n;
 	}
+	for (int d = 0; d < 7; d++)
+		if (every & (1u << d))
+			weeks[d] = 0; /* every week says more than some */
 	return days;
+}
+
+/* 1 when an RRULE's freq and interval say a week's or a month's pattern the feed can hold (no freq is weekly). */
+static int repeats_plainly(const kith_hsds_opening *o, const unsigned weeks[7])
+{
+	long interval;
+	int d, monthly = 0;
+
+	if (!blank(o->interval) && (kith_parse_int(o->interval, 1, 1000, &interval) != 0 || interval != 1))
+		return 0; /* every other week */
+	for (d = 0; d < 7; d++)
+		monthly |= weeks[d] != 0;
+	if (blank(o->freq))
+		return 1;
+	if (strcasecmp(o->freq, "weekly") == 0 || strcasecmp(o->freq, "daily") == 0)
+		return !monthly;
+	if (strcasecmp(o->freq, "monthly") == 0)
+		return monthly;
+	return 0;
 }
 
 /* Reads "am", "a.m.", "pm", "p.m." at *p: 1 am, 2 pm, 0 none; moves *p past it. */
@@ -237,50 +289,68 @@ static int clock_of(const char *text, int *said_meridiem)
 }
 
 /* Adds a session unless g has it already. */
-static int add_session_once(importer *im, kith_group *g, int day, int start, int end)
+static int add_session_once(importer *im, kith_group *g, int day, int start, int end, unsigned weeks)
 {
 	size_t i;
 
 	for (i = 0; i < g->session_count; i++)
 		if (g->sessions[i].day == day && g->sessions[i].start == start && g->sessions[i].end == end &&
-		    !g->sessions[i].weeks)
+		    g->sessions[i].weeks == weeks)
 			return 0;
-	return kith_import_add_session(im, g, day, start, end, 0);
+	return kith_import_add_session(im, g, day, start, end, weeks);
 }
 
-int kith_hsds_schedule(importer *im, kith_group *g, const char *days, const char *opens, const char *closes,
-		       unsigned line, const char *what)
+/* Minutes of opens and closes into *start, *end; 0, or -1 (warned) when they cannot be a session. */
+static int opening_times(importer *im, const kith_hsds_opening *o, int *start, int *end)
 {
-	unsigned set;
-	int start, end, opens_meridiem, closes_meridiem, d, added = 0, error;
+	int opens_meridiem, closes_meridiem;
 
-	if (blank(days) && blank(opens) && blank(closes))
+	*start = clock_of(o->opens, &opens_meridiem);
+	*end = clock_of(o->closes, &closes_meridiem);
+	if (*start < 0 || *end < 0) {
+		kith_import_warn(im, o->line, 0, "%s: a time that cannot be read ('%s' to '%s'): left out", o->what,
+				 o->opens, o->closes);
+		return -1;
+	}
+	if (*end == 0 || *end == 24 * 60)
+		*end = 24 * 60 - 1; /* closes at midnight: the feed's day ends at 23:59 */
+	else if (opens_meridiem && !closes_meridiem && *end <= *start && *end < 12 * 60)
+		*end += 12 * 60; /* "9:00am" to "5:00": the afternoon */
+	if (*end <= *start) {
+		kith_import_warn(im, o->line, 0, "%s: opens at '%s', after it closes at '%s': left out", o->what,
+				 o->opens, o->closes);
+		return -1;
+	}
+	return 0;
+}
+
+int kith_hsds_schedule(importer *im, kith_group *g, const kith_hsds_opening *o)
+{
+	const char *days = o->days;
+	unsigned set, weeks[7];
+	int start, end, d, added = 0, error;
+
+	if (blank(days) && blank(o->opens) && blank(o->closes))
 		return 0;
-	if (blank(days) || (set = days_of(days)) == 0) {
-		kith_import_warn(im, line, 0, "%s: unknown weekday '%s': left out", what, days ? days : "");
+	if (blank(days) && !blank(o->freq) && strcasecmp(o->freq, "daily") == 0 && blank(o->interval))
+		days = "MO,TU,WE,TH,FR,SA,SU";
+	if (blank(days) || (set = days_of(days, weeks)) == 0) {
+		kith_import_warn(im, o->line, 0, "%s: unknown weekday '%s': left out", o->what, days ? days : "");
 		return 0;
 	}
-	if (blank(opens) || blank(closes))
+	if (!repeats_plainly(o, weeks)) {
+		kith_import_warn(im, o->line, 0, "%s: repeats '%s'%s%s: not a weekly or monthly pattern, left out",
+				 o->what, o->freq ? o->freq : "", blank(o->interval) ? "" : " every ",
+				 blank(o->interval) ? "" : o->interval);
+		return 0;
+	}
+	if (blank(o->opens) || blank(o->closes))
 		return 0; /* a day with no times: the hours may be written as text */
-	start = clock_of(opens, &opens_meridiem);
-	end = clock_of(closes, &closes_meridiem);
-	if (start < 0 || end < 0) {
-		kith_import_warn(im, line, 0, "%s: a time that cannot be read ('%s' to '%s'): left out", what, opens,
-				 closes);
+	if (opening_times(im, o, &start, &end) != 0)
 		return 0;
-	}
-	if (end == 0 || end == 24 * 60)
-		end = 24 * 60 - 1; /* closes at midnight: the feed's day ends at 23:59 */
-	else if (opens_meridiem && !closes_meridiem && end <= start && end < 12 * 60)
-		end += 12 * 60; /* "9:00am" to "5:00": the afternoon */
-	if (end <= start) {
-		kith_import_warn(im, line, 0, "%s: opens at '%s', after it closes at '%s': left out", what, opens,
-				 closes);
-		return 0;
-	}
 	for (d = 0; d < 7; d++)
 		if (set & (1u << d)) {
-			if ((error = add_session_once(im, g, d, start, end)) != 0)
+			if ((error = add_session_once(im, g, d, start, end, weeks[d])) != 0)
 				return error;
 			added++;
 		}
@@ -581,6 +651,50 @@ int kith_hsds_fees(importer *im, kith_group *g, const char *fees)
 	return kith_import_append_text(im, g, "Fees", plain);
 }
 
+/* How often a price is paid, from the words around it ("per week", "a month", "for the course"). */
+static kith_cost_per cost_per(const char *words)
+{
+	char lower[256];
+
+	if (!words)
+		return KITH_PER_SESSION;
+	lower_copy(lower, sizeof(lower), words);
+	if (strstr(lower, "week"))
+		return KITH_PER_WEEK;
+	if (strstr(lower, "month"))
+		return KITH_PER_MONTH;
+	if (strstr(lower, "course") || strstr(lower, "term"))
+		return KITH_PER_COURSE;
+	return KITH_PER_SESSION;
+}
+
+int kith_hsds_cost_option(importer *im, kith_group *g, const char *amount, const char *currency, const char *option)
+{
+	kith_buf b = KITH_BUF_INIT;
+	double value;
+	int error;
+
+	if (blank(amount) || kith_parse_decimal(amount, strlen(amount), &value) != 0 || value < 0 || value > 1e6)
+		return blank(option) ? 0 : kith_import_append_text(im, g, "Cost", option);
+	if (value == 0) {
+		g->cost_known = g->cost_free = 1;
+		g->cost_amount = 0;
+		return 0;
+	}
+	if (currency && strcasecmp(currency, "GBP") == 0 && !(g->cost_known && g->cost_free)) {
+		g->cost_known = 1; /* the feed's amounts are pounds: another currency stays text */
+		g->cost_free = 0;
+		g->cost_amount = value;
+		g->cost_per = cost_per(option);
+		return 0;
+	}
+	kith_buf_init(&b, 1024);
+	kith_buf_printf(&b, "%s%s%s %s", option ? option : "", option ? ": " : "", amount, currency ? currency : "");
+	error = kith_buf_error(&b) ? KITH_ENOMEM : kith_import_append_text(im, g, "Cost", b.ptr);
+	kith_buf_release(&b);
+	return error;
+}
+
 int kith_hsds_ended(kith_group *g, const char *status)
 {
 	char lower[64];
@@ -595,6 +709,15 @@ int kith_hsds_ended(kith_group *g, const char *status)
 	else if (strcmp(lower, "active") == 0)
 		g->capacity = KITH_CAPACITY_OPEN;
 	return 0;
+}
+
+int kith_hsds_also_known(importer *im, kith_group *g, const char *alternate_name)
+{
+	const char *name = kith_hsds_line(im, alternate_name);
+
+	if (blank(name) || (g->name && strcasecmp(name, g->name) == 0))
+		return 0;
+	return kith_import_append_text(im, g, "Also known as", name);
 }
 
 /* ---- place, taxonomy, contact, dates ----------------------------------- */
@@ -802,14 +925,18 @@ static int json_schedules(json_reader *r, kith_group *g, const json_t *schedules
 
 	json_array_foreach(schedules, i, s)
 	{
-		const char *days = member(r->im, s, "byday"), *text = member(r->im, s, "description");
+		kith_hsds_opening o;
+		const char *text = member(r->im, s, "description");
 		char what[64];
-		if (!days)
-			days = member(r->im, s, "weekday");
 		snprintf(what, sizeof(what), "service %zu: schedule %zu", r->index, i + 1);
-		added = kith_hsds_schedule(r->im, g, days, member(r->im, s, "opens_at"), member(r->im, s, "closes_at"),
-					   0, what);
-		if (added < 0)
+		memset(&o, 0, sizeof(o));
+		o.days = member(r->im, s, "byday") ? member(r->im, s, "byday") : member(r->im, s, "weekday");
+		o.opens = member(r->im, s, "opens_at");
+		o.closes = member(r->im, s, "closes_at");
+		o.freq = member(r->im, s, "freq");
+		o.interval = member(r->im, s, "interval");
+		o.what = what;
+		if ((added = kith_hsds_schedule(r->im, g, &o)) < 0)
 			return added;
 		if (!added && !blank(text))
 			kith_buf_printf(hours, "%s%s", hours->size ? "; " : "", text);
@@ -899,6 +1026,12 @@ static int json_lists(json_reader *r, kith_group *g, const json_t *svc, kith_buf
 						member(r->im, term, "name"))) != 0)
 			return error;
 	}
+	json_array_foreach(array_member(svc, "cost_options"), i, x)
+	{
+		if ((error = kith_hsds_cost_option(r->im, g, member(r->im, x, "amount"), member(r->im, x, "currency"),
+						   member(r->im, x, "option"))) != 0)
+			return error;
+	}
 	json_array_foreach(array_member(svc, "service_areas"), i, x)
 	{
 		const char *area = member(r->im, x, "name");
@@ -927,7 +1060,8 @@ static int json_fields(json_reader *r, kith_group *g, const json_t *svc)
 	kith_hsds_updated(im, g, member(im, svc, "assured_date"));
 	kith_hsds_updated(im, g, member(im, svc, "last_modified"));
 	kith_hsds_ages(g, member(im, svc, "minimum_age"), member(im, svc, "maximum_age"));
-	if ((error = kith_hsds_eligibility(im, g, member(im, svc, "eligibility_description"))) != 0 ||
+	if ((error = kith_hsds_also_known(im, g, member(im, svc, "alternate_name"))) != 0 ||
+	    (error = kith_hsds_eligibility(im, g, member(im, svc, "eligibility_description"))) != 0 ||
 	    (error = kith_hsds_fees(im, g, fees ? fees : member(im, svc, "fees"))) != 0 ||
 	    (error = kith_import_append_text(im, g, "How to apply",
 					     kith_hsds_text(im, member(im, svc, "application_process")))) != 0 ||

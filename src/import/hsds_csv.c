@@ -338,24 +338,28 @@ enum {
 	T_COUNT
 };
 
-/* Each table's resource name in a datapackage, and its file when the package does not say. */
+/*
+ * Each table's resource names in a datapackage (HSDS 1.x and 2.0's, then
+ * 3.0's where it differs), and its files when the package does not say.
+ */
 static const struct {
-	const char *resource;
-	const char *file;
+	const char *resources[2];
+	const char *files[2];
 } table_names[T_COUNT] = {
-	{"service", "services.csv"},
-	{"organization", "organizations.csv"},
-	{"service_at_location", "services_at_location.csv"},
-	{"location", "locations.csv"},
-	{"physical_address", "physical_addresses.csv"},
-	{"accessibility_for_disabilities", "accessibility_for_disabilities.csv"},
-	{"regular_schedule", "regular_schedules.csv"},
-	{"phone", "phones.csv"},
-	{"language", "languages.csv"},
-	{"eligibility", "eligibility.csv"},
-	{"service_area", "service_areas.csv"},
-	{"service_taxonomy", "services_taxonomy.csv"},
-	{"taxonomy", "taxonomy.csv"},
+	{{"service", NULL}, {"services.csv", NULL}},
+	{{"organization", NULL}, {"organizations.csv", NULL}},
+	{{"service_at_location", NULL}, {"services_at_location.csv", "service_at_locations.csv"}},
+	{{"location", NULL}, {"locations.csv", NULL}},
+	{{"physical_address", "address"}, {"physical_addresses.csv", "addresses.csv"}},
+	{{"accessibility_for_disabilities", "accessibility"},
+	 {"accessibility_for_disabilities.csv", "accessibility.csv"}},
+	{{"regular_schedule", "schedule"}, {"regular_schedules.csv", "schedules.csv"}},
+	{{"phone", NULL}, {"phones.csv", NULL}},
+	{{"language", NULL}, {"languages.csv", NULL}},
+	{{"eligibility", NULL}, {"eligibility.csv", NULL}},
+	{{"service_area", NULL}, {"service_areas.csv", NULL}},
+	{{"service_taxonomy", NULL}, {"services_taxonomy.csv", "service_taxonomy.csv"}},
+	{{"taxonomy", NULL}, {"taxonomy.csv", NULL}},
 };
 
 /* The joins: which table is indexed on which column. */
@@ -446,45 +450,58 @@ static int safe_relative(const char *path)
 	return 1;
 }
 
-/* Where table k is: the datapackage's resource path, else its usual name in the folder or in data/. */
-static int locate(package *pk, int k, const json_t *resources)
+/* The datapackage's path for the resource named name, when it is a file inside the folder; NULL. */
+static int resource_path(package *pk, const json_t *resources, const char *name, char **out)
 {
 	const json_t *res;
 	size_t i;
-	char *path = NULL;
 
+	*out = NULL;
 	json_array_foreach(resources, i, res)
 	{
-		const json_t *name = json_object_get(res, "name"), *p = json_object_get(res, "path");
-		if (json_is_string(name) && json_is_string(p) &&
-		    strcmp(json_string_value(name), table_names[k].resource) == 0 &&
-		    safe_relative(json_string_value(p))) {
-			if ((path = join_path(pk->folder, json_string_value(p))) == NULL)
-				return KITH_ENOMEM;
-			if (is_file(path))
-				break;
-			free(path);
-			path = NULL;
-		}
-	}
-	if (!path) {
-		char rel[128];
-		snprintf(rel, sizeof(rel), "%s", table_names[k].file);
-		if ((path = join_path(pk->folder, rel)) == NULL)
+		const json_t *n = json_object_get(res, "name"), *p = json_object_get(res, "path");
+		if (!json_is_string(n) || !json_is_string(p) || strcmp(json_string_value(n), name) != 0 ||
+		    !safe_relative(json_string_value(p)))
+			continue;
+		if ((*out = join_path(pk->folder, json_string_value(p))) == NULL)
 			return KITH_ENOMEM;
-		if (!is_file(path)) {
-			free(path);
-			snprintf(rel, sizeof(rel), "data/%s", table_names[k].file);
-			if ((path = join_path(pk->folder, rel)) == NULL)
-				return KITH_ENOMEM;
-		}
-		if (!is_file(path)) {
-			free(path);
-			path = NULL;
-		}
+		if (is_file(*out))
+			return 0;
+		free(*out);
+		*out = NULL;
+	}
+	return 0;
+}
+
+/* folder/prefix/file when it is a file, into *out (else NULL). */
+static int usual_path(package *pk, const char *prefix, const char *file, char **out)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "%s%s", prefix, file);
+	if ((*out = join_path(pk->folder, rel)) == NULL)
+		return KITH_ENOMEM;
+	if (!is_file(*out)) {
+		free(*out);
+		*out = NULL;
+	}
+	return 0;
+}
+
+/* Where table k is: the datapackage's resource path, else a usual name in the folder or in data/. */
+static int locate(package *pk, int k, const json_t *resources)
+{
+	char *path = NULL;
+	int i, error = 0;
+
+	for (i = 0; i < 2 && !path && !error && table_names[k].resources[i]; i++)
+		error = resource_path(pk, resources, table_names[k].resources[i], &path);
+	for (i = 0; i < 2 && !path && !error && table_names[k].files[i]; i++) {
+		if ((error = usual_path(pk, "", table_names[k].files[i], &path)) == 0 && !path)
+			error = usual_path(pk, "data/", table_names[k].files[i], &path);
 	}
 	pk->tables[k].path = path;
-	return 0;
+	return error;
 }
 
 /* Reads datapackage.json's resources (when there is one) and finds each table. */
@@ -534,7 +551,7 @@ static int load_tables(package *pk)
 
 	for (k = T_SERVICE + 1; k < T_COUNT && !error; k++) {
 		table *t = &pk->tables[k];
-		t->name = table_names[k].resource;
+		t->name = table_names[k].resources[0];
 		t->arena = &pk->arena;
 		if (!t->path)
 			continue;
@@ -572,6 +589,21 @@ static const char *field(const package *pk, const service_row *s, const char *na
 #define EACH_ROW(pk, x, key, row) \
 	for (size_t row = index_first(&(pk)->indexes[x], key); row != NONE; row = index_next(&(pk)->indexes[x], row))
 
+/* The location's street address: its first, or HSDS 3.0's physical one where a postal one comes first. */
+static size_t street_address(package *pk, const char *location_id)
+{
+	const table *addr = &pk->tables[T_PHYSICAL_ADDRESS];
+	size_t first = index_first(&pk->indexes[X_ADDRESS_BY_LOCATION], location_id);
+
+	EACH_ROW(pk, X_ADDRESS_BY_LOCATION, location_id, r)
+	{
+		const char *type = get(addr, r, "address_type");
+		if (!type || strcasecmp(type, "postal") != 0)
+			return r;
+	}
+	return first;
+}
+
 /* A location: its venue (address and point), its access and languages. */
 static int map_location(package *pk, kith_group *g, const char *location_id, const char *skip_name)
 {
@@ -579,10 +611,15 @@ static int map_location(package *pk, kith_group *g, const char *location_id, con
 	const table *loc = &pk->tables[T_LOCATION], *addr = &pk->tables[T_PHYSICAL_ADDRESS];
 	const table *acc = &pk->tables[T_ACCESSIBILITY];
 	size_t row = index_first(&pk->indexes[X_LOCATION], location_id);
-	size_t a = index_first(&pk->indexes[X_ADDRESS_BY_LOCATION], location_id);
+	size_t a = street_address(pk, location_id);
 	const char *lines[7] = {NULL}, *name = row != NONE ? get(loc, row, "name") : NULL;
+	const char *type = row != NONE ? get(loc, row, "location_type") : NULL;
 	int error = 0;
 
+	if (type && strcasecmp(type, "virtual") == 0) {
+		g->online = 1; /* HSDS 3.0: a service reached online or by phone */
+		return 0;
+	}
 	if (row == NONE && a == NONE)
 		return 0;
 	if (a != NONE) {
@@ -603,8 +640,10 @@ static int map_location(package *pk, kith_group *g, const char *location_id, con
 				row != NONE ? get(loc, row, "latitude") : NULL,
 				row != NONE ? get(loc, row, "longitude") : NULL, row != NONE ? loc->lines[row] : 0);
 	EACH_ROW(pk, X_ACCESS_BY_LOCATION, location_id, r)
-	if (!error)
-		error = kith_hsds_access(im, g, get(acc, r, "accessibility"), get(acc, r, "details"));
+	if (!error) {
+		const char *what = get(acc, r, "accessibility");
+		error = kith_hsds_access(im, g, what ? what : get(acc, r, "description"), get(acc, r, "details"));
+	}
 	return error;
 }
 
@@ -622,11 +661,19 @@ static int map_schedules(package *pk, kith_group *g, const char *service_id, con
 		int x = i == 0 ? X_SCHEDULE_BY_SERVICE : X_SCHEDULE_BY_SAL;
 		EACH_ROW(pk, x, i == 0 ? service_id : sal_ids[i - 1], r)
 		{
-			const char *days = get(t, r, "weekday"), *text = get(t, r, "original_text");
-			if (!days)
-				days = get(t, r, "byday");
-			if ((added = kith_hsds_schedule(im, g, days, get(t, r, "opens_at"), get(t, r, "closes_at"),
-							t->lines[r], "schedule")) < 0)
+			kith_hsds_opening o = {get(t, r, "weekday"),
+					       get(t, r, "opens_at"),
+					       get(t, r, "closes_at"),
+					       get(t, r, "freq"),
+					       get(t, r, "interval"),
+					       t->lines[r],
+					       "schedule"};
+			const char *text = get(t, r, "original_text");
+			if (!o.days)
+				o.days = get(t, r, "byday");
+			if (!text)
+				text = get(t, r, "description");
+			if ((added = kith_hsds_schedule(im, g, &o)) < 0)
 				return added;
 			if (!added && text && !strstr(hours->ptr ? hours->ptr : "", text))
 				kith_buf_printf(hours, "%s%s", hours->size ? "; " : "", text);
@@ -703,7 +750,8 @@ static int map_fields(package *pk, kith_group *g, const service_row *s)
 	kith_hsds_updated(im, g, field(pk, s, "assured_date"));
 	kith_hsds_updated(im, g, field(pk, s, "last_modified"));
 	kith_hsds_ages(g, field(pk, s, "minimum_age"), field(pk, s, "maximum_age"));
-	if ((error = kith_hsds_eligibility(im, g, field(pk, s, "eligibility_description"))) != 0 ||
+	if ((error = kith_hsds_also_known(im, g, field(pk, s, "alternate_name"))) != 0 ||
+	    (error = kith_hsds_eligibility(im, g, field(pk, s, "eligibility_description"))) != 0 ||
 	    (error = kith_hsds_fees(
 		     im, g, field(pk, s, "fees") ? field(pk, s, "fees") : field(pk, s, "fees_description"))) != 0 ||
 	    (error = kith_import_append_text(im, g, "How to apply",

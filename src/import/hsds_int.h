@@ -17,15 +17,24 @@ const char *kith_hsds_text(importer *im, const char *text);
 /* A name: kith_hsds_text() on one line. */
 const char *kith_hsds_line(importer *im, const char *text);
 
+/* One opening as HSDS writes it (a regular_schedules row, a schedule object); NULL or blank for none. */
+typedef struct kith_hsds_opening {
+	const char *days;  /* "1".."7" with 1 Monday, "Monday", "Mon", or RRULE's byday "MO,TU", "2TU", "-1FR" */
+	const char *opens; /* "09:00", "09:00:00", "9:00am", "9 AM" */
+	const char *closes;
+	const char *freq;     /* RRULE's "WEEKLY" (as none), "MONTHLY" (byday with weeks), "DAILY" */
+	const char *interval; /* "1" or none; more is not a pattern the feed can hold */
+	unsigned line;        /* where it is, for warnings (0 when unknown) */
+	const char *what;     /* what it is, for warnings ("schedule", "service 3: schedule 2") */
+} kith_hsds_opening;
+
 /*
- * One opening: days ("1".."7" with 1 Monday, "Monday", "Mon", or byday
- * "MO,TU"), opens and closes ("09:00", "09:00:00", "9:00am", "9 AM").
- * Adds a session a day; warns at line (naming what, e.g. "schedule 4")
- * and adds nothing when a day or a time cannot be read, or it opens after
- * it closes.  Returns how many sessions were added, or KITH_ENOMEM.
+ * Adds a session for each day of the opening.  Warns and adds nothing when
+ * a day or a time cannot be read, it opens after it closes, or it repeats
+ * in a way the feed cannot say.  Returns how many sessions were added, or
+ * KITH_ENOMEM.
  */
-int kith_hsds_schedule(importer *im, kith_group *g, const char *days, const char *opens, const char *closes,
-		       unsigned line, const char *what);
+int kith_hsds_schedule(importer *im, kith_group *g, const kith_hsds_opening *opening);
 
 /* A language's name or code ("Spanish", "es", "Haitian Creole"): its ISO 639-1 code added; else the text kept. */
 int kith_hsds_language(importer *im, kith_group *g, const char *language);
@@ -37,6 +46,10 @@ int kith_hsds_eligibility(importer *im, kith_group *g, const char *text);
 void kith_hsds_ages(kith_group *g, const char *minimum, const char *maximum);
 /* Fees text: free when it says so, else kept in the description (amounts in dollars are not pounds). */
 int kith_hsds_fees(importer *im, kith_group *g, const char *fees);
+/* A cost option (HSDS 3.0): free when its amount is 0, an amount in pounds when its currency is GBP, else text. */
+int kith_hsds_cost_option(importer *im, kith_group *g, const char *amount, const char *currency, const char *option);
+/* The service's other name, in the description when it is not its name. */
+int kith_hsds_also_known(importer *im, kith_group *g, const char *alternate_name);
 /* 1 when status says the service no longer runs (inactive, defunct), else 0; "temporarily closed" closes it. */
 int kith_hsds_ended(kith_group *g, const char *status);
 /*
