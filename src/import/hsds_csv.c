@@ -604,7 +604,7 @@ static size_t street_address(package *pk, const char *location_id)
 	return first;
 }
 
-/* A location: its venue (address and point), its access and languages. */
+/* A location: its venue (address and point) and its access facts. */
 static int map_location(package *pk, kith_group *g, const char *location_id, const char *skip_name)
 {
 	importer *im = pk->im;
@@ -636,15 +636,19 @@ static int map_location(package *pk, kith_group *g, const char *location_id, con
 	    (!lines[1] || strcasecmp(name, lines[1]) != 0))
 		lines[0] = name;
 	im->path = loc->path;
-	error = kith_hsds_place(im, g, lines, 7, a != NONE ? get(addr, a, "postal_code") : NULL,
-				row != NONE ? get(loc, row, "latitude") : NULL,
-				row != NONE ? get(loc, row, "longitude") : NULL, row != NONE ? loc->lines[row] : 0);
+	if ((error = kith_hsds_place(im, g, lines, 7, a != NONE ? get(addr, a, "postal_code") : NULL,
+				     row != NONE ? get(loc, row, "latitude") : NULL,
+				     row != NONE ? get(loc, row, "longitude") : NULL,
+				     row != NONE ? loc->lines[row] : 0)) != 0)
+		return error;
 	EACH_ROW(pk, X_ACCESS_BY_LOCATION, location_id, r)
-	if (!error) {
-		const char *what = get(acc, r, "accessibility");
-		error = kith_hsds_access(im, g, what ? what : get(acc, r, "description"), get(acc, r, "details"));
+	{
+		const char *what = get(acc, r, "accessibility"); /* 3.0 calls it description */
+		if ((error = kith_hsds_access(im, g, what ? what : get(acc, r, "description"),
+					      get(acc, r, "details"))) != 0)
+			return error;
 	}
-	return error;
+	return 0;
 }
 
 /* The service's schedules: its own and its locations'; hours text kept when no time could be read. */
@@ -682,49 +686,83 @@ static int map_schedules(package *pk, kith_group *g, const char *service_id, con
 	return 0;
 }
 
-/* Languages, phones, eligibility, areas and taxonomy: the tables joined by service id. */
-static int map_joined(package *pk, kith_group *g, const char *service_id, const char *const *location_ids,
-		      size_t location_count, const char *organization_id)
+/* Languages: the service's, else its locations'. */
+static int map_languages(package *pk, kith_group *g, const char *service_id, const char *const *location_ids,
+			 size_t location_count)
 {
-	importer *im = pk->im;
-	const table *lang = &pk->tables[T_LANGUAGE], *phone = &pk->tables[T_PHONE];
-	const table *elig = &pk->tables[T_ELIGIBILITY], *area = &pk->tables[T_SERVICE_AREA];
-	const table *st = &pk->tables[T_SERVICE_TAXONOMY], *tax = &pk->tables[T_TAXONOMY];
+	const table *t = &pk->tables[T_LANGUAGE];
 	size_t i;
-	int error = 0;
+	int error;
 
 	EACH_ROW(pk, X_LANGUAGE_BY_SERVICE, service_id, r)
-	if (!error)
-		error = kith_hsds_language(im, g, get(lang, r, "language"));
-	for (i = 0; i < location_count && !g->languages.count && !error; i++)
+	{
+		if ((error = kith_hsds_language(pk->im, g, get(t, r, "language"))) != 0)
+			return error;
+	}
+	for (i = 0; i < location_count && !g->languages.count; i++)
 		EACH_ROW(pk, X_LANGUAGE_BY_LOCATION, location_ids[i], r)
-	if (!error)
-		error = kith_hsds_language(im, g, get(lang, r, "language"));
+		{
+			if ((error = kith_hsds_language(pk->im, g, get(t, r, "language"))) != 0)
+				return error;
+		}
+	return 0;
+}
+
+/* The phone: the service's, else its locations', else its organisation's. */
+static int map_phone(package *pk, kith_group *g, const char *service_id, const char *const *location_ids,
+		     size_t location_count, const char *organization_id)
+{
+	const table *t = &pk->tables[T_PHONE];
+	size_t i;
+	int error;
+
 	EACH_ROW(pk, X_PHONE_BY_SERVICE, service_id, r)
-	if (!error)
-		error = kith_hsds_phone(im, g, get(phone, r, "number"), get(phone, r, "extension"));
-	for (i = 0; i < location_count && !g->phone && !error; i++)
+	{
+		if ((error = kith_hsds_phone(pk->im, g, get(t, r, "number"), get(t, r, "extension"))) != 0)
+			return error;
+	}
+	for (i = 0; i < location_count && !g->phone; i++)
 		EACH_ROW(pk, X_PHONE_BY_LOCATION, location_ids[i], r)
-	if (!error)
-		error = kith_hsds_phone(im, g, get(phone, r, "number"), get(phone, r, "extension"));
+		{
+			if ((error = kith_hsds_phone(pk->im, g, get(t, r, "number"), get(t, r, "extension"))) != 0)
+				return error;
+		}
 	EACH_ROW(pk, X_PHONE_BY_ORGANIZATION, g->phone ? NULL : organization_id, r)
-	if (!error)
-		error = kith_hsds_phone(im, g, get(phone, r, "number"), get(phone, r, "extension"));
+	{
+		if ((error = kith_hsds_phone(pk->im, g, get(t, r, "number"), get(t, r, "extension"))) != 0)
+			return error;
+	}
+	return 0;
+}
+
+/* Eligibility, areas served and taxonomy terms: the tables joined by the service's id alone. */
+static int map_by_service(package *pk, kith_group *g, const char *service_id)
+{
+	importer *im = pk->im;
+	const table *elig = &pk->tables[T_ELIGIBILITY], *area = &pk->tables[T_SERVICE_AREA];
+	const table *st = &pk->tables[T_SERVICE_TAXONOMY], *tax = &pk->tables[T_TAXONOMY];
+	int error;
+
 	EACH_ROW(pk, X_ELIGIBILITY_BY_SERVICE, service_id, r)
-	if (!error)
-		error = kith_hsds_eligibility(im, g, get(elig, r, "eligibility"));
+	{
+		if ((error = kith_hsds_eligibility(im, g, get(elig, r, "eligibility"))) != 0)
+			return error;
+	}
 	EACH_ROW(pk, X_AREA_BY_SERVICE, service_id, r)
-	if (!error) {
+	{
 		const char *name = get(area, r, "service_area");
-		error = kith_import_append_text(im, g, "Area served", name ? name : get(area, r, "description"));
+		if ((error = kith_import_append_text(im, g, "Area served",
+						     name ? name : get(area, r, "description"))) != 0)
+			return error;
 	}
 	EACH_ROW(pk, X_TAXONOMY_BY_SERVICE, service_id, r)
-	if (!error) {
+	{
 		const char *code = get(st, r, "taxonomy_id");
 		size_t t = index_first(&pk->indexes[X_TAXONOMY], code);
-		error = kith_hsds_taxonomy(im, g, &pk->terms, code, t != NONE ? get(tax, t, "name") : NULL);
+		if ((error = kith_hsds_taxonomy(im, g, &pk->terms, code, t != NONE ? get(tax, t, "name") : NULL)) != 0)
+			return error;
 	}
-	return error;
+	return 0;
 }
 
 /* The service row's own columns. */
@@ -814,7 +852,10 @@ static int map_service(package *pk, kith_group *g, const service_row *s, const c
 		kith_buf_puts(&hours, field(pk, s, "schedule"));
 	if ((error = map_hours_text(im, g, hours.ptr)) != 0)
 		goto cleanup;
-	error = map_joined(pk, g, id, location_ids, places, field(pk, s, "organization_id"));
+	if ((error = map_languages(pk, g, id, location_ids, places)) != 0 ||
+	    (error = map_phone(pk, g, id, location_ids, places, field(pk, s, "organization_id"))) != 0)
+		goto cleanup;
+	error = map_by_service(pk, g, id);
 cleanup:
 	im->path = services_path;
 	kith_buf_release(&hours);
