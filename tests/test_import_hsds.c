@@ -466,6 +466,37 @@ static void test_broken_and_truncated_csv(void **state)
 	release(&r);
 }
 
+static void test_bom_blank_lines_and_wide_records(void **state)
+{
+	kith_buf csv = KITH_BUF_INIT;
+	char *dir = package_with("\xEF\xBB\xBFid,name\r\n\r\na,First\r\n\r\n\r\nb,\r\nc,\"Two\n\nlines\"\nd,\n");
+	imported r;
+	int i;
+
+	(void)state;
+	r = import_input(dir);
+	assert_int_equal(r.rc, 0);
+	/* a BOM before the header; blank lines between records are counted */
+	assert_string_equal(r.diags, "services.csv:6:1: warning: service 'b' has no name: left out\n"
+				     "services.csv:10:1: warning: service 'd' has no name: left out\n");
+	assert_has(r.feed, "<name>First</name>");
+	assert_has(r.feed, "<name>Two lines</name>");
+	release(&r);
+	/* a record of 300 fields is no table of HSDS */
+	kith_buf_puts(&csv, "id,name\ns,Wide");
+	for (i = 0; i < 300; i++)
+		kith_buf_puts(&csv, ",x");
+	kith_buf_puts(&csv, "\n");
+	add_file(dir, "services.csv", csv.ptr);
+	r = import_input(dir);
+	assert_int_equal(r.rc, KITH_EINVALID);
+	assert_has(r.diags, "services.csv:2:0: a record of more than 256 fields: not a table of HSDS");
+	release(&r);
+	kith_buf_release(&csv);
+	ks_rmtree(dir);
+	free(dir);
+}
+
 static void test_broken_descriptor(void **state)
 {
 	char *dir = package_with("id,name\ns,Fine\n");
@@ -615,6 +646,7 @@ static void test_json_repeats_and_costs(void **state)
 			    "rrule.json:0:0: warning: service 1: schedule 7: unknown weekday '-2MO': left out\n");
 	g = group_xml(r.feed, "club");
 	/* RRULE's ordinals are weeks of the month; DAILY is every day */
+	assert_has(g, "<schedule starts=\"2025-01-07\" ends=\"2025-06-24\">");
 	assert_has(g, "<session day=\"tue\" start=\"14:00\" end=\"16:00\" weeks=\"2 4\"/>");
 	assert_has(g, "<session day=\"fri\" start=\"10:00\" end=\"12:00\" weeks=\"last\"/>");
 	assert_has(g, "<session day=\"sun\" start=\"08:00\" end=\"09:00\"/>");
@@ -759,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_kind_of_input),
 		cmocka_unit_test(test_not_services_table),
 		cmocka_unit_test(test_broken_and_truncated_csv),
+		cmocka_unit_test(test_bom_blank_lines_and_wide_records),
 		cmocka_unit_test(test_broken_descriptor),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_huge_fields),

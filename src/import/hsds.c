@@ -300,6 +300,17 @@ static int add_session_once(importer *im, kith_group *g, int day, int start, int
 	return kith_import_add_session(im, g, day, start, end, weeks);
 }
 
+/* valid_from and valid_to as the course's dates: the earliest start and the latest end of the sessions read. */
+static void course_dates(importer *im, kith_group *g, const kith_hsds_opening *o)
+{
+	const char *from = kith_import_date(im, o->valid_from), *to = kith_import_date(im, o->valid_to);
+
+	if (from && (!g->starts || strcmp(from, g->starts) < 0))
+		g->starts = from;
+	if (to && (!g->ends || strcmp(to, g->ends) > 0))
+		g->ends = to;
+}
+
 /* Minutes of opens and closes into *start, *end; 0, or -1 (warned) when they cannot be a session. */
 static int opening_times(importer *im, const kith_hsds_opening *o, int *start, int *end)
 {
@@ -354,6 +365,7 @@ int kith_hsds_schedule(importer *im, kith_group *g, const kith_hsds_opening *o)
 				return error;
 			added++;
 		}
+	course_dates(im, g, o);
 	return added;
 }
 
@@ -935,6 +947,8 @@ static int json_schedules(json_reader *r, kith_group *g, const json_t *schedules
 		o.closes = member(r->im, s, "closes_at");
 		o.freq = member(r->im, s, "freq");
 		o.interval = member(r->im, s, "interval");
+		o.valid_from = member(r->im, s, "valid_from");
+		o.valid_to = member(r->im, s, "valid_to");
 		o.what = what;
 		if ((added = kith_hsds_schedule(r->im, g, &o)) < 0)
 			return added;

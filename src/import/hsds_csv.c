@@ -99,8 +99,11 @@ static int parse_block(csv_reader *r, struct csv_parser *p, const char *block, s
 		if (csv_get_buffer_size(p) > MAX_FIELD)
 			return kith_import_fail(r->im, KITH_ETOOLARGE, r->start, 0,
 						"a field of more than 1 MiB: not a table of HSDS");
-		if (nl)
+		if (nl) {
 			r->line++;
+			if (r->start == r->line - 1 && r->count == 0 && (len == 1 || (len == 2 && block[0] == '\r')))
+				r->start = r->line; /* a blank line between records, which libcsv passes over */
+		}
 		block += len;
 		n -= len;
 	}
@@ -665,13 +668,9 @@ static int map_schedules(package *pk, kith_group *g, const char *service_id, con
 		int x = i == 0 ? X_SCHEDULE_BY_SERVICE : X_SCHEDULE_BY_SAL;
 		EACH_ROW(pk, x, i == 0 ? service_id : sal_ids[i - 1], r)
 		{
-			kith_hsds_opening o = {get(t, r, "weekday"),
-					       get(t, r, "opens_at"),
-					       get(t, r, "closes_at"),
-					       get(t, r, "freq"),
-					       get(t, r, "interval"),
-					       t->lines[r],
-					       "schedule"};
+			kith_hsds_opening o = {get(t, r, "weekday"),  get(t, r, "opens_at"), get(t, r, "closes_at"),
+					       get(t, r, "freq"),     get(t, r, "interval"), get(t, r, "valid_from"),
+					       get(t, r, "valid_to"), t->lines[r],           "schedule"};
 			const char *text = get(t, r, "original_text");
 			if (!o.days)
 				o.days = get(t, r, "byday");

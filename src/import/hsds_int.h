@@ -22,10 +22,11 @@ typedef struct kith_hsds_opening {
 	const char *days;  /* "1".."7" with 1 Monday, "Monday", "Mon", or RRULE's byday "MO,TU", "2TU", "-1FR" */
 	const char *opens; /* "09:00", "09:00:00", "9:00am", "9 AM" */
 	const char *closes;
-	const char *freq;     /* RRULE's "WEEKLY" (as none), "MONTHLY" (byday with weeks), "DAILY" */
-	const char *interval; /* "1" or none; more is not a pattern the feed can hold */
-	unsigned line;        /* where it is, for warnings (0 when unknown) */
-	const char *what;     /* what it is, for warnings ("schedule", "service 3: schedule 2") */
+	const char *freq;                  /* RRULE's "WEEKLY" (as none), "MONTHLY" (byday with weeks), "DAILY" */
+	const char *interval;              /* "1" or none; more is not a pattern the feed can hold */
+	const char *valid_from, *valid_to; /* dates: a course's bounds */
+	unsigned line;                     /* where it is, for warnings (0 when unknown) */
+	const char *what;                  /* what it is, for warnings ("schedule", "service 3: schedule 2") */
 } kith_hsds_opening;
 
 /*
