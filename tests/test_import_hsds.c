@@ -88,6 +88,16 @@ static void assert_has(const char *text, const char *needle)
 	assert_true(ks_contains(text, needle));
 }
 
+/* How many times needle occurs in text. */
+static size_t count_of(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (; (text = strstr(text, needle)) != NULL; text += strlen(needle))
+		n++;
+	return n;
+}
+
 static void assert_lacks(const char *text, const char *needle)
 {
 	if (ks_contains(text, needle))
@@ -574,6 +584,71 @@ static void test_huge_fields(void **state)
 	free(dir);
 }
 
+/* One service joined to 20,000 rows of each table: linear time and memory, the description and sessions capped. */
+static void test_many_rows_for_one_service(void **state)
+{
+	kith_buf elig = KITH_BUF_INIT, sched = KITH_BUF_INIT, lang = KITH_BUF_INIT;
+	char *dir = package_with("id,name\ns,Hostile\n");
+	struct timespec t0, t1;
+	imported r;
+	int i;
+
+	(void)state;
+	kith_buf_init(&elig, 0);
+	kith_buf_init(&sched, 0);
+	kith_buf_init(&lang, 0);
+	kith_buf_puts(&elig, "service_id,eligibility\n");
+	kith_buf_puts(&sched, "service_id,weekday,opens_at,closes_at\n");
+	kith_buf_puts(&lang, "service_id,language\n");
+	for (i = 0; i < 20000; i++) {
+		kith_buf_printf(&elig, "s,Rule number %d of many rules that go on\n", i);
+		kith_buf_printf(&sched, "s,Monday,%02d:%02d,23:%d\n", (i / 60) % 23, i % 60, 58 + i % 2);
+		kith_buf_printf(&lang, "s,Language%d\n", i);
+	}
+	add_file(dir, "eligibility.csv", elig.ptr);
+	add_file(dir, "regular_schedules.csv", sched.ptr);
+	add_file(dir, "languages.csv", lang.ptr);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = import_input(dir);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(r.rc, 0);
+	assert_true(t1.tv_sec - t0.tv_sec < 20); /* each row once: a copy of all before it per row took minutes */
+	assert_has(r.diags, "regular_schedules.csv:0:0: warning: service 's' has more than 100 sessions: the rest "
+			    "left out\n");
+	assert_int_equal(count_of(r.feed, "<session "), 100);
+	assert_has(r.feed, "\xE2\x80\xA6</description>");
+	assert_loads(&r);
+	release(&r);
+	/* the same in JSON, with 20,000 locations too */
+	kith_buf_clear(&elig);
+	kith_buf_puts(&elig, "{\"id\": \"j\", \"name\": \"J\", \"schedules\": [");
+	for (i = 0; i < 20000; i++)
+		kith_buf_printf(&elig, "%s{\"byday\": \"MO\", \"opens_at\": \"%02d:%02d\", \"closes_at\": \"23:59\"}",
+				i ? "," : "", (i / 60) % 23, i % 60);
+	kith_buf_puts(&elig, "], \"service_at_locations\": [");
+	for (i = 0; i < 20000; i++)
+		kith_buf_printf(&elig, "%s{\"location\": {\"latitude\": 51.5, \"longitude\": -0.1}}", i ? "," : "");
+	kith_buf_puts(&elig, "], \"eligibility_description\": \"x\"}");
+	add_file(dir, "service.json", elig.ptr);
+	kith_buf_clear(&sched);
+	kith_buf_printf(&sched, "%s/service.json", dir);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = import_input(sched.ptr);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(r.rc, 0);
+	assert_true(t1.tv_sec - t0.tv_sec < 20);
+	assert_has(r.diags, "service 1: more than 100 sessions: the rest left out");
+	assert_int_equal(count_of(r.feed, "<session "), 100);
+	assert_int_equal(count_of(r.feed, "<venue>"), 32);
+	assert_loads(&r);
+	release(&r);
+	kith_buf_release(&elig);
+	kith_buf_release(&sched);
+	kith_buf_release(&lang);
+	ks_rmtree(dir);
+	free(dir);
+}
+
 /* ---- HSDS 3.0 JSON ----------------------------------------------------- */
 
 static void test_json_service(void **state)
@@ -795,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_broken_descriptor),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_huge_fields),
+		cmocka_unit_test(test_many_rows_for_one_service),
 		cmocka_unit_test(test_json_service),
 		cmocka_unit_test(test_json_page),
 		cmocka_unit_test(test_json_repeats_and_costs),

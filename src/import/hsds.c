@@ -104,6 +104,13 @@ const char *kith_hsds_line(importer *im, const char *text)
 	return kith_import_text(im, s); /* plain text's line breaks become spaces */
 }
 
+int kith_hsds_append(importer *im, kith_group *g, const char *label, const char *text)
+{
+	if (g->description && strlen(g->description) > KITH_IMPORT_MAX_TEXT)
+		return 0; /* it will be cut there: a thousand rows more must not each copy it again */
+	return kith_import_append_text(im, g, label, text);
+}
+
 /* 1 when s is NULL or only white space. */
 static int blank(const char *s)
 {
@@ -361,6 +368,11 @@ int kith_hsds_schedule(importer *im, kith_group *g, const kith_hsds_opening *o)
 		return 0;
 	for (d = 0; d < 7; d++)
 		if (set & (1u << d)) {
+			if (g->session_count >= KITH_HSDS_MAX_SESSIONS) {
+				if (o->overflow)
+					*o->overflow = 1;
+				break;
+			}
 			if ((error = add_session_once(im, g, d, start, end, weeks[d])) != 0)
 				return error;
 			added++;
@@ -430,7 +442,7 @@ int kith_hsds_language(importer *im, kith_group *g, const char *language)
 		}
 	}
 	/* what is more than names ("other languages available upon request") is worth reading */
-	return unread && words ? kith_import_append_text(im, g, "Languages", language) : 0;
+	return unread && words ? kith_hsds_append(im, g, "Languages", language) : 0;
 }
 
 /* ---- accessibility ----------------------------------------------------- */
@@ -480,7 +492,7 @@ int kith_hsds_access(importer *im, kith_group *g, const char *accessibility, con
 	int read = 0;
 
 	if (blank(accessibility))
-		return blank(details) ? 0 : kith_import_append_text(im, g, "Accessibility", details);
+		return blank(details) ? 0 : kith_hsds_append(im, g, "Accessibility", details);
 	lower_copy(text, sizeof(text), accessibility);
 	if (has_any(text, not_wheelchair)) {
 		g->access[KITH_ACCESS_WHEELCHAIR] = KITH_TRI_NO;
@@ -497,9 +509,9 @@ int kith_hsds_access(importer *im, kith_group *g, const char *accessibility, con
 		g->access[KITH_ACCESS_ACCESSIBLE_TOILET] = KITH_TRI_YES, read = 1;
 	if (has_any(text, loop))
 		g->access[KITH_ACCESS_HEARING_LOOP] = KITH_TRI_YES, read = 1;
-	if (!read && kith_import_append_text(im, g, "Accessibility", accessibility) != 0)
+	if (!read && kith_hsds_append(im, g, "Accessibility", accessibility) != 0)
 		return KITH_ENOMEM;
-	return blank(details) ? 0 : kith_import_append_text(im, g, "Accessibility", details);
+	return blank(details) ? 0 : kith_hsds_append(im, g, "Accessibility", details);
 }
 
 /* ---- eligibility, fees, status ---------------------------------------- */
@@ -610,7 +622,7 @@ int kith_hsds_eligibility(importer *im, kith_group *g, const char *text)
 	for (i = 0; male[i]; i++)
 		if (strcmp(lower, male[i]) == 0)
 			g->gender = KITH_GENDER_MALE;
-	return kith_import_append_text(im, g, "Eligibility", plain);
+	return kith_hsds_append(im, g, "Eligibility", plain);
 }
 
 /* A whole number of years 0..MAX_AGE, or -1. */
@@ -660,7 +672,7 @@ int kith_hsds_fees(importer *im, kith_group *g, const char *fees)
 			g->cost_amount = 0;
 			return 0;
 		}
-	return kith_import_append_text(im, g, "Fees", plain);
+	return kith_hsds_append(im, g, "Fees", plain);
 }
 
 /* How often a price is paid, from the words around it ("per week", "a month", "for the course"). */
@@ -687,7 +699,7 @@ int kith_hsds_cost_option(importer *im, kith_group *g, const char *amount, const
 	int error;
 
 	if (blank(amount) || kith_parse_decimal(amount, strlen(amount), &value) != 0 || value < 0 || value > 1e6)
-		return blank(option) ? 0 : kith_import_append_text(im, g, "Cost", option);
+		return blank(option) ? 0 : kith_hsds_append(im, g, "Cost", option);
 	if (value == 0) {
 		g->cost_known = g->cost_free = 1;
 		g->cost_amount = 0;
@@ -702,7 +714,7 @@ int kith_hsds_cost_option(importer *im, kith_group *g, const char *amount, const
 	}
 	kith_buf_init(&b, 1024);
 	kith_buf_printf(&b, "%s%s%s %s", option ? option : "", option ? ": " : "", amount, currency ? currency : "");
-	error = kith_buf_error(&b) ? KITH_ENOMEM : kith_import_append_text(im, g, "Cost", b.ptr);
+	error = kith_buf_error(&b) ? KITH_ENOMEM : kith_hsds_append(im, g, "Cost", b.ptr);
 	kith_buf_release(&b);
 	return error;
 }
@@ -729,7 +741,7 @@ int kith_hsds_also_known(importer *im, kith_group *g, const char *alternate_name
 
 	if (blank(name) || (g->name && strcasecmp(name, g->name) == 0))
 		return 0;
-	return kith_import_append_text(im, g, "Also known as", name);
+	return kith_hsds_append(im, g, "Also known as", name);
 }
 
 /* ---- place, taxonomy, contact, dates ----------------------------------- */
@@ -933,7 +945,7 @@ static int json_schedules(json_reader *r, kith_group *g, const json_t *schedules
 {
 	size_t i;
 	const json_t *s;
-	int added;
+	int added, overflow = 0;
 
 	json_array_foreach(schedules, i, s)
 	{
@@ -950,11 +962,15 @@ static int json_schedules(json_reader *r, kith_group *g, const json_t *schedules
 		o.valid_from = member(r->im, s, "valid_from");
 		o.valid_to = member(r->im, s, "valid_to");
 		o.what = what;
+		o.overflow = &overflow;
 		if ((added = kith_hsds_schedule(r->im, g, &o)) < 0)
 			return added;
 		if (!added && !blank(text))
 			kith_buf_printf(hours, "%s%s", hours->size ? "; " : "", text);
 	}
+	if (overflow)
+		kith_import_warn(r->im, 0, 0, "service %zu: more than %d sessions: the rest left out", r->index,
+				 KITH_HSDS_MAX_SESSIONS);
 	return 0;
 }
 
@@ -1015,6 +1031,8 @@ static int json_lists(json_reader *r, kith_group *g, const json_t *svc, kith_buf
 	json_array_foreach(array_member(svc, "service_at_locations"), i, x)
 	{
 		const json_t *loc = json_object_get(x, "location");
+		if (i == KITH_HSDS_MAX_PLACES)
+			break; /* each venue added copies those before it */
 		if (json_is_object(loc) && (error = json_location(r, g, loc, hours)) != 0)
 			return error;
 		if ((error = json_schedules(r, g, array_member(x, "schedules"), hours)) != 0)
@@ -1049,8 +1067,8 @@ static int json_lists(json_reader *r, kith_group *g, const json_t *svc, kith_buf
 	json_array_foreach(array_member(svc, "service_areas"), i, x)
 	{
 		const char *area = member(r->im, x, "name");
-		if ((error = kith_import_append_text(r->im, g, "Area served",
-						     area ? area : member(r->im, x, "description"))) != 0)
+		if ((error = kith_hsds_append(r->im, g, "Area served",
+					      area ? area : member(r->im, x, "description"))) != 0)
 			return error;
 	}
 	return 0;
@@ -1077,10 +1095,10 @@ static int json_fields(json_reader *r, kith_group *g, const json_t *svc)
 	if ((error = kith_hsds_also_known(im, g, member(im, svc, "alternate_name"))) != 0 ||
 	    (error = kith_hsds_eligibility(im, g, member(im, svc, "eligibility_description"))) != 0 ||
 	    (error = kith_hsds_fees(im, g, fees ? fees : member(im, svc, "fees"))) != 0 ||
-	    (error = kith_import_append_text(im, g, "How to apply",
-					     kith_hsds_text(im, member(im, svc, "application_process")))) != 0 ||
-	    (error = kith_import_append_text(im, g, "Interpretation",
-					     kith_hsds_text(im, member(im, svc, "interpretation_services")))) != 0)
+	    (error = kith_hsds_append(im, g, "How to apply",
+				      kith_hsds_text(im, member(im, svc, "application_process")))) != 0 ||
+	    (error = kith_hsds_append(im, g, "Interpretation",
+				      kith_hsds_text(im, member(im, svc, "interpretation_services")))) != 0)
 		return error;
 	return 0;
 }
@@ -1113,7 +1131,7 @@ static int json_service(json_reader *r, const json_t *svc)
 		goto cleanup;
 	if (hours.size && !g.session_count && kith_import_hours(im, &g, hours.ptr) == 0) {
 		im->report->hours_text++;
-		if ((error = kith_import_append_text(im, &g, "Hours", hours.ptr)) != 0)
+		if ((error = kith_hsds_append(im, &g, "Hours", hours.ptr)) != 0)
 			goto cleanup;
 	}
 	if (blank(g.name)) {

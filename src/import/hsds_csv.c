@@ -661,16 +661,25 @@ static int map_schedules(package *pk, kith_group *g, const char *service_id, con
 	importer *im = pk->im;
 	const table *t = &pk->tables[T_REGULAR_SCHEDULE];
 	size_t i;
-	int added;
+	int added, overflow = 0;
 
 	im->path = t->path;
 	for (i = 0; i <= sal_count; i++) {
 		int x = i == 0 ? X_SCHEDULE_BY_SERVICE : X_SCHEDULE_BY_SAL;
 		EACH_ROW(pk, x, i == 0 ? service_id : sal_ids[i - 1], r)
 		{
-			kith_hsds_opening o = {get(t, r, "weekday"),  get(t, r, "opens_at"), get(t, r, "closes_at"),
-					       get(t, r, "freq"),     get(t, r, "interval"), get(t, r, "valid_from"),
-					       get(t, r, "valid_to"), t->lines[r],           "schedule"};
+			kith_hsds_opening o = {
+				.days = get(t, r, "weekday"),
+				.opens = get(t, r, "opens_at"),
+				.closes = get(t, r, "closes_at"),
+				.freq = get(t, r, "freq"),
+				.interval = get(t, r, "interval"),
+				.valid_from = get(t, r, "valid_from"),
+				.valid_to = get(t, r, "valid_to"),
+				.line = t->lines[r],
+				.what = "schedule",
+				.overflow = &overflow,
+			};
 			const char *text = get(t, r, "original_text");
 			if (!o.days)
 				o.days = get(t, r, "byday");
@@ -682,6 +691,9 @@ static int map_schedules(package *pk, kith_group *g, const char *service_id, con
 				kith_buf_printf(hours, "%s%s", hours->size ? "; " : "", text);
 		}
 	}
+	if (overflow)
+		kith_import_warn(im, 0, 0, "service '%s' has more than %d sessions: the rest left out", service_id,
+				 KITH_HSDS_MAX_SESSIONS);
 	return 0;
 }
 
@@ -750,8 +762,7 @@ static int map_by_service(package *pk, kith_group *g, const char *service_id)
 	EACH_ROW(pk, X_AREA_BY_SERVICE, service_id, r)
 	{
 		const char *name = get(area, r, "service_area");
-		if ((error = kith_import_append_text(im, g, "Area served",
-						     name ? name : get(area, r, "description"))) != 0)
+		if ((error = kith_hsds_append(im, g, "Area served", name ? name : get(area, r, "description"))) != 0)
 			return error;
 	}
 	EACH_ROW(pk, X_TAXONOMY_BY_SERVICE, service_id, r)
@@ -791,11 +802,11 @@ static int map_fields(package *pk, kith_group *g, const service_row *s)
 	    (error = kith_hsds_eligibility(im, g, field(pk, s, "eligibility_description"))) != 0 ||
 	    (error = kith_hsds_fees(
 		     im, g, field(pk, s, "fees") ? field(pk, s, "fees") : field(pk, s, "fees_description"))) != 0 ||
-	    (error = kith_import_append_text(im, g, "How to apply",
-					     kith_hsds_text(im, field(pk, s, "application_process")))) != 0 ||
-	    (error = kith_import_append_text(im, g, "Interpretation",
-					     kith_hsds_text(im, field(pk, s, "interpretation_services")))) != 0 ||
-	    (error = kith_import_append_text(im, g, "Wait", kith_hsds_text(im, field(pk, s, "wait_time")))) != 0)
+	    (error = kith_hsds_append(im, g, "How to apply",
+				      kith_hsds_text(im, field(pk, s, "application_process")))) != 0 ||
+	    (error = kith_hsds_append(im, g, "Interpretation",
+				      kith_hsds_text(im, field(pk, s, "interpretation_services")))) != 0 ||
+	    (error = kith_hsds_append(im, g, "Wait", kith_hsds_text(im, field(pk, s, "wait_time")))) != 0)
 		return error;
 	return 0;
 }
@@ -828,22 +839,21 @@ static int map_hours_text(importer *im, kith_group *g, const char *text)
 	if (kith_import_hours(im, g, text) > 0)
 		return 0;
 	im->report->hours_text++;
-	return kith_import_append_text(im, g, "Hours", text);
+	return kith_hsds_append(im, g, "Hours", text);
 }
 
-#define MAX_PLACES 32 /* locations one service is read at */
 
 static int map_service(package *pk, kith_group *g, const service_row *s, const char *id)
 {
 	importer *im = pk->im;
-	const char *sal_ids[MAX_PLACES], *location_ids[MAX_PLACES], *services_path = im->path;
+	const char *sal_ids[KITH_HSDS_MAX_PLACES], *location_ids[KITH_HSDS_MAX_PLACES], *services_path = im->path;
 	size_t places;
 	kith_buf hours = KITH_BUF_INIT;
 	int error = 0;
 
 	kith_buf_init(&hours, KITH_IMPORT_MAX_TEXT);
 	if ((error = map_fields(pk, g, s)) != 0 ||
-	    (error = map_places(pk, g, id, sal_ids, location_ids, &places, MAX_PLACES)) != 0 ||
+	    (error = map_places(pk, g, id, sal_ids, location_ids, &places, KITH_HSDS_MAX_PLACES)) != 0 ||
 	    (error = map_schedules(pk, g, id, sal_ids, places, &hours)) != 0)
 		goto cleanup;
 	im->path = services_path;

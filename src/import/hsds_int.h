@@ -11,6 +11,12 @@
 
 #include "import/import_int.h"
 
+#define KITH_HSDS_MAX_SESSIONS 100 /* sessions of one group: a week's timetable, not a year's dates */
+#define KITH_HSDS_MAX_PLACES 32    /* locations one service is read at */
+
+/* kith_import_append_text() until the description is over KITH_IMPORT_MAX_TEXT (where it is cut), then nothing. */
+int kith_hsds_append(importer *im, kith_group *g, const char *label, const char *text);
+
 /* A text field as plain text: "\n" written as two characters made a line break, HTML read, markers dropped. */
 const char *kith_hsds_text(importer *im, const char *text);
 
@@ -27,6 +33,7 @@ typedef struct kith_hsds_opening {
 	const char *valid_from, *valid_to; /* dates: a course's bounds */
 	unsigned line;                     /* where it is, for warnings (0 when unknown) */
 	const char *what;                  /* what it is, for warnings ("schedule", "service 3: schedule 2") */
+	int *overflow; /* may be NULL; set to 1 when sessions were left out, g having KITH_HSDS_MAX_SESSIONS */
 } kith_hsds_opening;
 
 /*
