@@ -738,7 +738,7 @@ static void test_json_repeats_and_costs(void **state)
 	release(&r);
 }
 
-/* HSDS 3.0's tables: schedules.csv, addresses.csv, accessibility.csv, service_at_locations.csv, virtual places. */
+/* HSDS 3.0's tables: schedules, addresses, accessibility, service_at_locations, attributes and terms, costs. */
 static void test_hsds3_tables(void **state)
 {
 	char *dir = package_with("id,name,alternate_name\nv3,Three,\n");
@@ -755,6 +755,13 @@ static void test_hsds3_tables(void **state)
 		 "p,hall,postal,PO Box 1,Cambridge,CB1 1AA\n"
 		 "s,hall,physical,1 Market Square,Cambridge,CB2 3QJ\n");
 	add_file(dir, "accessibility.csv", "id,location_id,description,details\nx,hall,Wheelchair accessible,\n");
+	add_file(dir, "attributes.csv",
+		 "id,link_id,link_type,link_entity,taxonomy_term_id\n"
+		 "a1,v3,,service,t1\na2,hall,,location,t2\na3,v3,,service,missing\n");
+	add_file(dir, "taxonomy_terms.csv",
+		 "id,code,name,taxonomy\nt1,,Friendly Visiting,211\n"
+		 "t2,BD-1800,Emergency Food,211\n");
+	add_file(dir, "cost_options.csv", "id,service_id,option,amount,currency\nc,v3,Per month,12,GBP\n");
 	add_file(dir, "schedules.csv",
 		 "id,service_id,freq,byday,opens_at,closes_at,description\n"
 		 "s1,v3,WEEKLY,\"MO,WE\",10:00,12:00,\n"
@@ -769,6 +776,10 @@ static void test_hsds3_tables(void **state)
 	assert_has(g, "<session day=\"mon\" start=\"10:00\" end=\"12:00\"/>");
 	assert_has(g, "<session day=\"sat\" start=\"14:00\" end=\"15:00\" weeks=\"1\"/>");
 	assert_has(g, "<access wheelchair=\"yes\"/>");
+	/* a term by its name through attributes; one linked to a location is not the service's */
+	assert_has(g, "<needs><need>loneliness</need></needs>");
+	assert_has(g, "<activities><activity>befriending</activity></activities>");
+	assert_has(g, "<cost amount=\"12.00\" per=\"month\"/>");
 	assert_loads(&r);
 	release(&r);
 	ks_rmtree(dir);

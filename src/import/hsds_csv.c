@@ -338,6 +338,9 @@ enum {
 	T_SERVICE_AREA,
 	T_SERVICE_TAXONOMY,
 	T_TAXONOMY,
+	T_ATTRIBUTE,     /* HSDS 3.0: taxonomy terms linked to a service */
+	T_TAXONOMY_TERM, /* HSDS 3.0 */
+	T_COST_OPTION,   /* HSDS 3.0 */
 	T_COUNT
 };
 
@@ -363,6 +366,9 @@ static const struct {
 	{{"service_area", NULL}, {"service_areas.csv", NULL}},
 	{{"service_taxonomy", NULL}, {"services_taxonomy.csv", "service_taxonomy.csv"}},
 	{{"taxonomy", NULL}, {"taxonomy.csv", NULL}},
+	{{"attribute", NULL}, {"attributes.csv", NULL}},
+	{{"taxonomy_term", NULL}, {"taxonomy_terms.csv", NULL}},
+	{{"cost_option", NULL}, {"cost_options.csv", NULL}},
 };
 
 /* The joins: which table is indexed on which column. */
@@ -383,6 +389,9 @@ enum {
 	X_AREA_BY_SERVICE,
 	X_TAXONOMY_BY_SERVICE,
 	X_TAXONOMY,
+	X_ATTRIBUTE_BY_LINK,
+	X_TAXONOMY_TERM,
+	X_COST_BY_SERVICE,
 	X_COUNT
 };
 
@@ -406,6 +415,9 @@ static const struct {
 	{T_SERVICE_AREA, "service_id"},
 	{T_SERVICE_TAXONOMY, "service_id"},
 	{T_TAXONOMY, "id"},
+	{T_ATTRIBUTE, "link_id"},
+	{T_TAXONOMY_TERM, "id"},
+	{T_COST_OPTION, "service_id"},
 };
 
 typedef struct package {
@@ -746,6 +758,32 @@ static int map_phone(package *pk, kith_group *g, const char *service_id, const c
 	return 0;
 }
 
+/* HSDS 3.0's links: taxonomy terms through attributes, and cost options. */
+static int map_hsds3_links(package *pk, kith_group *g, const char *service_id)
+{
+	const table *attr = &pk->tables[T_ATTRIBUTE], *term = &pk->tables[T_TAXONOMY_TERM];
+	const table *cost = &pk->tables[T_COST_OPTION];
+	int error;
+
+	EACH_ROW(pk, X_ATTRIBUTE_BY_LINK, service_id, r)
+	{
+		const char *entity = get(attr, r, "link_entity");
+		size_t t = index_first(&pk->indexes[X_TAXONOMY_TERM], get(attr, r, "taxonomy_term_id"));
+		if ((entity && strcasecmp(entity, "service") != 0) || t == NONE)
+			continue; /* an id shared with a location or an organisation, or a term not listed */
+		if ((error = kith_hsds_taxonomy(pk->im, g, &pk->terms, get(term, t, "code"), get(term, t, "name"))) !=
+		    0)
+			return error;
+	}
+	EACH_ROW(pk, X_COST_BY_SERVICE, service_id, r)
+	{
+		if ((error = kith_hsds_cost_option(pk->im, g, get(cost, r, "amount"), get(cost, r, "currency"),
+						   get(cost, r, "option"))) != 0)
+			return error;
+	}
+	return 0;
+}
+
 /* Eligibility, areas served and taxonomy terms: the tables joined by the service's id alone. */
 static int map_by_service(package *pk, kith_group *g, const char *service_id)
 {
@@ -772,7 +810,7 @@ static int map_by_service(package *pk, kith_group *g, const char *service_id)
 		if ((error = kith_hsds_taxonomy(im, g, &pk->terms, code, t != NONE ? get(tax, t, "name") : NULL)) != 0)
 			return error;
 	}
-	return 0;
+	return map_hsds3_links(pk, g, service_id);
 }
 
 /* The service row's own columns. */
@@ -841,7 +879,6 @@ static int map_hours_text(importer *im, kith_group *g, const char *text)
 	im->report->hours_text++;
 	return kith_hsds_append(im, g, "Hours", text);
 }
-
 
 static int map_service(package *pk, kith_group *g, const service_row *s, const char *id)
 {
