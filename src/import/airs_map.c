@@ -134,7 +134,7 @@ static int append_children(importer *im, kith_group *g, const xmlNode *n, const 
 	int error;
 
 	for (c = airs_child(n, name); c; c = airs_next(c, name)) {
-		const char *t = kith_import_text(im, airs_text(&im->arena, c));
+		const char *t = kith_import_line(im, airs_text(&im->arena, c));
 		if (t && *t)
 			kith_buf_printf(&b, "%s%s", b.size ? "; " : "", t);
 	}
@@ -156,7 +156,7 @@ static int append_parts(importer *im, kith_group *g, const xmlNode *n, const cha
 
 	for (c = airs_child(n, name); c; c = airs_next(c, name))
 		for (i = 0; parts[i]; i++) {
-			const char *t = kith_import_text(im, airs_text(&im->arena, airs_child(c, parts[i])));
+			const char *t = kith_import_line(im, airs_text(&im->arena, airs_child(c, parts[i])));
 			if (t && *t)
 				kith_buf_printf(&b, "%s%s", b.size ? "; " : "", t);
 		}

@@ -55,44 +55,13 @@ static char *unescape(importer *im, const char *s)
 	return out;
 }
 
-/* Appends one line of plain text, read as HTML when it holds entities. */
-static void put_line(importer *im, kith_buf *b, const char *line, int paragraph)
-{
-	const char *text = kith_import_text(im, line);
-
-	if (!text || !*text)
-		return;
-	if (b->size)
-		kith_buf_puts(b, paragraph ? "\n\n" : "\n");
-	kith_buf_puts(b, text);
-}
-
 const char *kith_hsds_text(importer *im, const char *text)
 {
-	kith_buf b = KITH_BUF_INIT;
-	char *s, *line, *next;
-	const char *result = NULL;
-	int blank_before = 0;
+	char *s;
 
 	if (!text || !*text || (s = unescape(im, text)) == NULL)
 		return NULL;
-	if (strchr(s, '<'))
-		return kith_import_text(im, s); /* HTML says where its lines break */
-	kith_buf_init(&b, KITH_IMPORT_MAX_FILE);
-	for (line = s; line; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (strspn(line, " \t\r") == strlen(line)) {
-			blank_before = 1;
-			continue;
-		}
-		put_line(im, &b, line, blank_before);
-		blank_before = 0;
-	}
-	if (!kith_buf_error(&b) && b.size)
-		result = kith_arena_strndup(&im->arena, b.ptr, b.size);
-	kith_buf_release(&b);
-	return result;
+	return kith_import_text(im, s);
 }
 
 const char *kith_hsds_line(importer *im, const char *text)
@@ -101,14 +70,7 @@ const char *kith_hsds_line(importer *im, const char *text)
 
 	if (!text || !*text || (s = unescape(im, text)) == NULL)
 		return NULL;
-	return kith_import_text(im, s); /* plain text's line breaks become spaces */
-}
-
-int kith_hsds_append(importer *im, kith_group *g, const char *label, const char *text)
-{
-	if (g->description && strlen(g->description) > KITH_IMPORT_MAX_TEXT)
-		return 0; /* it will be cut there: a thousand rows more must not each copy it again */
-	return kith_import_append_text(im, g, label, text);
+	return kith_import_line(im, s);
 }
 
 /* 1 when s is NULL or only white space. */
@@ -442,7 +404,7 @@ int kith_hsds_language(importer *im, kith_group *g, const char *language)
 		}
 	}
 	/* what is more than names ("other languages available upon request") is worth reading */
-	return unread && words ? kith_hsds_append(im, g, "Languages", language) : 0;
+	return unread && words ? kith_import_append_text(im, g, "Languages", language) : 0;
 }
 
 /* ---- accessibility ----------------------------------------------------- */
@@ -492,7 +454,7 @@ int kith_hsds_access(importer *im, kith_group *g, const char *accessibility, con
 	int read = 0;
 
 	if (blank(accessibility))
-		return blank(details) ? 0 : kith_hsds_append(im, g, "Accessibility", details);
+		return blank(details) ? 0 : kith_import_append_text(im, g, "Accessibility", details);
 	lower_copy(text, sizeof(text), accessibility);
 	if (has_any(text, not_wheelchair)) {
 		g->access[KITH_ACCESS_WHEELCHAIR] = KITH_TRI_NO;
@@ -509,9 +471,9 @@ int kith_hsds_access(importer *im, kith_group *g, const char *accessibility, con
 		g->access[KITH_ACCESS_ACCESSIBLE_TOILET] = KITH_TRI_YES, read = 1;
 	if (has_any(text, loop))
 		g->access[KITH_ACCESS_HEARING_LOOP] = KITH_TRI_YES, read = 1;
-	if (!read && kith_hsds_append(im, g, "Accessibility", accessibility) != 0)
+	if (!read && kith_import_append_text(im, g, "Accessibility", accessibility) != 0)
 		return KITH_ENOMEM;
-	return blank(details) ? 0 : kith_hsds_append(im, g, "Accessibility", details);
+	return blank(details) ? 0 : kith_import_append_text(im, g, "Accessibility", details);
 }
 
 /* ---- eligibility, fees, status ---------------------------------------- */
@@ -622,7 +584,7 @@ int kith_hsds_eligibility(importer *im, kith_group *g, const char *text)
 	for (i = 0; male[i]; i++)
 		if (strcmp(lower, male[i]) == 0)
 			g->gender = KITH_GENDER_MALE;
-	return kith_hsds_append(im, g, "Eligibility", plain);
+	return kith_import_append_text(im, g, "Eligibility", plain);
 }
 
 /* A whole number of years 0..MAX_AGE, or -1. */
@@ -672,7 +634,7 @@ int kith_hsds_fees(importer *im, kith_group *g, const char *fees)
 			g->cost_amount = 0;
 			return 0;
 		}
-	return kith_hsds_append(im, g, "Fees", plain);
+	return kith_import_append_text(im, g, "Fees", plain);
 }
 
 /* How often a price is paid, from the words around it ("per week", "a month", "for the course"). */
@@ -699,7 +661,7 @@ int kith_hsds_cost_option(importer *im, kith_group *g, const char *amount, const
 	int error;
 
 	if (blank(amount) || kith_parse_decimal(amount, strlen(amount), &value) != 0 || value < 0 || value > 1e6)
-		return blank(option) ? 0 : kith_hsds_append(im, g, "Cost", option);
+		return blank(option) ? 0 : kith_import_append_text(im, g, "Cost", option);
 	if (value == 0) {
 		g->cost_known = g->cost_free = 1;
 		g->cost_amount = 0;
@@ -714,7 +676,7 @@ int kith_hsds_cost_option(importer *im, kith_group *g, const char *amount, const
 	}
 	kith_buf_init(&b, 1024);
 	kith_buf_printf(&b, "%s%s%s %s", option ? option : "", option ? ": " : "", amount, currency ? currency : "");
-	error = kith_buf_error(&b) ? KITH_ENOMEM : kith_hsds_append(im, g, "Cost", b.ptr);
+	error = kith_buf_error(&b) ? KITH_ENOMEM : kith_import_append_text(im, g, "Cost", b.ptr);
 	kith_buf_release(&b);
 	return error;
 }
@@ -741,7 +703,7 @@ int kith_hsds_also_known(importer *im, kith_group *g, const char *alternate_name
 
 	if (blank(name) || (g->name && strcasecmp(name, g->name) == 0))
 		return 0;
-	return kith_hsds_append(im, g, "Also known as", name);
+	return kith_import_append_text(im, g, "Also known as", name);
 }
 
 /* ---- place, taxonomy, contact, dates ----------------------------------- */
@@ -814,70 +776,12 @@ cleanup:
 	return error;
 }
 
-/* Adds what a term maps to ("need:food activity:community-meal") to g. */
-static int apply_term(importer *im, kith_group *g, const char *mapped)
+int kith_hsds_taxonomy(importer *im, kith_group *g, const char *code, const char *name)
 {
-	char id[64];
-	const char *p = mapped;
-	int error = 0;
-
-	while (*p && !error) {
-		size_t n = strcspn(p, " ");
-		snprintf(id, sizeof(id), "%.*s", (int)n, p);
-		if (strncmp(id, "need:", 5) == 0)
-			error = kith_import_add_string(im, &g->needs, id + 5);
-		else if (strncmp(id, "activity:", 9) == 0)
-			error = kith_import_add_string(im, &g->activities, id + 9);
-		p += n + (p[n] == ' ');
-	}
-	return error;
-}
-
-/* What term maps to, looked up in the table the first time (in t->mapped, "" for nothing); NULL on ENOMEM. */
-static const char *look_up(importer *im, kith_hsds_terms *t, const char *term)
-{
-	kith_group scratch;
-	kith_buf b = KITH_BUF_INIT;
-	size_t i, index;
-	char *mapped = NULL;
-
-	if (kith_strset_has(&t->seen, term, &index))
-		return t->mapped[index];
-	kith_import_group_init(&scratch);
-	kith_import_taxonomy(im, &scratch, "open211", term);
-	kith_buf_init(&b, 4096);
-	kith_buf_puts(&b, "");
-	for (i = 0; i < scratch.needs.count; i++)
-		kith_buf_printf(&b, "%sneed:%s", b.size ? " " : "", scratch.needs.items[i]);
-	for (i = 0; i < scratch.activities.count; i++)
-		kith_buf_printf(&b, "%sactivity:%s", b.size ? " " : "", scratch.activities.items[i]);
-	if (kith_buf_error(&b) || KITH_ARRAY_RESERVE(t->mapped, t->alloc, t->count + 1, 64) != 0 ||
-	    kith_strset_add(&t->seen, term, t->count, NULL) < 0) {
-		kith_buf_release(&b);
-		return NULL;
-	}
-	mapped = kith_buf_detach(&b);
-	t->mapped[t->count++] = mapped;
-	return mapped;
-}
-
-int kith_hsds_taxonomy(importer *im, kith_group *g, kith_hsds_terms *terms, const char *code, const char *name)
-{
-	const char *mapped = blank(code) ? "" : look_up(im, terms, code);
-
-	if (mapped && !*mapped && !blank(name))
-		mapped = look_up(im, terms, name); /* a code the table does not know, by its name */
-	return mapped ? apply_term(im, g, mapped) : KITH_ENOMEM;
-}
-
-void kith_hsds_terms_release(kith_hsds_terms *terms)
-{
-	size_t i;
-
-	for (i = 0; i < terms->count; i++)
-		free(terms->mapped[i]);
-	free(terms->mapped);
-	kith_strset_release(&terms->seen);
+	/* by its code, else (a code the table does not know) by its name */
+	if ((blank(code) || !kith_import_taxonomy(im, g, "open211", code)) && !blank(name))
+		kith_import_taxonomy(im, g, "open211", name);
+	return 0;
 }
 
 int kith_hsds_phone(importer *im, kith_group *g, const char *number, const char *extension)
@@ -937,8 +841,7 @@ static const json_t *array_member(const json_t *o, const char *key)
 /* The context one JSON import keeps. */
 typedef struct json_reader {
 	importer *im;
-	kith_hsds_terms terms; /* taxonomy terms looked up */
-	size_t index;          /* the service being read, from 1 */
+	size_t index; /* the service being read, from 1 */
 } json_reader;
 
 static int json_schedules(json_reader *r, kith_group *g, const json_t *schedules, kith_buf *hours)
@@ -1054,8 +957,8 @@ static int json_lists(json_reader *r, kith_group *g, const json_t *svc, kith_buf
 	json_array_foreach(array_member(svc, "attributes"), i, x)
 	{
 		const json_t *term = json_object_get(x, "taxonomy_term");
-		if ((error = kith_hsds_taxonomy(r->im, g, &r->terms, member(r->im, term, "code"),
-						member(r->im, term, "name"))) != 0)
+		if ((error = kith_hsds_taxonomy(r->im, g, member(r->im, term, "code"), member(r->im, term, "name"))) !=
+		    0)
 			return error;
 	}
 	json_array_foreach(array_member(svc, "cost_options"), i, x)
@@ -1067,8 +970,8 @@ static int json_lists(json_reader *r, kith_group *g, const json_t *svc, kith_buf
 	json_array_foreach(array_member(svc, "service_areas"), i, x)
 	{
 		const char *area = member(r->im, x, "name");
-		if ((error = kith_hsds_append(r->im, g, "Area served",
-					      area ? area : member(r->im, x, "description"))) != 0)
+		if ((error = kith_import_append_text(r->im, g, "Area served",
+						     area ? area : member(r->im, x, "description"))) != 0)
 			return error;
 	}
 	return 0;
@@ -1095,10 +998,10 @@ static int json_fields(json_reader *r, kith_group *g, const json_t *svc)
 	if ((error = kith_hsds_also_known(im, g, member(im, svc, "alternate_name"))) != 0 ||
 	    (error = kith_hsds_eligibility(im, g, member(im, svc, "eligibility_description"))) != 0 ||
 	    (error = kith_hsds_fees(im, g, fees ? fees : member(im, svc, "fees"))) != 0 ||
-	    (error = kith_hsds_append(im, g, "How to apply",
-				      kith_hsds_text(im, member(im, svc, "application_process")))) != 0 ||
-	    (error = kith_hsds_append(im, g, "Interpretation",
-				      kith_hsds_text(im, member(im, svc, "interpretation_services")))) != 0)
+	    (error = kith_import_append_text(im, g, "How to apply",
+					     kith_hsds_text(im, member(im, svc, "application_process")))) != 0 ||
+	    (error = kith_import_append_text(im, g, "Interpretation",
+					     kith_hsds_text(im, member(im, svc, "interpretation_services")))) != 0)
 		return error;
 	return 0;
 }
@@ -1131,7 +1034,7 @@ static int json_service(json_reader *r, const json_t *svc)
 		goto cleanup;
 	if (hours.size && !g.session_count && kith_import_hours(im, &g, hours.ptr) == 0) {
 		im->report->hours_text++;
-		if ((error = kith_hsds_append(im, &g, "Hours", hours.ptr)) != 0)
+		if ((error = kith_import_append_text(im, &g, "Hours", hours.ptr)) != 0)
 			goto cleanup;
 	}
 	if (blank(g.name)) {
@@ -1179,7 +1082,6 @@ static int read_json(importer *im, const char *path)
 			goto cleanup;
 	}
 cleanup:
-	kith_hsds_terms_release(&r.terms);
 	json_decref(root);
 	return error;
 }

@@ -426,8 +426,7 @@ typedef struct package {
 	kith_arena arena; /* owned: every table's cells */
 	table tables[T_COUNT];
 	table_index indexes[X_COUNT];
-	kith_hsds_terms terms; /* taxonomy terms looked up */
-	table services;        /* services.csv's header (its rows are streamed, not kept) */
+	table services; /* services.csv's header (its rows are streamed, not kept) */
 } package;
 
 /* 1 when path names a regular file. */
@@ -771,8 +770,7 @@ static int map_hsds3_links(package *pk, kith_group *g, const char *service_id)
 		size_t t = index_first(&pk->indexes[X_TAXONOMY_TERM], get(attr, r, "taxonomy_term_id"));
 		if ((entity && strcasecmp(entity, "service") != 0) || t == NONE)
 			continue; /* an id shared with a location or an organisation, or a term not listed */
-		if ((error = kith_hsds_taxonomy(pk->im, g, &pk->terms, get(term, t, "code"), get(term, t, "name"))) !=
-		    0)
+		if ((error = kith_hsds_taxonomy(pk->im, g, get(term, t, "code"), get(term, t, "name"))) != 0)
 			return error;
 	}
 	EACH_ROW(pk, X_COST_BY_SERVICE, service_id, r)
@@ -800,14 +798,15 @@ static int map_by_service(package *pk, kith_group *g, const char *service_id)
 	EACH_ROW(pk, X_AREA_BY_SERVICE, service_id, r)
 	{
 		const char *name = get(area, r, "service_area");
-		if ((error = kith_hsds_append(im, g, "Area served", name ? name : get(area, r, "description"))) != 0)
+		if ((error = kith_import_append_text(im, g, "Area served",
+						     name ? name : get(area, r, "description"))) != 0)
 			return error;
 	}
 	EACH_ROW(pk, X_TAXONOMY_BY_SERVICE, service_id, r)
 	{
 		const char *code = get(st, r, "taxonomy_id");
 		size_t t = index_first(&pk->indexes[X_TAXONOMY], code);
-		if ((error = kith_hsds_taxonomy(im, g, &pk->terms, code, t != NONE ? get(tax, t, "name") : NULL)) != 0)
+		if ((error = kith_hsds_taxonomy(im, g, code, t != NONE ? get(tax, t, "name") : NULL)) != 0)
 			return error;
 	}
 	return map_hsds3_links(pk, g, service_id);
@@ -840,11 +839,11 @@ static int map_fields(package *pk, kith_group *g, const service_row *s)
 	    (error = kith_hsds_eligibility(im, g, field(pk, s, "eligibility_description"))) != 0 ||
 	    (error = kith_hsds_fees(
 		     im, g, field(pk, s, "fees") ? field(pk, s, "fees") : field(pk, s, "fees_description"))) != 0 ||
-	    (error = kith_hsds_append(im, g, "How to apply",
-				      kith_hsds_text(im, field(pk, s, "application_process")))) != 0 ||
-	    (error = kith_hsds_append(im, g, "Interpretation",
-				      kith_hsds_text(im, field(pk, s, "interpretation_services")))) != 0 ||
-	    (error = kith_hsds_append(im, g, "Wait", kith_hsds_text(im, field(pk, s, "wait_time")))) != 0)
+	    (error = kith_import_append_text(im, g, "How to apply",
+					     kith_hsds_text(im, field(pk, s, "application_process")))) != 0 ||
+	    (error = kith_import_append_text(im, g, "Interpretation",
+					     kith_hsds_text(im, field(pk, s, "interpretation_services")))) != 0 ||
+	    (error = kith_import_append_text(im, g, "Wait", kith_hsds_text(im, field(pk, s, "wait_time")))) != 0)
 		return error;
 	return 0;
 }
@@ -877,7 +876,7 @@ static int map_hours_text(importer *im, kith_group *g, const char *text)
 	if (kith_import_hours(im, g, text) > 0)
 		return 0;
 	im->report->hours_text++;
-	return kith_hsds_append(im, g, "Hours", text);
+	return kith_import_append_text(im, g, "Hours", text);
 }
 
 static int map_service(package *pk, kith_group *g, const service_row *s, const char *id)
@@ -987,7 +986,6 @@ cleanup:
 		index_release(&pk.indexes[k]);
 	for (k = 0; k < T_COUNT; k++)
 		table_release(&pk.tables[k]);
-	kith_hsds_terms_release(&pk.terms);
 	kith_arena_release(&pk.arena);
 	return error;
 }

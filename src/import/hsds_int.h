@@ -14,9 +14,6 @@
 #define KITH_HSDS_MAX_SESSIONS 100 /* sessions of one group: a week's timetable, not a year's dates */
 #define KITH_HSDS_MAX_PLACES 32    /* locations one service is read at */
 
-/* kith_import_append_text() until the description is over KITH_IMPORT_MAX_TEXT (where it is cut), then nothing. */
-int kith_hsds_append(importer *im, kith_group *g, const char *label, const char *text);
-
 /* A text field as plain text: "\n" written as two characters made a line break, HTML read, markers dropped. */
 const char *kith_hsds_text(importer *im, const char *text);
 
@@ -68,16 +65,8 @@ int kith_hsds_ended(kith_group *g, const char *status);
  */
 int kith_hsds_place(importer *im, kith_group *g, const char *const *address_lines, size_t line_count,
 		    const char *postcode, const char *latitude, const char *longitude, unsigned line);
-/* Taxonomy terms looked up so far, and what each maps to: the table is scanned once a term, not once a link. */
-typedef struct kith_hsds_terms {
-	kith_strset seen; /* each term looked up -> its index in mapped */
-	char **mapped;    /* owned: "need:food activity:community-meal", or "" */
-	size_t count, alloc;
-} kith_hsds_terms;
-
 /* A taxonomy term (its code, else its name) mapped through the open211 table into g's needs and activities. */
-int kith_hsds_taxonomy(importer *im, kith_group *g, kith_hsds_terms *terms, const char *code, const char *name);
-void kith_hsds_terms_release(kith_hsds_terms *terms);
+int kith_hsds_taxonomy(importer *im, kith_group *g, const char *code, const char *name);
 /* A phone number and extension, as the group's phone when it has none. */
 int kith_hsds_phone(importer *im, kith_group *g, const char *number, const char *extension);
 /* The date of an ISO date or date-time as updated, when it is later than the one g has. */

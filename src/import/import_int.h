@@ -73,8 +73,13 @@ int kith_import_fail(importer *im, int code, unsigned line, unsigned column, con
  * Helpers every format needs.  Strings they return live in im->arena.
  */
 
-/* HTML (or plain text) as plain text: entities decoded, tags dropped, paragraphs and list items kept as lines. */
+/*
+ * HTML (or plain text) as plain text: entities decoded, tags dropped,
+ * paragraphs and list items kept as lines (plain text keeps its own).
+ */
 const char *kith_import_text(importer *im, const char *html);
+/* The same on one line, for a name, an address or a label: every line break a single space. */
+const char *kith_import_line(importer *im, const char *html);
 
 /*
  * Opening hours written as text ("Mon-Fri 9am-5pm", "Tuesdays 10:00 -

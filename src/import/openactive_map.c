@@ -802,7 +802,7 @@ static int labels(importer *im, kith_group *g, const json_t *v, const char *labe
 	}
 	error = kith_buf_error(&b);
 	if (!error && b.size)
-		error = kith_import_append_text(im, g, label, kith_import_text(im, b.ptr));
+		error = kith_import_append_text(im, g, label, kith_import_line(im, b.ptr));
 	kith_buf_release(&b);
 	return error;
 }

@@ -5,6 +5,7 @@
 #include "import/import_int.h"
 
 #include <libxml/HTMLparser.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "util/array.h"
@@ -23,33 +24,14 @@ static int block(const char *name)
 	return 0;
 }
 
-/* Plain text with its lines kept: spaces within a line made one, at most one blank line between paragraphs. */
-static void put_lines(kith_buf *out, const char *text)
+/* Appends len bytes of text with runs of white space made one space, never two at a line's start. */
+static void put_words(kith_buf *out, const char *text, size_t len)
 {
-	for (; *text; text++) {
-		if (*text == '\r')
-			continue;
-		if (*text == '\n') {
-			while (out->size && out->ptr[out->size - 1] == ' ')
-				out->ptr[--out->size] = '\0';
-			if (out->size &&
-			    !(out->size >= 2 && out->ptr[out->size - 1] == '\n' && out->ptr[out->size - 2] == '\n'))
-				kith_buf_putc(out, '\n');
-		} else if (*text == ' ' || *text == '\t') {
-			if (out->size && out->ptr[out->size - 1] != ' ' && out->ptr[out->size - 1] != '\n')
-				kith_buf_putc(out, ' ');
-		} else {
-			kith_buf_putc(out, *text);
-		}
-	}
-}
+	const char *end = text + len;
 
-/* Appends text with runs of white space made one space, never two at a line's start. */
-static void put_words(kith_buf *out, const char *text)
-{
-	for (; *text; text++) {
+	for (; text < end && *text; text++) {
 		int space = *text == ' ' || *text == '\t' || *text == '\n' || *text == '\r' ||
-			    ((unsigned char)text[0] == 0xC2 && (unsigned char)text[1] == 0xA0);
+			    ((unsigned char)text[0] == 0xC2 && text + 1 < end && (unsigned char)text[1] == 0xA0);
 		if (space) {
 			if ((unsigned char)*text == 0xC2)
 				text++;
@@ -79,7 +61,8 @@ static void walk(kith_buf *out, xmlNode *n, int depth)
 	for (; n; n = n->next) {
 		const char *name = (const char *)n->name;
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			put_words(out, (const char *)n->content);
+			if (n->content)
+				put_words(out, (const char *)n->content, strlen((const char *)n->content));
 			continue;
 		}
 		if (n->type != XML_ELEMENT_NODE)
@@ -103,33 +86,85 @@ static void walk(kith_buf *out, xmlNode *n, int depth)
 	}
 }
 
+/* HTML read with libxml2's parser into out (entities decoded, tags dropped); the words alone when it cannot. */
+static void put_html(kith_buf *out, const char *html, size_t len)
+{
+	htmlDocPtr doc =
+		htmlReadMemory(html, (int)len, NULL, "UTF-8",
+			       HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NOBLANKS);
+
+	if (doc) {
+		walk(out, xmlDocGetRootElement(doc), 0);
+		xmlFreeDoc(doc);
+	} else {
+		put_words(out, html, len);
+	}
+}
+
+/* Plain text with its lines kept (at most one blank line between paragraphs), entities in a line decoded. */
+static void put_lines(kith_buf *out, const char *text)
+{
+	int blank_before = 0;
+
+	while (*text) {
+		size_t n = strcspn(text, "\n"), before;
+		if (out->size)
+			kith_buf_puts(out, blank_before ? "\n\n" : "\n");
+		before = out->size;
+		if (memchr(text, '&', n))
+			put_html(out, text, n);
+		else
+			put_words(out, text, n);
+		while (out->size > before && out->ptr[out->size - 1] == ' ')
+			out->ptr[--out->size] = '\0';
+		if (out->size == before) { /* a blank line: take back the break, remember the paragraph */
+			while (out->size && out->ptr[out->size - 1] == '\n')
+				out->ptr[--out->size] = '\0';
+			blank_before = out->size > 0;
+		} else {
+			blank_before = 0;
+		}
+		text += n + (text[n] == '\n');
+	}
+}
+
 const char *kith_import_text(importer *im, const char *html)
 {
 	kith_buf out = KITH_BUF_INIT;
-	htmlDocPtr doc;
 	const char *result = NULL;
 
 	if (!html)
 		return NULL;
-	if (!strchr(html, '<')) { /* plain text, as many records are: its lines kept */
+	if (!strchr(html, '<')) /* plain text, as many records are: its lines kept */
 		put_lines(&out, html);
-	} else {
-		doc = htmlReadMemory(html, (int)strnlen(html, KITH_IMPORT_MAX_FILE), NULL, "UTF-8",
-				     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-					     HTML_PARSE_NOBLANKS);
-		if (doc) {
-			walk(&out, xmlDocGetRootElement(doc), 0);
-			xmlFreeDoc(doc);
-		} else {
-			put_words(&out, html);
-		}
-	}
+	else
+		put_html(&out, html, strnlen(html, KITH_IMPORT_MAX_FILE));
 	while (out.size && (out.ptr[out.size - 1] == '\n' || out.ptr[out.size - 1] == ' '))
 		out.ptr[--out.size] = '\0';
 	if (!kith_buf_error(&out) && out.size)
 		result = kith_arena_strndup(&im->arena, out.ptr, out.size);
 	kith_buf_release(&out);
 	return result;
+}
+
+const char *kith_import_line(importer *im, const char *html)
+{
+	const char *text = kith_import_text(im, html);
+	char *s, *out;
+
+	if (!text)
+		return NULL;
+	/* the copy is this record's, in the arena: its line breaks become single spaces in place */
+	for (s = out = (char *)(uintptr_t)text; *s; s++) {
+		if (*s == '\n') {
+			if (out > text && out[-1] != ' ')
+				*out++ = ' ';
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+	return text;
 }
 
 const char *kith_import_date(importer *im, const char *text)
@@ -154,16 +189,41 @@ const char *kith_import_date(importer *im, const char *text)
 	return kith_arena_strdup(&im->arena, d);
 }
 
+/*
+ * An arena array of count items with room for one more: the arena cannot
+ * resize, so each array is given room for a power of two of items and
+ * copied only when full -- a record with 20,000 sessions is not 20,000
+ * copies.  Callers may shrink count; they never set the array themselves.
+ */
+static void *room_for_one_more(importer *im, const void *items, size_t count, size_t size)
+{
+	size_t cap = 4;
+	void *grown;
+
+	while (cap < count)
+		cap *= 2;
+	if (count && count < cap)
+		return (void *)(uintptr_t)items; /* room left */
+	if (cap == count)
+		cap *= 2;
+	if (cap > ((size_t)-1) / size || (grown = kith_arena_alloc(&im->arena, cap * size)) == NULL)
+		return NULL;
+	if (count)
+		memcpy(grown, items, count * size);
+	return grown;
+}
+
 int kith_import_add_session(importer *im, kith_group *g, int day, int start, int end, unsigned weeks)
 {
 	kith_session *s;
 
+	/* 24:00 has no place in the feed's times: the day's last minute ends it */
+	if (end == 24 * 60)
+		end = 24 * 60 - 1;
 	if (day < 0 || day > 6 || start < 0 || end > 24 * 60 || end <= start)
 		return 0;
-	if ((s = kith_arena_alloc(&im->arena, (g->session_count + 1) * sizeof(*s))) == NULL)
+	if ((s = room_for_one_more(im, g->sessions, g->session_count, sizeof(*s))) == NULL)
 		return KITH_ENOMEM;
-	if (g->session_count)
-		memcpy(s, g->sessions, g->session_count * sizeof(*s));
 	s[g->session_count].day = day;
 	s[g->session_count].start = start;
 	s[g->session_count].end = end;
@@ -184,10 +244,8 @@ int kith_import_add_string(importer *im, kith_strlist *list, const char *str)
 	for (i = 0; i < list->count; i++)
 		if (strcmp(list->items[i], str) == 0)
 			return 0;
-	if ((items = kith_arena_alloc(&im->arena, (list->count + 1) * sizeof(*items))) == NULL)
+	if ((items = room_for_one_more(im, list->items, list->count, sizeof(*items))) == NULL)
 		return KITH_ENOMEM;
-	if (list->count)
-		memcpy(items, list->items, list->count * sizeof(*items));
 	if ((items[list->count] = kith_arena_strdup(&im->arena, str)) == NULL)
 		return KITH_ENOMEM;
 	list->items = items;
@@ -197,13 +255,12 @@ int kith_import_add_string(importer *im, kith_strlist *list, const char *str)
 
 kith_venue *kith_import_add_venue(importer *im, kith_group *g)
 {
-	kith_venue *v = kith_arena_alloc(&im->arena, (g->venue_count + 1) * sizeof(*v));
+	kith_venue *v = room_for_one_more(im, g->venues, g->venue_count, sizeof(*v));
 
 	if (!v)
 		return NULL;
-	if (g->venue_count)
-		memcpy(v, g->venues, g->venue_count * sizeof(*v));
 	g->venues = v;
+	memset(&v[g->venue_count], 0, sizeof(*v));
 	return &v[g->venue_count++];
 }
 
@@ -214,6 +271,8 @@ int kith_import_append_text(importer *im, kith_group *g, const char *label, cons
 
 	if (!text || !*text)
 		return 0;
+	if (g->description && strlen(g->description) > KITH_IMPORT_MAX_TEXT)
+		return 0; /* it will be cut there: a thousand more rows must not each copy it again */
 	if (g->description && *g->description)
 		kith_buf_printf(&b, "%s\n\n", g->description);
 	if (label)
