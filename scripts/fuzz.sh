@@ -6,7 +6,7 @@
 set -eu
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-feed profile oruk hsds openactive airs}
+targets=${*:-feed profile oruk hsds hsds_csv openactive airs}
 build=build/libfuzzer
 flags="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 make --no-print-directory BUILD=$build CC=clang CFLAGS="$flags" $build/libkith.a >/dev/null
@@ -17,9 +17,23 @@ seeds() {
 	case $1 in
 	feed) echo tests/data/feeds corpus/kendal/feeds ;;
 	profile) echo tests/data/patients corpus/kendal/patients ;;
+	hsds_csv) echo "$build/seeds/hsds_csv" ;;
 	*) echo "tests/data/import/$1" ;;
 	esac
 }
+
+# the hsds_csv target's seeds: each test datapackage's tables joined by 0x1E, as fuzz/target.c splits them
+mkdir -p "$build/seeds/hsds_csv"
+for dir in tests/data/import/hsds/*/ tests/data/import/hsds/*/data/; do
+	[ -f "$dir/services.csv" ] || continue
+	seed="$build/seeds/hsds_csv/$(echo "$dir" | tr '/' '_').bin"
+	: >"$seed"
+	for table in services organizations locations services_at_location physical_addresses regular_schedules \
+		phones languages accessibility_for_disabilities eligibility taxonomy services_taxonomy; do
+		[ -f "$dir/$table.csv" ] && cat "$dir/$table.csv" >>"$seed"
+		printf '\036' >>"$seed"
+	done
+done
 
 status=0
 for t in $targets; do
