@@ -102,6 +102,7 @@ typedef struct query {
 	kith_home_area home;       /* where the home is by postcode, for areas served (rule 8) */
 	int home_approx;           /* the home is its postcode district's centre: distances are approximate */
 	double home_margin;        /* then how far out they may be, km */
+	char home_from[48];        /* then what distances are measured from: "the centre of LA9" */
 	int home_area_known;
 } query;
 

@@ -6,6 +6,7 @@
 #include "match/match_int.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,6 +250,10 @@ static int run_match(kith_matcher *m, const kith_profile *p, const kith_match_op
 		r->q.home_margin = 2.0; /* a district the table does not know: a town's */
 	if (r->precision == KITH_HOME_SECTOR && r->q.home_margin > SECTOR_MARGIN_KM)
 		r->q.home_margin = SECTOR_MARGIN_KM;
+	if (r->precision == KITH_HOME_SECTOR)
+		snprintf(r->q.home_from, sizeof(r->q.home_from), "the listed venues of %s", r->sector);
+	else
+		snprintf(r->q.home_from, sizeof(r->q.home_from), "the centre of %s", r->q.home.district);
 	/*
 	 * Narrowed first; but when too few of the narrowed candidates pass the
 	 * hard constraints, every reachable group is read, so a person whose

@@ -254,13 +254,11 @@ static double score_distance(const query *q, const cand *c, explain *e)
 	kith_buf *b = e ? &e->text[KITH_F_DISTANCE] : NULL;
 
 	if (reach_uncertain(q, c)) {
-		/* measured from the district's centre: near the limit, the real home may be beyond it */
-		char msg[160];
-		snprintf(
-			msg, sizeof(msg),
-			"%.1f km from the centre of %s, near their %g km: from their home it may be further, check the "
-			"journey",
-			c->distance, q->home.district, q->limit);
+		/* measured from the district's centre or the sector's venues: near the limit, the real home may be beyond */
+		char msg[200];
+		snprintf(msg, sizeof(msg),
+			 "%.1f km from %s, near their %g km: from their home it may be further, check the journey",
+			 c->distance, q->home_from, q->limit);
 		caution(e, msg);
 	}
 	if (c->in_person && c->distance >= 0) {
