@@ -273,8 +273,8 @@ static size_t read_days(const char *byday, int monthly, day_rule *out, size_t ma
 			break;
 		if (*p == '-' || *p == '+')
 			sign = *p++ == '-' ? -1 : 1;
-		while (isdigit((unsigned char)*p))
-			week = week * 10 + (*p++ - '0');
+		while (isdigit((unsigned char)*p)) /* past 99 it is no week: stop counting before int overflows */
+			week = week < 100 ? week * 10 + (*p++ - '0') : (p++, week);
 		len = strcspn(p, ", ;");
 		if (n == max || (out[n].day = day_of(p, len)) < 0 || week > 5 || (sign < 0 && week != 1) ||
 		    (week && !monthly))

@@ -254,7 +254,8 @@ static double score_distance(const query *q, const cand *c, explain *e)
 	kith_buf *b = e ? &e->text[KITH_F_DISTANCE] : NULL;
 
 	if (reach_uncertain(q, c)) {
-		/* measured from the district's centre or the sector's venues: near the limit, the real home may be beyond */
+		/* measured from the district's centre or the sector's venues: near the limit, the real home may be
+		 * beyond */
 		char msg[200];
 		snprintf(msg, sizeof(msg),
 			 "%.1f km from %s, near their %g km: from their home it may be further, check the journey",
