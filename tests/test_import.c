@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "feed/feed_write.h"
 #include "import/import_int.h"
@@ -230,6 +231,49 @@ static void test_cli_refusals(void **state)
 	free(json);
 }
 
+/*
+ * kith index --from: an Open Referral UK listing imported and loaded as one
+ * feed, its source named by the import; a broken input changes nothing and
+ * leaves no new database behind.
+ */
+static void test_index_from(void **state)
+{
+	char *out = NULL, *err = NULL, *dir = ks_tmpdir(), db[4096];
+	char *good = ks_write(dir, "council.json",
+			      "[{\"id\": \"s1\", \"name\": \"Lunch Club\", \"status\": \"active\", "
+			      "\"description\": \"<p>A hot lunch &amp; a chat.</p>\"}, "
+			      "{\"id\": \"s2\", \"name\": \"Carers Cafe\", \"status\": \"active\"}]");
+	char *bad = ks_write(dir, "broken.json", "[{\"id\": \"s1\", \"name\": ");
+
+	(void)state;
+	snprintf(db, sizeof(db), "%s/new.db", dir);
+	assert_int_equal(ks_kith(&out, &err, "index %s --from oruk --feed-id council --area BS %s", db, bad), 2);
+	assert_true(ks_contains(err, "broken.json:1:"));
+	assert_true(ks_contains(err, "nothing imported, nothing changed"));
+	assert_int_equal(access(db, F_OK), -1);
+	free(out);
+	free(err);
+
+	assert_int_equal(ks_kith(&out, &err, "index %s --from oruk --feed-id council --area BS %s", db, good), 0);
+	assert_true(ks_contains(err, "import oruk: 2 records read, 2 groups written, 0 skipped"));
+	assert_true(ks_contains(err, "council: council: 2 added"));
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "feeds %s", db), 0);
+	assert_true(ks_contains(out, "council\t2 groups\t"));
+	assert_true(ks_contains(out, "from kith import oruk "));
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "match %s --postcode 'BS1 5TR' --needs loneliness --format trec", db), 0);
+	assert_true(ks_contains(out, "council/s1"));
+	free(out);
+	free(err);
+	ks_rmtree(dir);
+	free(dir);
+	free(good);
+	free(bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ids_and_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_written_feed_loads, setup, teardown),
 		cmocka_unit_test(test_cli_refusals),
+		cmocka_unit_test(test_index_from),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
