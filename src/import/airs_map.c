@@ -356,37 +356,6 @@ cleanup:
 
 /* ---- languages ---- */
 
-static const struct {
-	const char *name, *code;
-} language_names[] = {
-	{"albanian", "sq"},        {"amharic", "am"},   {"arabic", "ar"},         {"bengali", "bn"},
-	{"bangla", "bn"},          {"bulgarian", "bg"}, {"burmese", "my"},        {"chinese", "zh"},
-	{"mandarin", "zh"},        {"czech", "cs"},     {"dutch", "nl"},          {"english", "en"},
-	{"farsi", "fa"},           {"persian", "fa"},   {"french", "fr"},         {"german", "de"},
-	{"greek", "el"},           {"gujarati", "gu"},  {"haitian creole", "ht"}, {"hebrew", "he"},
-	{"hindi", "hi"},           {"hungarian", "hu"}, {"igbo", "ig"},           {"irish", "ga"},
-	{"italian", "it"},         {"japanese", "ja"},  {"khmer", "km"},          {"korean", "ko"},
-	{"kurdish", "ku"},         {"lao", "lo"},       {"latvian", "lv"},        {"lithuanian", "lt"},
-	{"malayalam", "ml"},       {"nepali", "ne"},    {"pashto", "ps"},         {"polish", "pl"},
-	{"portuguese", "pt"},      {"punjabi", "pa"},   {"romanian", "ro"},       {"russian", "ru"},
-	{"scottish gaelic", "gd"}, {"sinhala", "si"},   {"slovak", "sk"},         {"somali", "so"},
-	{"spanish", "es"},         {"swahili", "sw"},   {"tagalog", "tl"},        {"tamil", "ta"},
-	{"telugu", "te"},          {"thai", "th"},      {"tigrinya", "ti"},       {"turkish", "tr"},
-	{"ukrainian", "uk"},       {"urdu", "ur"},      {"vietnamese", "vi"},     {"welsh", "cy"},
-	{"yiddish", "yi"},         {"yoruba", "yo"},
-};
-
-/* The ISO 639-1 code of a language's English name or of a code itself ("Polish", "pl"), or NULL. */
-static const char *language_code(const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(language_names) / sizeof(language_names[0]); i++)
-		if (strcasecmp(word, language_names[i].name) == 0 || strcasecmp(word, language_names[i].code) == 0)
-			return language_names[i].code;
-	return NULL;
-}
-
 /* Reads one Languages Name ("Spanish, Polish"): 1 when every part is a known language. */
 static int read_language_name(importer *im, kith_group *g, const char *text)
 {
@@ -397,7 +366,8 @@ static int read_language_name(importer *im, kith_group *g, const char *text)
 	while (*p) {
 		size_t n = strcspn(p, ",;/");
 		const char *code;
-		if (!part_copy(part, sizeof(part), p, n) || (*part && (code = language_code(part)) == NULL))
+		if (!part_copy(part, sizeof(part), p, n) ||
+		    (*part && (code = kith_import_language(part, strlen(part))) == NULL))
 			all = 0;
 		else if (*part && kith_import_add_string(im, &g->languages, code) != 0)
 			return -1;

@@ -345,39 +345,6 @@ int kith_hsds_schedule(importer *im, kith_group *g, const kith_hsds_opening *o)
 
 /* ---- languages ----------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	const char *code;
-} languages[] = {
-	{"english", "en"},    {"spanish", "es"},    {"french", "fr"},   {"creole", "ht"},    {"haitian", "ht"},
-	{"portuguese", "pt"}, {"hebrew", "he"},     {"russian", "ru"},  {"arabic", "ar"},    {"italian", "it"},
-	{"greek", "el"},      {"yiddish", "yi"},    {"german", "de"},   {"japanese", "ja"},  {"chinese", "zh"},
-	{"mandarin", "zh"},   {"cantonese", "zh"},  {"hindi", "hi"},    {"romanian", "ro"},  {"polish", "pl"},
-	{"vietnamese", "vi"}, {"korean", "ko"},     {"tagalog", "tl"},  {"urdu", "ur"},      {"farsi", "fa"},
-	{"persian", "fa"},    {"bengali", "bn"},    {"punjabi", "pa"},  {"gujarati", "gu"},  {"turkish", "tr"},
-	{"somali", "so"},     {"swahili", "sw"},    {"amharic", "am"},  {"ukrainian", "uk"}, {"dutch", "nl"},
-	{"thai", "th"},       {"welsh", "cy"},      {"tamil", "ta"},    {"nepali", "ne"},    {"pashto", "ps"},
-	{"kurdish", "ku"},    {"lithuanian", "lt"}, {"latvian", "lv"},  {"czech", "cs"},     {"slovak", "sk"},
-	{"hungarian", "hu"},  {"bulgarian", "bg"},  {"albanian", "sq"}, {"serbian", "sr"},   {"croatian", "hr"},
-	{"bosnian", "bs"},    {"tigrinya", "ti"},   {"yoruba", "yo"},   {"igbo", "ig"},      {"hausa", "ha"},
-	{"malay", "ms"},      {"indonesian", "id"}, {"swedish", "sv"},  {"norwegian", "no"}, {"danish", "da"},
-	{"finnish", "fi"},    {"irish", "ga"},      {"catalan", "ca"},  {"estonian", "et"},
-};
-
-#define LANGUAGE_COUNT (sizeof(languages) / sizeof(languages[0]))
-
-/* The ISO 639-1 code of a language's name or code (lower case), or NULL. */
-static const char *language_code(const char *w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < LANGUAGE_COUNT; i++)
-		if ((strlen(languages[i].name) == n && strncmp(w, languages[i].name, n) == 0) ||
-		    (n == 2 && strncmp(w, languages[i].code, 2) == 0))
-			return languages[i].code;
-	return NULL;
-}
-
 int kith_hsds_language(importer *im, kith_group *g, const char *language)
 {
 	char text[512], code[3];
@@ -395,7 +362,7 @@ int kith_hsds_language(importer *im, kith_group *g, const char *language)
 			break;
 		n = strcspn(p, " ,;/()-.\t\r\n\\");
 		words++;
-		if ((c = language_code(p, n)) != NULL) {
+		if ((c = kith_import_language(p, n)) != NULL) {
 			memcpy(code, c, 3);
 			if ((error = kith_import_add_string(im, &g->languages, code)) != 0)
 				return error;

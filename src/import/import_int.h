@@ -108,6 +108,9 @@ int kith_import_append_text(importer *im, kith_group *g, const char *label, cons
  */
 int kith_import_taxonomy(importer *im, kith_group *g, const char *scheme, const char *term);
 
+/* The ISO 639-1 code of len bytes naming a language in English or by its code ("Polish", "pl"), or NULL. */
+const char *kith_import_language(const char *word, size_t len);
+
 /* An ISO 8601 date or date-time ("2024-12-03", "2024-12-03T10:00:00Z") as YYYY-MM-DD in the arena, or NULL. */
 const char *kith_import_date(importer *im, const char *text);
 

@@ -650,35 +650,6 @@ int oruk_read_costs(oruk_record *r)
 
 /* ---- languages ---------------------------------------------------------- */
 
-/* Languages UK directories name, as ISO 639-1 codes. */
-static const struct {
-	const char *name;
-	const char *code;
-} language_names[] = {
-	{"english", "en"},  {"welsh", "cy"},           {"polish", "pl"},     {"urdu", "ur"},       {"punjabi", "pa"},
-	{"bengali", "bn"},  {"bangla", "bn"},          {"arabic", "ar"},     {"somali", "so"},     {"french", "fr"},
-	{"spanish", "es"},  {"portuguese", "pt"},      {"romanian", "ro"},   {"lithuanian", "lt"}, {"latvian", "lv"},
-	{"gujarati", "gu"}, {"hindi", "hi"},           {"chinese", "zh"},    {"mandarin", "zh"},   {"persian", "fa"},
-	{"farsi", "fa"},    {"kurdish", "ku"},         {"turkish", "tr"},    {"italian", "it"},    {"german", "de"},
-	{"russian", "ru"},  {"ukrainian", "uk"},       {"tamil", "ta"},      {"tigrinya", "ti"},   {"pashto", "ps"},
-	{"amharic", "am"},  {"bulgarian", "bg"},       {"czech", "cs"},      {"slovak", "sk"},     {"hungarian", "hu"},
-	{"greek", "el"},    {"albanian", "sq"},        {"vietnamese", "vi"}, {"swahili", "sw"},    {"yoruba", "yo"},
-	{"irish", "ga"},    {"scottish gaelic", "gd"}, {"gaelic", "gd"},     {"dutch", "nl"},      {"tagalog", "tl"},
-};
-
-/* An ISO 639-1 code for a language's name or code ("Polish", "pl"), or NULL. */
-static const char *code_of(const char *language)
-{
-	size_t i;
-
-	if (strlen(language) == 2 && islower((unsigned char)language[0]) && islower((unsigned char)language[1]))
-		return language;
-	for (i = 0; i < COUNT(language_names); i++)
-		if (strcasecmp(language, language_names[i].name) == 0)
-			return language_names[i].code;
-	return NULL;
-}
-
 int oruk_read_languages(oruk_record *r)
 {
 	static const char *const keys[] = {"language", "code", "name", NULL};
@@ -691,7 +662,7 @@ int oruk_read_languages(oruk_record *r)
 	{
 		const char *name =
 			json_is_string(item) ? json_string_value(item) : oruk_string_of(r->im, item, keys, 100);
-		const char *code = name ? code_of(name) : NULL;
+		const char *code = name ? kith_import_language(name, strlen(name)) : NULL;
 		if (code && (error = kith_import_add_string(r->im, &r->g->languages, code)) != 0)
 			goto cleanup;
 		if (!code && name && *name)
