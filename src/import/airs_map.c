@@ -126,26 +126,10 @@ const char *airs_updated(importer *im, const xmlNode *n)
 	return d ? d : kith_import_date(im, airs_attr(info, "DateOfLastAction"));
 }
 
-/* The text of each child named name, joined by "; ", appended to the description under label. */
-static int append_children(importer *im, kith_group *g, const xmlNode *n, const char *name, const char *label)
-{
-	const xmlNode *c;
-	kith_buf b = KITH_BUF_INIT;
-	int error;
-
-	for (c = airs_child(n, name); c; c = airs_next(c, name)) {
-		const char *t = kith_import_line(im, airs_text(&im->arena, c));
-		if (t && *t)
-			kith_buf_printf(&b, "%s%s", b.size ? "; " : "", t);
-	}
-	error = kith_buf_error(&b);
-	if (!error && b.size)
-		error = kith_import_append_text(im, g, label, b.ptr);
-	kith_buf_release(&b);
-	return error;
-}
-
-/* Each child's Description-like parts (Step and Description, say) as one text under label. */
+/*
+ * Each child called name of n, as one text under label: its own text, or
+ * with parts, the text of those of its children (Step and Description, say).
+ */
 static int append_parts(importer *im, kith_group *g, const xmlNode *n, const char *name, const char *const parts[],
 			const char *label)
 {
@@ -155,8 +139,9 @@ static int append_parts(importer *im, kith_group *g, const xmlNode *n, const cha
 	int error;
 
 	for (c = airs_child(n, name); c; c = airs_next(c, name))
-		for (i = 0; parts[i]; i++) {
-			const char *t = kith_import_line(im, airs_text(&im->arena, airs_child(c, parts[i])));
+		for (i = 0; parts ? parts[i] != NULL : i == 0; i++) {
+			const xmlNode *part = parts ? airs_child(c, parts[i]) : c;
+			const char *t = kith_import_line(im, airs_text(&im->arena, part));
 			if (t && *t)
 				kith_buf_printf(&b, "%s%s", b.size ? "; " : "", t);
 		}
@@ -625,19 +610,19 @@ static int append_texts(importer *im, kith_group *g, const xmlNode *svc, const x
 
 	if (svc) {
 		error = append_parts(im, g, svc, "Seasonal", seasonal, "Seasonal");
-		error = error ? error : append_children(im, g, svc, "GeneralEligibility", "Eligibility");
-		error = error ? error : append_children(im, g, svc, "OtherRequirements", "Eligibility"); /* 3.0 */
-		error = error ? error : append_children(im, g, svc, "ResidencyRequirements", "Residency");
-		error = error ? error : append_children(im, g, svc, "IncomeRequirements", "Income");
-		error = error ? error : append_children(im, g, svc, "FamilyRequirements", "Family");
-		error = error ? error : append_children(im, g, svc, "AidRequirements", "Aid"); /* 3.0 */
+		error = error ? error : append_parts(im, g, svc, "GeneralEligibility", NULL, "Eligibility");
+		error = error ? error : append_parts(im, g, svc, "OtherRequirements", NULL, "Eligibility"); /* 3.0 */
+		error = error ? error : append_parts(im, g, svc, "ResidencyRequirements", NULL, "Residency");
+		error = error ? error : append_parts(im, g, svc, "IncomeRequirements", NULL, "Income");
+		error = error ? error : append_parts(im, g, svc, "FamilyRequirements", NULL, "Family");
+		error = error ? error : append_parts(im, g, svc, "AidRequirements", NULL, "Aid"); /* 3.0 */
 		error = error ? error : append_parts(im, g, svc, "DocumentsRequired", documents, "Documents required");
 		error = error ? error : append_parts(im, g, svc, "ApplicationProcess", steps, "How to apply");
-		error = error ? error : append_children(im, g, svc, "PaymentMethodAccepted", "Payment");
+		error = error ? error : append_parts(im, g, svc, "PaymentMethodAccepted", NULL, "Payment");
 	}
 	error = error ? error : append_parts(im, g, site, "NoPhysicalAddress", no_address, "No address");
-	error = error ? error : append_children(im, g, site, "PhysicalLocationDescription", "Finding it");
-	error = error ? error : append_children(im, g, site, "BusServiceAccess", "Buses");
+	error = error ? error : append_parts(im, g, site, "PhysicalLocationDescription", NULL, "Finding it");
+	error = error ? error : append_parts(im, g, site, "BusServiceAccess", NULL, "Buses");
 	return error;
 }
 
