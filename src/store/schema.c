@@ -99,8 +99,13 @@ int kith_schema_open(sqlite3 *db, const char *path, int create, kith_error *err)
 	int error, version = 0, tables = 0;
 
 	if (query_int(db, "PRAGMA user_version", &version) != 0 ||
-	    query_int(db, "SELECT count(*) FROM sqlite_master", &tables) != 0)
-		return kith_error_set(err, KITH_EIO, "%s: not a kith index (%s)", path, sqlite3_errmsg(db));
+	    query_int(db, "SELECT count(*) FROM sqlite_master", &tables) != 0) {
+		int code = sqlite3_extended_errcode(db) & 0xff;
+		/* only a file SQLite cannot read as a database is "not an index": the rest say their own cause */
+		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+			return kith_error_set(err, KITH_EIO, "%s: not a kith index (%s)", path, sqlite3_errmsg(db));
+		return kith_error_set(err, KITH_EIO, "%s: cannot read it: %s", path, sqlite3_errmsg(db));
+	}
 	if (version == KITH_SCHEMA_VERSION)
 		return 0;
 	if (version != 0 || tables != 0)

@@ -15,6 +15,7 @@ struct kith_index {
 	sqlite3 *db;         /* owned */
 	kith_error error;    /* the last failed call's message */
 	kith_loader *loader; /* owned; made on the first load */
+	int writable;        /* opened to load: back to a rollback journal when closed, so read-only copies open */
 };
 
 #endif
