@@ -37,8 +37,12 @@ static void read_details(kith_arena *a, sqlite3_stmt *s, cand *c)
 	c->has_details = 1;
 }
 
-/* The row's facts: where, when, who for, what it costs. */
-static void read_facts(sqlite3_stmt *s, cand *c)
+/*
+ * The row's facts: where, when, who for, what it costs.  An index is input
+ * too (copied, synced, restored): NULL, or the first value no feed could
+ * have written, for the message.
+ */
+static const char *read_facts(sqlite3_stmt *s, cand *c)
 {
 	int i;
 
@@ -51,16 +55,27 @@ static void read_facts(sqlite3_stmt *s, cand *c)
 	}
 	c->schedule_known = sqlite3_column_int(s, KITH_COL_SCHEDULE_KNOWN);
 	c->by_appointment = sqlite3_column_int(s, KITH_COL_BY_APPOINTMENT);
-	c->session_count = kith_sessions_read((const char *)sqlite3_column_text(s, KITH_COL_SESSIONS_LIST), c->sessions,
-					      MAX_SESSIONS);
-	c->point_count =
-		kith_points_read((const char *)sqlite3_column_text(s, KITH_COL_VENUE_LIST), c->lat, c->lon, MAX_POINTS);
-	for (i = 0; i < KITH_ACCESS_COUNT; i++)
-		c->access[i] = (kith_tri)sqlite3_column_int(s, KITH_COL_ACCESS + i);
+	if (!(c->home_radius >= 0 && c->home_radius <= 1000) || !(c->home_lat >= -90 && c->home_lat <= 90) ||
+	    !(c->home_lon >= -180 && c->home_lon <= 180))
+		return "home-visit area";
+	if (kith_sessions_read((const char *)sqlite3_column_text(s, KITH_COL_SESSIONS_LIST), c->sessions, MAX_SESSIONS,
+			       &c->session_count) != 0)
+		return "list of sessions";
+	if (kith_points_read((const char *)sqlite3_column_text(s, KITH_COL_VENUE_LIST), c->lat, c->lon, MAX_POINTS,
+			     &c->point_count) != 0)
+		return "list of venue points";
+	for (i = 0; i < KITH_ACCESS_COUNT; i++) {
+		int v = sqlite3_column_int(s, KITH_COL_ACCESS + i);
+		if (v < KITH_TRI_UNKNOWN || v > KITH_TRI_NO)
+			return "access fact";
+		c->access[i] = (kith_tri)v;
+	}
 	c->min_age =
 		sqlite3_column_type(s, KITH_COL_MIN_AGE) == SQLITE_NULL ? -1 : sqlite3_column_int(s, KITH_COL_MIN_AGE);
 	c->max_age =
 		sqlite3_column_type(s, KITH_COL_MAX_AGE) == SQLITE_NULL ? -1 : sqlite3_column_int(s, KITH_COL_MAX_AGE);
+	if (c->min_age < -1 || c->min_age > 150 || c->max_age < -1 || c->max_age > 150)
+		return "age";
 	c->gender = KITH_GENDER_ANY;
 	kith_gender_parse((const char *)sqlite3_column_text(s, KITH_COL_GENDER), &c->gender);
 	c->referral_professional = kith_referral_parse((const char *)sqlite3_column_text(s, KITH_COL_REFERRAL));
@@ -68,6 +83,8 @@ static void read_facts(sqlite3_stmt *s, cand *c)
 		c->cost_known = 1;
 		c->cost_free = sqlite3_column_int(s, KITH_COL_COST_FREE);
 		c->cost_amount = sqlite3_column_double(s, KITH_COL_COST_AMOUNT);
+		if (!(c->cost_amount >= 0 && c->cost_amount <= 1e6))
+			return "cost";
 		c->cost_per = KITH_PER_SESSION;
 		kith_cost_per_parse((const char *)sqlite3_column_text(s, KITH_COL_COST_PER), &c->cost_per);
 	}
@@ -75,11 +92,13 @@ static void read_facts(sqlite3_stmt *s, cand *c)
 	kith_capacity_parse((const char *)sqlite3_column_text(s, KITH_COL_CAPACITY), &c->capacity);
 	c->has_unlocated_venue = sqlite3_column_int(s, KITH_COL_UNLOCATED_VENUES) > 0;
 	c->placeless = sqlite3_column_int(s, KITH_COL_PLACELESS);
+	return NULL;
 }
 
 int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand *c)
 {
 	sqlite3_stmt *s = kith_stmt_get(&m->stmts, ST_ROW, &m->error);
+	const char *bad;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -107,7 +126,14 @@ int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand 
 	c->ends_text = col_text(a, s, KITH_COL_ENDS);
 	c->starts = col_date(s, KITH_COL_STARTS, LONG_MIN);
 	c->ends = col_date(s, KITH_COL_ENDS, LONG_MAX);
-	read_facts(s, c);
+	if ((bad = read_facts(s, c)) != NULL) {
+		sqlite3_reset(s);
+		return kith_error_set(
+			&m->error, KITH_EIO,
+			"the index is damaged: group '%s' holds a %s no feed could give; rebuild the index "
+			"with kith index",
+			c->key ? c->key : "?", bad);
+	}
 	if (c->online) /* scored: a telephone line asks for hearing */
 		c->online_how = col_text(a, s, KITH_COL_ONLINE_HOW);
 	if (!m->precomputed)
@@ -117,6 +143,11 @@ int kith_match_read_row(kith_matcher *m, kith_arena *a, sqlite3_int64 gid, cand 
 	c->stems = col_text(a, s, KITH_COL_STEMS);
 	c->tokens = sqlite3_column_int(s, KITH_COL_TOKEN_COUNT);
 	sqlite3_reset(s);
+	if (c->tokens < 0)
+		return kith_error_set(&m->error, KITH_EIO,
+				      "the index is damaged: group '%s' holds a negative word count; rebuild the index "
+				      "with kith index",
+				      c->key ? c->key : "?");
 	if (!c->key || !c->name)
 		return KITH_ENOMEM;
 	return 0;

@@ -126,7 +126,10 @@ static void json_row(kith_buf *b, sqlite3_stmt *s)
 static void json_schedule(kith_buf *b, sqlite3_stmt *s)
 {
 	kith_session sessions[64];
-	size_t n = kith_sessions_read(text(s, KITH_COL_SESSIONS_LIST), sessions, 64), i;
+	size_t n = 0, i;
+
+	if (kith_sessions_read(text(s, KITH_COL_SESSIONS_LIST), sessions, 64, &n) != 0)
+		n = 0; /* a damaged list shows no sessions; the matcher refuses the group by name */
 
 	kith_buf_printf(b, ", \"schedule\": {\"known\": %s, \"by_appointment\": %s",
 			sqlite3_column_int(s, KITH_COL_SCHEDULE_KNOWN) ? "true" : "false",
@@ -211,8 +214,9 @@ static void dedup_key(sqlite3_stmt *s, kith_dedup_key *k)
 	kith_dedup_feed(k, text(s, 8));
 	kith_dedup_contact(k, text(s, 2), text(s, 3), text(s, 4));
 	kith_dedup_place(k, text(s, 5));
-	k->has_point = kith_points_read(text(s, 6), &k->lat, &k->lon, 1) == 1;
-	n = kith_sessions_read(text(s, 7), sessions, KITH_DEDUP_MAX_SESSIONS);
+	k->has_point = kith_points_read(text(s, 6), &k->lat, &k->lon, 1, &n) == 0 && n == 1;
+	if (kith_sessions_read(text(s, 7), sessions, KITH_DEDUP_MAX_SESSIONS, &n) != 0)
+		n = 0;
 	for (i = 0; i < n; i++)
 		k->sessions[k->session_count++] = sessions[i].day * 1440 + sessions[i].start;
 }

@@ -98,12 +98,18 @@ static inline sqlite3_int64 kith_venue_group(sqlite3_int64 vid)
 
 /* Appends sessions as "day,start,end,weeks ..." (sessions_list).  Returns out's error. */
 int kith_sessions_write(kith_buf *out, const kith_session *sessions, size_t count);
-/* Reads at most max sessions of a sessions_list (NULL is none) into out; returns how many. */
-size_t kith_sessions_read(const char *text, kith_session *out, size_t max);
+/*
+ * Reads at most max sessions of a sessions_list (NULL is none) into out,
+ * how many into *count.  An index is input too: returns KITH_EINVALID for
+ * a list not as kith_sessions_write() writes it or a session no feed could
+ * hold (a day past Sunday, times past midnight, an end before its start).
+ */
+int kith_sessions_read(const char *text, kith_session *out, size_t max, size_t *count);
 
 /* Appends the located points as "lat,lon ..." (venue_list), 6 decimals.  Returns out's error. */
 int kith_points_write(kith_buf *out, const kith_venue *venues, size_t count);
-/* Reads at most max points of a venue_list (NULL is none) into lat and lon; returns how many. */
-size_t kith_points_read(const char *text, double *lat, double *lon, size_t max);
+/* Reads at most max points of a venue_list (NULL is none) into lat and lon, how many into *count; KITH_EINVALID for a
+ * bad list or a point off the globe. */
+int kith_points_read(const char *text, double *lat, double *lon, size_t max, size_t *count);
 
 #endif

@@ -100,8 +100,10 @@ void kith_concepts_read(kith_concepts *set, const char *text)
 			memcpy(id, p, n);
 			id[n] = '\0';
 			strength = strtod(p + n + 1, &end);
-			kith_concepts_add(set, id, strength, "");
-			p = end;
+			/* stored by kith in (0, 1]; anything else was not written by kith (an index is input too) */
+			if (strength > 0 && strength <= 1)
+				kith_concepts_add(set, id, strength, "");
+			p = end == p + n + 1 ? p + n + 1 : end;
 		} else {
 			p += n;
 		}
