@@ -4,7 +4,8 @@
  * which -- feed, profile, oruk, hsds, openactive, airs.  Each run hands the
  * bytes to the public API as a file would come (hsds-csv: a datapackage
  * folder whose CSV files are the input's parts, split at each byte 0x1E, in
- * the order of hsds_tables[]), and must end in a result
+ * the order of hsds_tables[]; index: values of one groups row in an index of
+ * the Kendal corpus, split the same way, then a match), and must end in a result
  * or a clear error, never a crash, a leak or undefined behaviour (the
  * build adds AddressSanitizer and UndefinedBehaviorSanitizer).  replay.c
  * runs the same function over saved inputs in the ordinary build, so every
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "kith.h"
 
@@ -87,8 +90,98 @@ static void remove_folder(const char *dir)
 	rmdir(dir);
 }
 
+/* The groups row's columns the index target fills, in the order of the input's parts. */
+static const char *const row_columns[] = {"sessions_list", "venue_list", "text_concepts", "name_concepts", "area",
+					  "stems", "needs_list", "languages", "text_area", "capacity"};
+
+/* The index target's template, built once per process (a harness may keep state; the library may not). */
+static char template_db[256];
+
+static void remove_template(void)
+{
+	unlink(template_db);
+}
+
+/*
+ * A copy of an index of the Kendal corpus, built once per process (a fuzzer
+ * harness may keep state; the library may not), with one group's columns
+ * set from the input's parts; then a match over it.
+ */
+static void damaged_index_match(const uint8_t *data, size_t size, kith_diag_list *diags)
+{
+	char db[300], sql[200];
+	const char *tmp = getenv("TMPDIR");
+	kith_index *idx = NULL;
+	kith_matcher *m = NULL;
+	kith_profile *p = NULL;
+	kith_results *r = NULL;
+	kith_match_opts o = KITH_MATCH_OPTS_INIT;
+	sqlite3 *s = NULL;
+	sqlite3_stmt *st;
+	size_t i, start = 0, part = 0;
+
+	(void)diags;
+	if (!template_db[0]) {
+		snprintf(template_db, sizeof(template_db), "%s/kith-fuzz-index-%d.db", tmp && *tmp ? tmp : "/tmp",
+			 (int)getpid());
+		if (kith_index_open(&idx, template_db, KITH_OPEN_CREATE) != 0 ||
+		    kith_index_load(idx, "corpus/kendal/feeds/south-lakes-cvs.xml", NULL, NULL, NULL) != 0)
+			abort(); /* run from the project's folder */
+		kith_index_free(idx);
+		idx = NULL;
+		atexit(remove_template);
+	}
+	snprintf(db, sizeof(db), "%s.copy", template_db);
+	{
+		/* the copy: SQLite's backup, page by page */
+		sqlite3 *from = NULL;
+		sqlite3_backup *b;
+		if (sqlite3_open(template_db, &from) != SQLITE_OK || sqlite3_open(db, &s) != SQLITE_OK ||
+		    (b = sqlite3_backup_init(s, "main", from, "main")) == NULL) {
+			sqlite3_close(from);
+			goto cleanup;
+		}
+		sqlite3_backup_step(b, -1);
+		sqlite3_backup_finish(b);
+		sqlite3_close(from);
+	}
+	for (i = 0; i <= size && part < sizeof(row_columns) / sizeof(row_columns[0]); i++) {
+		if (i < size && data[i] != 0x1E)
+			continue;
+		snprintf(sql, sizeof(sql), "UPDATE groups SET %s = ?1 WHERE key = 'south-lakes-cvs/st-georges-tuesday-lunch'",
+			 row_columns[part++]);
+		if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, (const char *)data + start, (int)(i - start), SQLITE_TRANSIENT);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+		start = i + 1;
+	}
+	sqlite3_close(s);
+	s = NULL;
+	o.today = "2026-11-23";
+	o.top = 50;
+	if (kith_index_open(&idx, db, KITH_OPEN_READONLY) == 0 && kith_matcher_new(&m, idx, NULL, NULL) == 0 &&
+	    kith_profile_new(&p, "Q") == 0 && kith_profile_set(p, "point", "54.3262,-2.74397") == 0 &&
+	    kith_profile_set(p, "needs", "loneliness") == 0 && kith_profile_set(p, "interests", "lunch and a chat") == 0 &&
+	    kith_matcher_run(m, p, &o, &r) == 0) {
+		char *text = NULL;
+		kith_render_opts ro = KITH_RENDER_OPTS_INIT;
+		ro.format = KITH_FORMAT_JSON;
+		if (kith_results_render(r, &ro, &text) == 0)
+			free(text);
+	}
+cleanup:
+	sqlite3_close(s);
+	kith_results_free(r);
+	kith_profile_free(p);
+	kith_matcher_free(m);
+	kith_index_free(idx);
+	unlink(db);
+}
+
 #ifndef FUZZ_TARGET
-#error "FUZZ_TARGET names the input: feed, profile, oruk, hsds, hsds_csv, openactive or airs"
+#error "FUZZ_TARGET names the input: feed, profile, index, oruk, hsds, hsds_csv, openactive or airs"
 #endif
 #define STR2(x) #x
 #define STR(x) STR2(x)
@@ -107,6 +200,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kith_profile *p = NULL;
 		if (kith_profile_parse(&p, "fuzz.xml", (const char *)data, size, diags) == 0)
 			kith_profile_free(p);
+	} else if (strcmp(target, "index") == 0) {
+		damaged_index_match(data, size, diags);
 	} else if (strcmp(target, "hsds_csv") == 0) {
 		kith_import_opts o = KITH_IMPORT_OPTS_INIT;
 		FILE *out = fopen("/dev/null", "w");

@@ -6,7 +6,7 @@
 set -eu
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-feed profile oruk hsds hsds_csv openactive airs}
+targets=${*:-feed profile index oruk hsds hsds_csv openactive airs}
 build=build/libfuzzer
 flags="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 make --no-print-directory BUILD=$build CC=clang CFLAGS="$flags" $build/libkith.a >/dev/null
@@ -18,6 +18,7 @@ seeds() {
 	feed) echo tests/data/feeds corpus/kendal/feeds ;;
 	profile) echo tests/data/patients corpus/kendal/patients ;;
 	hsds_csv) echo "$build/seeds/hsds_csv" ;;
+	index) echo "$build/seeds/index" ;;
 	*) echo "tests/data/import/$1" ;;
 	esac
 }
@@ -34,6 +35,11 @@ for dir in tests/data/import/hsds/*/ tests/data/import/hsds/*/data/; do
 		printf '\036' >>"$seed"
 	done
 done
+
+# the index target's seed: one groups row's lists as the index holds them, joined by 0x1E
+mkdir -p "$build/seeds/index"
+printf '1,720,810,0\03654.328700,-2.741800\036need:loneliness=1 activity:lunch-club=0.8\036activity:lunch-club=1\036LA9\036lunch club|st georg|hot meal\036loneliness food\036en\036LA9\036open' \
+	>"$build/seeds/index/row.bin"
 
 status=0
 for t in $targets; do

@@ -45,6 +45,12 @@ typedef struct kith_load_report {
 	size_t warnings;
 	size_t errors;
 	int identical; /* the same bytes as the last load of this feed */
+	/*
+	 * The load committed, but copying it from the "-wal" file into the
+	 * index failed (a full disk, say): it is safe there, and the next load
+	 * or close tries again; kith_index_errmsg() says why.
+	 */
+	int unflushed;
 } kith_load_report;
 
 /* Called now and then while a feed loads: bytes read of total. */

@@ -12,13 +12,41 @@ int kith_threads_prepare(void)
 
 int kith_db_error(kith_error *err, sqlite3 *db, const char *what)
 {
-	return kith_error_set(err, KITH_EIO, "%s: %s", what, sqlite3_errmsg(db));
+	int code = sqlite3_extended_errcode(db) & 0xff;
+
+	/* SQLite's words, with the cause a maintainer can act on first */
+	switch (code) {
+	case SQLITE_FULL: return kith_error_set(err, KITH_EIO, "%s: the disk is full (%s)", what, sqlite3_errmsg(db));
+	case SQLITE_NOMEM: return kith_error_set(err, KITH_ENOMEM, "%s: out of memory", what);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return kith_error_set(err, KITH_EIO,
+				      "%s: another program holds the index (another kith index loading it?): try again "
+				      "when it has finished (%s)",
+				      what, sqlite3_errmsg(db));
+	case SQLITE_READONLY:
+		return kith_error_set(err, KITH_EIO,
+				      "%s: the index cannot be written here (a read-only file, folder or mount?) (%s)",
+				      what, sqlite3_errmsg(db));
+	case SQLITE_IOERR:
+		return kith_error_set(err, KITH_EIO, "%s: a read or write of the file failed (%s)", what,
+				      sqlite3_errmsg(db));
+	default: return kith_error_set(err, KITH_EIO, "%s: %s", what, sqlite3_errmsg(db));
+	}
+}
+
+void kith_db_rollback(sqlite3 *db)
+{
+	/* SQLite rolls back by itself on some errors (a full disk): then there is nothing to undo, and the
+	   error that caused it stays the message, not "cannot rollback - no transaction is active" */
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int kith_db_exec(sqlite3 *db, const char *sql, kith_error *err)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return kith_db_error(err, db, "database");
+		return kith_db_error(err, db, "the index");
 	return 0;
 }
 

@@ -11,10 +11,13 @@
 
 #include "util/diag.h"
 
-/* Sets err to "what: SQLite's message" and returns KITH_EIO. */
+/* Sets err to "what: the cause in plain words (SQLite's message)" and returns KITH_EIO, or KITH_ENOMEM when memory ran
+ * out. */
 int kith_db_error(kith_error *err, sqlite3 *db, const char *what);
 /* Runs SQL that returns no rows: 0, or KITH_EIO with err set. */
 int kith_db_exec(sqlite3 *db, const char *sql, kith_error *err);
+/* Rolls back the open transaction, if SQLite has not already; never touches an error's message. */
+void kith_db_rollback(sqlite3 *db);
 /* Steps a statement that returns no rows and resets it: 0, or KITH_EIO with err set ("writing the index: ..."). */
 int kith_db_step_done(sqlite3 *db, sqlite3_stmt *s, kith_error *err);
 /* Binds text, or NULL for a NULL string (the text must outlive the step). */

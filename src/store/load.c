@@ -313,8 +313,17 @@ static int finish(load_state *st, int error, kith_error *err)
 		error = kith_load_record_feed(w);
 	if (!error)
 		error = kith_db_exec(st->loader->db, "COMMIT", err);
-	if (!error)
+	if (!error) {
+		int rc;
 		w->in_transaction = 0;
+		/* committed: now into the file itself, so the -wal does not grow; readers may hold it (busy: later) */
+		rc = sqlite3_wal_checkpoint_v2(st->loader->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+			w->report->unflushed = 1;
+			kith_db_error(err, st->loader->db,
+				      "loaded and safe in the index's -wal file, but not yet copied into the index");
+		}
+	}
 	if (error && err->code == 0)
 		kith_error_set(err, error, "%s: feed not loaded: %s", st->path,
 			       error == KITH_EINVALID    ? "it is not valid"
@@ -366,7 +375,7 @@ int kith_loader_load(kith_loader *loader, const char *path, const kith_load_opts
 
 cleanup:
 	if (st.writer.in_transaction)
-		kith_db_exec(loader->db, "ROLLBACK", err);
+		kith_db_rollback(loader->db);
 	if (error)
 		report->added = report->updated = report->removed = report->unchanged = 0;
 	if (queue_ready)
@@ -395,7 +404,7 @@ int kith_loader_remove(kith_loader *loader, const char *feed_id, size_t *removed
 		return KITH_ENOMEM;
 	error = kith_load_remove_feed(&w);
 	if (w.in_transaction)
-		kith_db_exec(loader->db, "ROLLBACK", err);
+		kith_db_rollback(loader->db);
 	*removed = error ? 0 : report.removed;
 	kith_load_writer_release(&w);
 	return error;

@@ -68,7 +68,7 @@ int kith_index_load_postcodes(kith_index *idx, const char *path, kith_postcode_r
 cleanup:
 	sqlite3_finalize(l.insert);
 	if (began)
-		sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
+		kith_db_rollback(idx->db);
 	kith_buf_release(&err);
 	return error;
 }

@@ -104,7 +104,7 @@ int kith_schema_open(sqlite3 *db, const char *path, int create, kith_error *err)
 		/* only a file SQLite cannot read as a database is "not an index": the rest say their own cause */
 		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
 			return kith_error_set(err, KITH_EIO, "%s: not a kith index (%s)", path, sqlite3_errmsg(db));
-		return kith_error_set(err, KITH_EIO, "%s: cannot read it: %s", path, sqlite3_errmsg(db));
+		return kith_db_error(err, db, path);
 	}
 	if (version == KITH_SCHEMA_VERSION)
 		return 0;
