@@ -427,7 +427,18 @@ static void test_bad_weights_and_rules(void **state)
 	kith_matcher *m = NULL;
 
 	assert_int_equal(kith_matcher_new(&m, f->idx, w, NULL), KITH_EINVALID);
-	assert_true(ks_contains(kith_matcher_errmsg(m), "w.conf:2: unknown factor 'nonsense'"));
+	assert_true(ks_contains(kith_matcher_errmsg(m), "w.conf:2: not a factor kith scores"));
+	kith_matcher_free(m);
+	/* a file that is not kith's is never quoted: what was expected is said, not what was found */
+	free(w);
+	w = ks_write(dir, "passwd", "root:x:0:0:root:/root:/bin/bash\n");
+	assert_int_equal(kith_matcher_new(&m, f->idx, w, NULL), KITH_EINVALID);
+	assert_true(ks_contains(kith_matcher_errmsg(m), "passwd:1: expected a factor and a number"));
+	assert_false(ks_contains(kith_matcher_errmsg(m), "root"));
+	kith_matcher_free(m);
+	/* a folder or an unreadable file is an error, never "no rules" */
+	assert_int_equal(kith_matcher_new(&m, f->idx, NULL, dir), KITH_EIO);
+	assert_true(ks_contains(kith_matcher_errmsg(m), "cannot read: Is a directory"));
 	kith_matcher_free(m);
 	assert_int_equal(kith_matcher_new(&m, f->idx, NULL, rules), KITH_EINVALID);
 	assert_true(ks_contains(kith_matcher_errmsg(m), "r.rules:1: bad pattern"));

@@ -45,7 +45,12 @@ int kith_weights_parse(kith_weights *out, const char *text, const char *name, ki
 		while (isspace((unsigned char)*num_end))
 			num_end++;
 		if (num_end == p || *num_end) {
-			kith_buf_printf(err, "%s:%zu: expected 'factor number', got '%s'", name, lineno, buf);
+			/* what was expected, not what was found: the file may not be kith's, and its lines are its own
+			 */
+			kith_buf_printf(err,
+					"%s:%zu: expected a factor and a number, such as 'needs 0.17' (is this a kith "
+					"weights file?)",
+					name, lineno);
 			return KITH_EINVALID;
 		}
 		for (i = 0; i < KITH_F_COUNT; i++)
@@ -54,7 +59,11 @@ int kith_weights_parse(kith_weights *out, const char *text, const char *name, ki
 		if (strcmp(key, "variety") == 0)
 			found = KITH_F_COUNT;
 		if (found < 0) {
-			kith_buf_printf(err, "%s:%zu: unknown factor '%s'", name, lineno, key);
+			kith_buf_printf(
+				err,
+				"%s:%zu: not a factor kith scores (they are needs, interests, distance, "
+				"availability, cost, freshness, capacity, language, access, targeted and variety)",
+				name, lineno);
 			return KITH_EINVALID;
 		}
 		if (value < 0 || (found == KITH_F_COUNT && value > 1)) {
