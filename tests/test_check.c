@@ -11,6 +11,7 @@
 
 #include "util/buf.h"
 #include "kith/check.h"
+#include "kith/index.h"
 
 #define DATA "tests/data/feeds/"
 #define TODAY "2026-11-23"
@@ -338,11 +339,66 @@ static void test_never_shown(void **state)
 	free(path);
 }
 
+/*
+ * A hostile file may raise a message per element: at most 100 are kept,
+ * then one line saying how many more there were (issue 13, finding 2: one
+ * profile printed 80,000 lines before the one that mattered); kith check,
+ * whose job is the list, keeps them all.
+ */
+static void test_messages_capped(void **state)
+{
+	kith_buf xml = KITH_BUF_INIT;
+	char *dir = ks_tmpdir(), *path;
+	kith_diag_list *diags = NULL;
+	const char *paths[1];
+	size_t i, vocabulary = 0, more = 0;
+
+	(void)state;
+	kith_buf_puts(&xml, "<feed xmlns=\"urn:kith:feed:1\" id=\"noisy\" version=\"1\">\n");
+	for (i = 0; i < 3000; i++)
+		kith_buf_printf(&xml,
+				"<group id=\"g%zu\" updated=\"2026-11-01\"><name>G</name><needs><need>no-such-need-%zu"
+				"</need></needs><online/><schedule><by-appointment/></schedule></group>\n",
+				i, i);
+	kith_buf_puts(&xml, "</feed>\n");
+	path = ks_write(dir, "noisy.xml", xml.ptr);
+	paths[0] = path;
+	assert_int_equal(kith_diag_list_new(&diags), 0);
+	assert_int_equal(kith_check_feeds(paths, 1, NULL, diags, NULL), 0);
+	for (i = 0; i < kith_diag_list_count(diags); i++)
+		vocabulary += ks_contains(kith_diag_list_get(diags, i)->message, "is not in the vocabulary");
+	assert_int_equal(vocabulary, 3000);
+	kith_diag_list_free(diags);
+	vocabulary = 0;
+	{
+		char db[4200];
+		kith_index *idx = NULL;
+		snprintf(db, sizeof(db), "%s/noisy.db", dir);
+		assert_int_equal(kith_diag_list_new(&diags), 0);
+		assert_int_equal(kith_index_open(&idx, db, KITH_OPEN_CREATE), 0);
+		assert_int_equal(kith_index_load(idx, path, NULL, NULL, diags), 0);
+		kith_index_free(idx);
+	}
+	for (i = 0; i < kith_diag_list_count(diags); i++) {
+		const char *m = kith_diag_list_get(diags, i)->message;
+		vocabulary += ks_contains(m, "is not in the vocabulary");
+		more += ks_contains(m, "... and 2900 more problems in this file, not shown");
+	}
+	assert_int_equal(vocabulary, 100);
+	assert_int_equal(more, 1);
+	kith_diag_list_free(diags);
+	kith_buf_release(&xml);
+	ks_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_feeds),
 		cmocka_unit_test(test_never_shown),
+		cmocka_unit_test(test_messages_capped),
 		cmocka_unit_test(test_each_warning),
 		cmocka_unit_test(test_stale_boundary),
 		cmocka_unit_test(test_duplicates_within_and_across_feeds),

@@ -166,7 +166,7 @@ static void on_progress(void *ctx, size_t done, size_t total)
 static read_result read_path_opts(const char *path, int skip, int stop_after)
 {
 	read_result r;
-	kith_feed_handler h = {on_header, on_group, on_withdrawn, on_progress, NULL};
+	kith_feed_handler h = {on_header, on_group, on_withdrawn, on_progress, NULL, 0};
 
 	memset(&r, 0, sizeof(r));
 	kith_buf_init(&r.got.groups, 0);

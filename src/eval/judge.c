@@ -374,7 +374,7 @@ static int on_withdrawn(void *ctx, const char *id)
 int kith_group_set_read(kith_group_set *set, const char *path, kith_diag_list *diags)
 {
 	reader r = {set, NULL};
-	kith_feed_handler handler = {on_header, on_group, on_withdrawn, NULL, &r};
+	kith_feed_handler handler = {on_header, on_group, on_withdrawn, NULL, &r, 0};
 
 	set->sorted = 0;
 	return kith_feed_read(path, &handler, 1, diags, NULL);

@@ -171,7 +171,7 @@ int kith_check_feeds(const char *const *paths, size_t count, const kith_check_op
 		     kith_check_report *report)
 {
 	kith_check_opts defaults = KITH_CHECK_OPTS_INIT;
-	kith_feed_handler handler = {on_header, on_group, NULL, NULL, NULL};
+	kith_feed_handler handler = {on_header, on_group, NULL, NULL, NULL, 1}; /* a check lists every message */
 	check_state st;
 	size_t i, group_start, groups_before, never_before, area_before;
 	int error = 0;

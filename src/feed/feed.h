@@ -35,6 +35,7 @@ typedef struct kith_feed_handler {
 	/* Now and then, with bytes read so far; may be NULL. */
 	void (*on_progress)(void *ctx, size_t done, size_t total);
 	void *ctx;
+	int every_message; /* keep every message about the file (kith check), not the first KITH_XML_MAX_MESSAGES */
 } kith_feed_handler;
 
 typedef struct kith_feed_result {

@@ -621,6 +621,8 @@ int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_
 	kith_buf_init(&fr.claimed, 0);
 	if ((error = kith_xml_open(&fr.xml, path, "kith feed", kith_feed_xsd, diags)) != 0)
 		goto cleanup;
+	if (handler->every_message)
+		kith_xml_keep_every_message(fr.xml);
 	hash_file(&fr);
 	bytes = kith_xml_bytes(fr.xml, &size);
 	kith_span_init(&fr.scan, bytes, size);
@@ -654,8 +656,10 @@ int kith_feed_read(const char *path, const kith_feed_handler *handler, int skip_
 cleanup:
 	/* libxml2 reads ahead, so its messages can arrive before ours about earlier lines */
 	kith_diag_list_sort(diags, diag_start);
-	fr.result.errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR) - errors_before;
-	fr.result.warnings = kith_diag_list_count_of(diags, KITH_DIAG_WARNING) - warnings_before;
+	fr.result.errors = kith_diag_list_count_of(diags, KITH_DIAG_ERROR) - errors_before +
+			   kith_xml_hidden(fr.xml, KITH_DIAG_ERROR);
+	fr.result.warnings = kith_diag_list_count_of(diags, KITH_DIAG_WARNING) - warnings_before +
+			     kith_xml_hidden(fr.xml, KITH_DIAG_WARNING);
 	if (result)
 		*result = fr.result;
 	kith_xml_free(fr.xml);

@@ -35,6 +35,9 @@ struct kith_xml {
 	xmlSchemaPtr schema;                 /* owned; outlives reader */
 	xmlTextReaderPtr reader;             /* owned */
 	size_t errors;                       /* error diagnostics added through this reader */
+	size_t messages;                     /* of them and the warnings, how many were raised (kept or not) */
+	size_t hidden[2];                    /* of those, how many not kept: by severity (error, warning) */
+	int every_message;                   /* keep them all (kith check) */
 	int failed;                          /* a fatal problem stopped reading */
 	int too_large;                       /* it was one of libxml2's own size or depth limits */
 	unsigned cursor_line;                /* line index cursor for locate(): a line... */
@@ -45,6 +48,26 @@ struct kith_xml {
 	xmlGenericErrorFunc saved_error;
 	void *saved_error_ctx;
 };
+
+/*
+ * 1 when one more message about this file is still kept: a hostile file
+ * can raise one per element (80,000 lines once buried the one that
+ * mattered), so past KITH_XML_MAX_MESSAGES the rest are only counted.
+ */
+static int message_shown(kith_xml *x)
+{
+	return ++x->messages <= KITH_XML_MAX_MESSAGES || x->every_message;
+}
+
+void kith_xml_keep_every_message(kith_xml *x)
+{
+	x->every_message = 1;
+}
+
+size_t kith_xml_hidden(const kith_xml *x, kith_severity severity)
+{
+	return x ? x->hidden[severity == KITH_DIAG_ERROR ? 0 : 1] : 0;
+}
 
 /* How far locating a tag looks through the bytes: well over any one tag. */
 #define LOCATE_WINDOW ((size_t)64 * 1024)
@@ -286,7 +309,10 @@ static void on_libxml_error(void *arg, xmlErrorPtr err)
 	}
 	if (!plain_message(x, err, line, column, &msg))
 		tidy_message(&msg, err->message ? err->message : "unknown xml error");
-	kith_diag_add(x->diags, sev, x->path, line, column, "%s", msg.ptr);
+	if (message_shown(x))
+		kith_diag_add(x->diags, sev, x->path, line, column, "%s", msg.ptr);
+	else
+		x->hidden[sev == KITH_DIAG_ERROR ? 0 : 1]++;
 	if (sev == KITH_DIAG_ERROR)
 		x->errors++;
 	kith_buf_release(&msg);
@@ -586,6 +612,10 @@ void kith_xml_free(kith_xml *x)
 {
 	if (!x)
 		return;
+	if (x->messages > KITH_XML_MAX_MESSAGES && !x->every_message)
+		kith_diag_add(x->diags, x->errors ? KITH_DIAG_ERROR : KITH_DIAG_WARNING, x->path, 0, 0,
+			      "... and %zu more problems in this file, not shown (kith check lists them all)",
+			      x->messages - KITH_XML_MAX_MESSAGES);
 	if (x->reader)
 		xmlFreeTextReader(x->reader);
 	if (x->schema)
@@ -773,9 +803,13 @@ void kith_xml_report(kith_xml *x, kith_severity severity, const xmlNode *node, c
 
 	if (node && line)
 		kith_xml_locate(x, &line, &column, (const char *)node->name, attr);
-	va_start(ap, fmt);
-	kith_diag_vadd(x->diags, severity, x->path, line, column, fmt, ap);
-	va_end(ap);
+	if (message_shown(x)) {
+		va_start(ap, fmt);
+		kith_diag_vadd(x->diags, severity, x->path, line, column, fmt, ap);
+		va_end(ap);
+	} else {
+		x->hidden[severity == KITH_DIAG_ERROR ? 0 : 1]++;
+	}
 	if (severity == KITH_DIAG_ERROR)
 		x->errors++;
 }

@@ -18,6 +18,7 @@
 #define KITH_XML_MAX_DEPTH 32
 #define KITH_XML_MAX_TEXT (256 * 1024) /* bytes in one text node */
 #define KITH_XML_MAX_ATTR (8 * 1024)   /* bytes in one attribute value */
+#define KITH_XML_MAX_MESSAGES 100      /* kept about one file, unless told to keep all: then a count of the rest */
 #define KITH_XML_MAX_ATTRIBUTES 256    /* on one element: libxml2 2.9 compares them pairwise, so 200,000 took 49 s */
 
 typedef struct kith_xml kith_xml;
@@ -33,6 +34,10 @@ int kith_xml_open(kith_xml **out, const char *path, const char *what, const char
 int kith_xml_open_memory(kith_xml **out, const char *name, const char *data, size_t size, const char *what,
 			 const char *xsd_text, kith_diag_list *diags);
 void kith_xml_free(kith_xml *x);
+/* Keep every message about this file (kith check lists them all), not the first KITH_XML_MAX_MESSAGES. */
+void kith_xml_keep_every_message(kith_xml *x);
+/* How many messages of a severity were raised about this file but not kept. */
+size_t kith_xml_hidden(const kith_xml *x, kith_severity severity);
 
 /*
  * Moves to the next node.  Returns 1 on a node, 0 at the end, or a negative

@@ -227,7 +227,7 @@ static void read_progress(void *ctx, size_t done, size_t total)
 static void *reading_thread(void *arg)
 {
 	load_state *st = arg;
-	kith_feed_handler handler = {read_header, read_group, read_withdrawn, read_progress, st};
+	kith_feed_handler handler = {read_header, read_group, read_withdrawn, read_progress, st, 0};
 
 	kith_queue_close(&st->queue, kith_feed_read(st->path, &handler, st->skip_bad_groups, st->diags, &st->result));
 	return NULL;
