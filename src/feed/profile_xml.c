@@ -25,7 +25,8 @@
  * A profile is a few hundred bytes; its whole tree is kept while it is
  * read, so a file far bigger than any real profile is refused unread.
  */
-#define PATIENT_MAX_BYTES (64 * 1024) /* a profile is a few hundred bytes; an 869 KB one once tied up kith match for minutes */
+#define PATIENT_MAX_BYTES \
+	(64 * 1024) /* a profile is a few hundred bytes; an 869 KB one once tied up kith match for minutes */
 
 /* What one file read needs: the reader (for messages) and the profile being filled. */
 typedef struct reading {
