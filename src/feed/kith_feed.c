@@ -555,6 +555,8 @@ static int handle_group(feed_reader *fr, xmlTextReaderPtr r, kith_diag_list *dia
 	own_from = kith_diag_list_count(diags);
 	if ((error = read_group(fr, n, located)) != 0)
 		return error;
+	if (fr->arena.failed) /* a piece of the group could not be copied: it is not the group the feed holds */
+		return KITH_ENOMEM;
 	own_to = kith_diag_list_count(diags);
 	while (!empty && (error = kith_xml_next(fr->xml)) == 1) {
 		if (xmlTextReaderDepth(r) == 1 && xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT)

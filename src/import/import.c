@@ -192,6 +192,8 @@ int kith_import_emit(importer *im, kith_group *g, const char *source_id, unsigne
 {
 	size_t i, n = 0;
 
+	if (im->arena.failed) /* a piece of the record could not be kept: writing what is left would be wrong */
+		return KITH_ENOMEM;
 	if (blank(g->name)) {
 		kith_import_skip(im, line, column, "record '%s' has no name: left out", source_id ? source_id : "?");
 		return 0;

@@ -87,12 +87,15 @@ int kith_match_text_scores(kith_matcher *m, run *r)
 	for (k = 0; k < t.count; k++) {
 		sqlite3_stmt *s = kith_stmt_get(&m->stmts, ST_TERM_DOCS, &m->error);
 		double docs = 0, idf;
+		int rc;
 		if (!s)
 			return KITH_EIO;
 		sqlite3_bind_text(s, 1, t.term[k], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 			docs = sqlite3_column_double(s, 0);
 		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) /* not a word no group has: a read that failed */
+			return kith_db_error(&m->error, m->db, "reading the index");
 		idf = log((m->rows - docs + 0.5) / (docs + 0.5));
 		t.idf[k] = docs == 0 ? 0 : idf > 1e-6 ? idf : 1e-6;
 	}

@@ -42,19 +42,35 @@ static const char *const statements[ST_COUNT] = {
 	[Q_ALL_GROUPS] = "SELECT gid, concept_mask, lang_mask FROM groups",
 };
 
-/* 1 when the database has a table of that name (one loaded later, such as postcodes). */
-static int has_table(sqlite3 *db, const char *name)
+/*
+ * The first column of sql's one row (NULL and 0 when it has none): 0, or
+ * an error on m -- a read that fails must not pass for an empty answer,
+ * or matches would silently score with the wrong figures.
+ */
+static int read_one(kith_matcher *m, const char *sql, const char *bind, char *text, size_t size, double *num)
 {
 	sqlite3_stmt *s = NULL;
-	int found = 0;
+	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &s, NULL) ==
-	    SQLITE_OK) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		found = sqlite3_step(s) == SQLITE_ROW;
+	if (text)
+		text[0] = '\0';
+	if (num)
+		*num = 0;
+	if (sqlite3_prepare_v2(m->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return kith_db_error(&m->error, m->db, "reading the index");
+	if (bind)
+		sqlite3_bind_text(s, 1, bind, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (text && sqlite3_column_text(s, 0))
+			snprintf(text, size, "%s", (const char *)sqlite3_column_text(s, 0));
+		if (num)
+			*num = sqlite3_column_double(s, 0);
 	}
 	sqlite3_finalize(s);
-	return found;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return kith_db_error(&m->error, m->db, "reading the index");
+	return 0;
 }
 
 /* The text of a weights or rules file (free() it), or NULL with the reason on err. */
@@ -93,7 +109,13 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 		error = kith_error_set(&m->error, KITH_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	m->has_postcodes = has_table(m->db, "postcodes");
+	{
+		char found[8];
+		if ((error = read_one(m, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", "postcodes",
+				      found, sizeof(found), NULL)) != 0)
+			goto cleanup;
+		m->has_postcodes = found[0] == '1'; /* loaded later (kith postcodes): looked for now */
+	}
 	/* the R*Tree's pages and the rows last read stay cached from one match to the next */
 	sqlite3_exec(m->db, "PRAGMA cache_size=-8192", NULL, NULL, NULL); /* KiB */
 	text = weights_path ? read_file(weights_path, &m->error) : strdup(kith_default_weights);
@@ -116,31 +138,21 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 		goto cleanup;
 	}
 	{
-		sqlite3_stmt *s = NULL;
-		char hash[KITH_RULES_HASH_TEXT];
+		char hash[KITH_RULES_HASH_TEXT], stored[KITH_RULES_HASH_TEXT + 8];
 		kith_rules_hash_text(m->rules, hash);
-		if (sqlite3_prepare_v2(m->db, "SELECT value FROM meta WHERE key = 'rules_hash'", -1, &s, NULL) ==
-			    SQLITE_OK &&
-		    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-			m->precomputed = strcmp((const char *)sqlite3_column_text(s, 0), hash) == 0;
-		sqlite3_finalize(s);
+		if ((error = read_one(m, "SELECT value FROM meta WHERE key = 'rules_hash'", NULL, stored,
+				      sizeof(stored), NULL)) != 0)
+			goto cleanup;
+		m->precomputed = strcmp(stored, hash) == 0;
 	}
 	if ((error = kith_stemmer_new(&m->stemmer, m->db)) != 0) {
 		kith_error_set(&m->error, error, "this SQLite has no FTS5 porter tokenizer");
 		goto cleanup;
 	}
-	{
-		sqlite3_stmt *s = NULL;
-		if (sqlite3_prepare_v2(m->db,
-				       "SELECT (SELECT value FROM meta WHERE key = 'groups'), "
-				       "(SELECT value FROM meta WHERE key = 'avg_tokens')",
-				       -1, &s, NULL) == SQLITE_OK &&
-		    sqlite3_step(s) == SQLITE_ROW) {
-			m->rows = sqlite3_column_double(s, 0);
-			m->avg_tokens = sqlite3_column_double(s, 1);
-		}
-		sqlite3_finalize(s);
-	}
+	if ((error = read_one(m, "SELECT value FROM meta WHERE key = 'groups'", NULL, NULL, 0, &m->rows)) != 0 ||
+	    (error = read_one(m, "SELECT value FROM meta WHERE key = 'avg_tokens'", NULL, NULL, 0, &m->avg_tokens)) !=
+		    0)
+		goto cleanup;
 
 cleanup:
 	free(text);

@@ -159,6 +159,10 @@ static int add_pattern(kith_rules *r, const char *target, const char *pattern, s
 	}
 	/* word boundaries on both sides, so "art" does not match "heart" */
 	kith_buf_printf(&full, "(?<![\\w])(?:%s)(?![\\w])", pattern);
+	if (kith_buf_error(&full)) { /* an empty pattern compiled in its place would match nothing, silently */
+		kith_buf_release(&full);
+		return KITH_ENOMEM;
+	}
 	p->code = pcre2_compile((PCRE2_SPTR)full.ptr, full.size,
 				PCRE2_ANCHORED | PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
 	kith_buf_release(&full);

@@ -26,8 +26,10 @@ void *kith_arena_alloc(kith_arena *arena, size_t size)
 	if (!b || b->size - arena->used < need) {
 		size_t bsize = need > KITH_ARENA_BLOCK ? need : KITH_ARENA_BLOCK;
 		b = malloc(sizeof(*b) + bsize);
-		if (!b)
+		if (!b) {
+			arena->failed = 1;
 			return NULL;
+		}
 		b->next = arena->head;
 		b->size = bsize;
 		arena->head = b;
@@ -59,6 +61,7 @@ void kith_arena_reset(kith_arena *arena)
 {
 	kith_arena_block *b = arena->head;
 
+	arena->failed = 0;
 	if (!b)
 		return;
 	/* keep the oldest block: it is the usual size and enough for most records */

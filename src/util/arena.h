@@ -14,13 +14,15 @@ typedef struct kith_arena_block kith_arena_block;
 typedef struct kith_arena {
 	kith_arena_block *head; /* owned chain, newest first */
 	size_t used;            /* bytes used in head */
+	int failed;             /* an allocation failed since the last reset: what was built is incomplete */
 } kith_arena;
 
 /* clang-format off */
-#define KITH_ARENA_INIT {NULL, 0}
+#define KITH_ARENA_INIT {NULL, 0, 0}
 /* clang-format on */
 
-/* Zeroed memory valid until the next reset; NULL on ENOMEM. */
+/* Zeroed memory valid until the next reset; NULL on ENOMEM (and arena->failed is set, so a record built of many pieces
+ * is checked once). */
 void *kith_arena_alloc(kith_arena *arena, size_t size);
 /* A NUL-terminated copy of str[0..len). */
 char *kith_arena_strndup(kith_arena *arena, const char *str, size_t len);
