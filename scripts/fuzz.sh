@@ -7,7 +7,7 @@ set -eu
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
 targets=${*:-feed profile index oruk hsds hsds_csv openactive airs}
-build=build/libfuzzer
+build=${FUZZ_BUILD:-build/libfuzzer}
 flags="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 make --no-print-directory BUILD=$build CC=clang CFLAGS="$flags" $build/libkith.a >/dev/null
 deps=$(pkg-config --libs sqlite3 libxml-2.0 libpcre2-8 nettle jansson)
