@@ -39,7 +39,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIBKITH  := $(BUILD)/libkith.a
-FUZZ_TARGETS := feed profile index oruk hsds hsds_csv openactive airs
+FUZZ_TARGETS := feed profile flags rules index oruk hsds hsds_csv openactive airs
 REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 KITH     := $(BUILD)/kith
 

@@ -5,7 +5,9 @@
  * bytes to the public API as a file would come (hsds-csv: a datapackage
  * folder whose CSV files are the input's parts, split at each byte 0x1E, in
  * the order of hsds_tables[]; index: values of one groups row in an index of
- * the Kendal corpus, split the same way, then a match), and must end in a result
+ * the Kendal corpus, split the same way, then a match; flags: field and
+ * value pairs, split the same way, set on a quick-query profile; rules: a
+ * synonym rules file, compiled and run over a sentence), and must end in a result
  * or a clear error, never a crash, a leak or undefined behaviour (the
  * build adds AddressSanitizer and UndefinedBehaviorSanitizer).  replay.c
  * runs the same function over saved inputs in the ordinary build, so every
@@ -20,6 +22,9 @@
 #include <sqlite3.h>
 
 #include "kith.h"
+#include "text/concepts.h"
+#include "text/rules.h"
+#include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -180,8 +185,61 @@ cleanup:
 	unlink(db);
 }
 
+/* Quick-query flags as `kith match` and the page take them: field, value, field, value ... */
+static void quick_query(const uint8_t *data, size_t size)
+{
+	kith_profile *p = NULL;
+	char *copy = malloc(size + 1), *field = NULL, *at;
+	size_t i;
+
+	if (!copy || kith_profile_new(&p, "Q") != 0) {
+		free(copy);
+		return;
+	}
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	for (at = copy, i = 0; i <= size; i++) {
+		if (i < size && copy[i] != 0x1E)
+			continue;
+		copy[i] = '\0';
+		if (!field) {
+			field = at;
+		} else {
+			kith_profile_set(p, field, at);
+			field = NULL;
+		}
+		at = copy + i + 1;
+	}
+	{
+		double lat, lon, km;
+		kith_profile_home(p, &lat, &lon, &km);
+	}
+	kith_profile_free(p);
+	free(copy);
+}
+
+/* A synonym rules file, compiled and scanned over a sentence people write. */
+static void rules(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	kith_rules *r = NULL;
+	kith_buf err = KITH_BUF_INIT;
+
+	if (!text)
+		return;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if (kith_rules_compile(&r, text, "fuzz.rules", &err) == 0) {
+		kith_concepts set = {0};
+		kith_rules_scan(r, "I used to have an allotment and sing in the choir; lonely since my wife died", &set);
+		kith_rules_free(r);
+	}
+	kith_buf_release(&err);
+	free(text);
+}
+
 #ifndef FUZZ_TARGET
-#error "FUZZ_TARGET names the input: feed, profile, index, oruk, hsds, hsds_csv, openactive or airs"
+#error "FUZZ_TARGET names the input: feed, profile, flags, rules, index, oruk, hsds, hsds_csv, openactive or airs"
 #endif
 #define STR2(x) #x
 #define STR(x) STR2(x)
@@ -200,6 +258,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kith_profile *p = NULL;
 		if (kith_profile_parse(&p, "fuzz.xml", (const char *)data, size, diags) == 0)
 			kith_profile_free(p);
+	} else if (strcmp(target, "flags") == 0) {
+		quick_query(data, size);
+	} else if (strcmp(target, "rules") == 0) {
+		rules(data, size);
 	} else if (strcmp(target, "index") == 0) {
 		damaged_index_match(data, size, diags);
 	} else if (strcmp(target, "hsds_csv") == 0) {

@@ -6,7 +6,7 @@
 set -eu
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-feed profile index oruk hsds hsds_csv openactive airs}
+targets=${*:-feed profile flags rules index oruk hsds hsds_csv openactive airs}
 build=${FUZZ_BUILD:-build/libfuzzer}
 flags="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 make --no-print-directory BUILD=$build CC=clang CFLAGS="$flags" $build/libkith.a >/dev/null
@@ -19,6 +19,8 @@ seeds() {
 	profile) echo tests/data/patients corpus/kendal/patients ;;
 	hsds_csv) echo "$build/seeds/hsds_csv" ;;
 	index) echo "$build/seeds/index" ;;
+	flags) echo "$build/seeds/flags" ;;
+	rules) echo "$build/seeds/rules" ;;
 	*) echo "tests/data/import/$1" ;;
 	esac
 }
@@ -41,11 +43,17 @@ mkdir -p "$build/seeds/index"
 printf '1,720,810,0\03654.328700,-2.741800\036need:loneliness=1 activity:lunch-club=0.8\036activity:lunch-club=1\036LA9\036lunch club|st georg|hot meal\036loneliness food\036en\036LA9\036open' \
 	>"$build/seeds/index/row.bin"
 
+# the flags target's seed: a quick query as kith match's flags give it; the rules target's: the rules themselves
+mkdir -p "$build/seeds/flags" "$build/seeds/rules"
+printf 'postcode\036LA9 4DH\036max-km\0363\036needs\036loneliness:high\036interests\036a natter\036when\036tue,thu@10:00-14:00\036budget\0363' \
+	>"$build/seeds/flags/quick.bin"
+cp corpus/synonyms.rules "$build/seeds/rules/synonyms.rules"
+
 status=0
 for t in $targets; do
 	bin=$build/fuzz/$t
 	mkdir -p $build/fuzz "$build/corpus/$t" "fuzz/regressions/$t"
-	clang $flags -fsanitize=fuzzer -DFUZZ_TARGET="$t" -Iinclude fuzz/target.c $build/libkith.a $deps -lcsv -lm \
+	clang $flags -fsanitize=fuzzer -DFUZZ_TARGET="$t" -Iinclude -Isrc fuzz/target.c $build/libkith.a $deps -lcsv -lm \
 		-pthread -o "$bin"
 	dirs=""
 	for d in $(seeds "$t"); do [ -d "$d" ] && dirs="$dirs $d"; done
