@@ -39,7 +39,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIBKITH  := $(BUILD)/libkith.a
-FUZZ_TARGETS := feed profile flags rules index oruk hsds hsds_csv openactive airs
+FUZZ_TARGETS := feed profile flags rules index oruk hsds hsds_csv openactive airs http
 REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 KITH     := $(BUILD)/kith
 
@@ -130,6 +130,10 @@ $(BUILD)/fuzz/replay-%: fuzz/target.c fuzz/replay.c $(LIBKITH)
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -MMD -MP,$(KCFLAGS)) $(CFLAGS) $(LDSAN) -DFUZZ_TARGET=$* -o $@ fuzz/target.c fuzz/replay.c \
 	  $(LIBKITH) $(DEPLIBS)
+$(BUILD)/fuzz/replay-http: fuzz/target.c fuzz/replay.c $(SERVER_OBJ) $(LIBKITH)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -MMD -MP,$(KCFLAGS)) $(DEPCFLAGS) $(CFLAGS) $(LDSAN) -DFUZZ_TARGET=http -DFUZZ_WITH_SERVER \
+	  -o $@ fuzz/target.c fuzz/replay.c $(SERVER_OBJ) $(LIBKITH) $(DEPLIBS) $(SERVELIBS)
 fuzz:
 	sh scripts/fuzz.sh $${FUZZ_SECONDS:-600}
 # Every allocation of a load and a match failed in turn (make check tries every 13th).

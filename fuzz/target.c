@@ -7,7 +7,9 @@
  * the order of hsds_tables[]; index: values of one groups row in an index of
  * the Kendal corpus, split the same way, then a match; flags: field and
  * value pairs, split the same way, set on a quick-query profile; rules: a
- * synonym rules file, compiled and run over a sentence), and must end in a result
+ * synonym rules file, compiled and run over a sentence; http: a request to
+ * kith serve's handlers -- method, path, query, content type and body, split
+ * the same way -- past libmicrohttpd's own parsing), and must end in a result
  * or a clear error, never a crash, a leak or undefined behaviour (the
  * build adds AddressSanitizer and UndefinedBehaviorSanitizer).  replay.c
  * runs the same function over saved inputs in the ordinary build, so every
@@ -238,8 +240,66 @@ static void rules(const uint8_t *data, size_t size)
 	free(text);
 }
 
+#ifdef FUZZ_WITH_SERVER
+#include "server_int.h"
+
+/* One request to the page and API handlers, answered by an engine over the Kendal index (built once). */
+static void http_request(const uint8_t *data, size_t size)
+{
+	static srv_engine engine;
+	static char db[256];
+	const char *tmp = getenv("TMPDIR");
+	char *copy = malloc(size + 1), *part[5] = {NULL, NULL, NULL, NULL, NULL}, *at;
+	srv_request req;
+	srv_response res;
+	size_t i, n = 0;
+
+	if (!copy)
+		return;
+	if (!engine.m) {
+		kith_index *idx = NULL;
+		snprintf(db, sizeof(db), "%s/kith-fuzz-http-%d.db", tmp && *tmp ? tmp : "/tmp", (int)getpid());
+		if (kith_index_open(&idx, db, KITH_OPEN_CREATE) != 0 ||
+		    kith_index_load(idx, "corpus/kendal/feeds/south-lakes-cvs.xml", NULL, NULL, NULL) != 0)
+			abort(); /* run from the project's folder */
+		kith_index_free(idx);
+		if (kith_index_open(&engine.idx, db, KITH_OPEN_READONLY) != 0 ||
+		    kith_matcher_new(&engine.m, engine.idx, NULL, NULL) != 0)
+			abort();
+		unlink(db); /* open, it stays readable; gone when the process ends */
+	}
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	for (at = copy, i = 0; i <= size && n < 5; i++)
+		if (i == size || copy[i] == 0x1E) {
+			copy[i] = '\0';
+			part[n++] = at;
+			at = copy + i + 1;
+		}
+	memset(&req, 0, sizeof(req));
+	memset(&res, 0, sizeof(res));
+	req.method = part[0] && strcmp(part[0], "POST") == 0 ? "POST" : part[0] && strcmp(part[0], "HEAD") == 0 ? "HEAD" : "GET";
+	req.path = part[1] && part[1][0] == '/' ? part[1] : "/";
+	if (part[2])
+		srv_form_parse(&req.query, part[2], strlen(part[2]));
+	req.content_type = part[3];
+	req.body = part[4] ? part[4] : "";
+	req.body_size = strlen(req.body);
+	req.engine = &engine;
+	req.today = "2026-11-23";
+	if (strncmp(req.path, "/api/", 5) == 0)
+		srv_api(&req, &res);
+	else
+		srv_page(&req, &res);
+	free(res.body);
+	srv_form_release(&req.query);
+	srv_form_release(&req.form);
+	free(copy);
+}
+#endif
+
 #ifndef FUZZ_TARGET
-#error "FUZZ_TARGET names the input: feed, profile, flags, rules, index, oruk, hsds, hsds_csv, openactive or airs"
+#error "FUZZ_TARGET names the input: feed, profile, flags, rules, index, oruk, hsds, hsds_csv, openactive, airs or http"
 #endif
 #define STR2(x) #x
 #define STR(x) STR2(x)
@@ -258,6 +318,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kith_profile *p = NULL;
 		if (kith_profile_parse(&p, "fuzz.xml", (const char *)data, size, diags) == 0)
 			kith_profile_free(p);
+#ifdef FUZZ_WITH_SERVER
+	} else if (strcmp(target, "http") == 0) {
+		http_request(data, size);
+#endif
 	} else if (strcmp(target, "flags") == 0) {
 		quick_query(data, size);
 	} else if (strcmp(target, "rules") == 0) {

@@ -6,7 +6,7 @@
 set -eu
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-feed profile flags rules index oruk hsds hsds_csv openactive airs}
+targets=${*:-feed profile flags rules index oruk hsds hsds_csv openactive airs http}
 build=${FUZZ_BUILD:-build/libfuzzer}
 flags="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 make --no-print-directory BUILD=$build CC=clang CFLAGS="$flags" $build/libkith.a >/dev/null
@@ -20,6 +20,7 @@ seeds() {
 	hsds_csv) echo "$build/seeds/hsds_csv" ;;
 	index) echo "$build/seeds/index" ;;
 	flags) echo "$build/seeds/flags" ;;
+	http) echo "$build/seeds/http" ;;
 	rules) echo "$build/seeds/rules" ;;
 	*) echo "tests/data/import/$1" ;;
 	esac
@@ -48,13 +49,24 @@ mkdir -p "$build/seeds/flags" "$build/seeds/rules"
 printf 'postcode\036LA9 4DH\036max-km\0363\036needs\036loneliness:high\036interests\036a natter\036when\036tue,thu@10:00-14:00\036budget\0363' \
 	>"$build/seeds/flags/quick.bin"
 cp corpus/synonyms.rules "$build/seeds/rules/synonyms.rules"
+# the http target's seeds: a form posted to the page, a JSON profile to the API, a group's page
+mkdir -p "$build/seeds/http"
+printf 'POST\036/match\036\036application/x-www-form-urlencoded\036needs=loneliness&main=loneliness&postcode=LA9+4DH&max-km=3&interests=a+natter' \
+	>"$build/seeds/http/form.bin"
+printf 'POST\036/api/match\036top=3\036application/json\036{"postcode": "LA9 4DH", "needs": ["loneliness:high"], "free": true}' \
+	>"$build/seeds/http/api.bin"
+printf 'GET\036/groups/south-lakes-cvs/st-georges-tuesday-lunch\036\036\036' >"$build/seeds/http/group.bin"
 
 status=0
 for t in $targets; do
 	bin=$build/fuzz/$t
 	mkdir -p $build/fuzz "$build/corpus/$t" "fuzz/regressions/$t"
-	clang $flags -fsanitize=fuzzer -DFUZZ_TARGET="$t" -Iinclude -Isrc fuzz/target.c $build/libkith.a $deps -lcsv -lm \
-		-pthread -o "$bin"
+	server=""
+	# the http target is the server's handlers: its sources, and libmicrohttpd for the rest of them
+	[ "$t" = http ] && server="-DFUZZ_WITH_SERVER -Iserver $(ls server/*.c) $(pkg-config --libs libmicrohttpd)"
+	# shellcheck disable=SC2086 # the server's files are split on purpose
+	clang $flags -fsanitize=fuzzer -DFUZZ_TARGET="$t" -Iinclude -Isrc fuzz/target.c $server $build/libkith.a $deps \
+		-lcsv -lm -pthread -o "$bin"
 	dirs=""
 	for d in $(seeds "$t"); do [ -d "$d" ] && dirs="$dirs $d"; done
 	echo "fuzz: $t for ${seconds}s (seeds:${dirs:- none})"
