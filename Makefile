@@ -108,7 +108,7 @@ $(BUILD)/bench/peer_pg: bench/peer_pg.c $(LIBKITH)
 # The tests run four times: a plain build, the same under valgrind, an
 # AddressSanitizer and UndefinedBehaviorSanitizer build, and a
 # ThreadSanitizer build (feeds load on two threads).  None is ever timed.
-# Then each fuzz target runs for 20 seconds (`make fuzz` for long runs).
+# Then each fuzz target runs for 10 seconds (`make fuzz` for long runs).
 test: deps
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory headers
@@ -140,7 +140,7 @@ fuzz:
 test-oom: $(KITH) $(BUILD)/tests/test_oom
 	KITH_OOM_STRIDE=1 KITH_BIN=$(KITH) KITH_SRCDIR=$$(pwd) $(BUILD)/tests/test_oom
 fuzz-smoke:
-	sh scripts/fuzz.sh $${FUZZ_SECONDS:-20}
+	sh scripts/fuzz.sh $${FUZZ_SECONDS:-10}
 
 # Each public header compiles alone, strictly, as a C program that includes
 # only it would (libgit2's tests/headertest).
