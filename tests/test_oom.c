@@ -12,6 +12,7 @@
 
 #include <execinfo.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,10 @@
 
 #include "kith.h"
 
-/* The allocation that fails (0: none), and how many have been made since arming. */
-static long fail_at, made;
+/* The allocation that fails (0: none), and how many have been made since arming (the loader's two threads both count).
+ */
+static long fail_at;
+static _Atomic long made;
 /* What the run gives when nothing fails: the match as TREC lines (the parent's, inherited by each child). */
 static char *reference;
 
@@ -50,7 +53,7 @@ __attribute__((noinline)) void kith_oom_hit(void)
 
 static int fails(void)
 {
-	if (fail_at && ++made == fail_at) {
+	if (fail_at && atomic_fetch_add(&made, 1) + 1 == fail_at) {
 		kith_oom_hit();
 		return 1;
 	}
