@@ -494,9 +494,10 @@ int cli_remove(int argc, char **argv)
 	int rc, status = CLI_OK;
 
 	if (argc != 3 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: kith remove DB FEED-ID\n  Removes the feed and every group it listed, in one "
-				"transaction.\n");
-		return CLI_ERROR;
+		int help = argc == 2 && strcmp(argv[1], "--help") == 0;
+		fprintf(help ? stdout : stderr, "usage: kith remove DB FEED-ID\n  Removes the feed and every group it "
+						"listed, in one transaction.\n");
+		return help ? CLI_OK : CLI_ERROR;
 	}
 	if (access(argv[1], F_OK) != 0) {
 		cli_error("%s: no such index", argv[1]);
