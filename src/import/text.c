@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "util/array.h"
+#include "model/schedule.h"
 
 /* Elements whose end starts a new line of their own. */
 static int block(const char *name)
@@ -170,21 +170,14 @@ const char *kith_import_line(importer *im, const char *html)
 const char *kith_import_date(importer *im, const char *text)
 {
 	char d[11];
-	int i;
+	long days;
 
-	if (!text || strlen(text) < 10)
-		return NULL;
-	for (i = 0; i < 10; i++) {
-		int digit = text[i] >= '0' && text[i] <= '9';
-		if ((i == 4 || i == 7) ? text[i] != '-' : !digit)
-			return NULL;
-	}
-	if (text[10] != '\0' && text[10] != 'T' && text[10] != ' ')
+	/* the date of a date-time: model's own reading of YYYY-MM-DD decides whether it is a real one */
+	if (!text || strlen(text) < 10 || (text[10] != '\0' && text[10] != 'T' && text[10] != ' '))
 		return NULL;
 	memcpy(d, text, 10);
 	d[10] = '\0';
-	if (strcmp(d, "1900-01-01") < 0 || strcmp(d, "2100-01-01") > 0 || d[5] > '1' || (d[5] == '1' && d[6] > '2') ||
-	    (d[5] == '0' && d[6] == '0') || d[8] > '3' || (d[8] == '0' && d[9] == '0') || (d[8] == '3' && d[9] > '1'))
+	if (kith_date_parse(d, &days) != 0 || strcmp(d, "1900-01-01") < 0 || strcmp(d, "2100-01-01") > 0)
 		return NULL;
 	return kith_arena_strdup(&im->arena, d);
 }

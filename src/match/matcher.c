@@ -42,37 +42,6 @@ static const char *const statements[ST_COUNT] = {
 	[Q_ALL_GROUPS] = "SELECT gid, concept_mask, lang_mask FROM groups",
 };
 
-/*
- * The first column of sql's one row (NULL and 0 when it has none): 0, or
- * an error on m -- a read that fails must not pass for an empty answer,
- * or matches would silently score with the wrong figures.
- */
-static int read_one(kith_matcher *m, const char *sql, const char *bind, char *text, size_t size, double *num)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (text)
-		text[0] = '\0';
-	if (num)
-		*num = 0;
-	if (sqlite3_prepare_v2(m->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return kith_db_error(&m->error, m->db, "reading the index");
-	if (bind)
-		sqlite3_bind_text(s, 1, bind, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		if (text && sqlite3_column_text(s, 0))
-			snprintf(text, size, "%s", (const char *)sqlite3_column_text(s, 0));
-		if (num)
-			*num = sqlite3_column_double(s, 0);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return kith_db_error(&m->error, m->db, "reading the index");
-	return 0;
-}
-
 /* The text of a weights or rules file (free() it), or NULL with the reason on err. */
 static char *read_file(const char *path, kith_error *err)
 {
@@ -111,8 +80,8 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 	}
 	{
 		char found[8];
-		if ((error = read_one(m, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", "postcodes",
-				      found, sizeof(found), NULL)) != 0)
+		if ((error = kith_db_one(m->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+					 "postcodes", found, sizeof(found), NULL, &m->error)) != 0)
 			goto cleanup;
 		m->has_postcodes = found[0] == '1'; /* loaded later (kith postcodes): looked for now */
 	}
@@ -140,8 +109,8 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 	{
 		char hash[KITH_RULES_HASH_TEXT], stored[KITH_RULES_HASH_TEXT + 8];
 		kith_rules_hash_text(m->rules, hash);
-		if ((error = read_one(m, "SELECT value FROM meta WHERE key = 'rules_hash'", NULL, stored,
-				      sizeof(stored), NULL)) != 0)
+		if ((error = kith_db_one(m->db, "SELECT value FROM meta WHERE key = 'rules_hash'", NULL, stored,
+					 sizeof(stored), NULL, &m->error)) != 0)
 			goto cleanup;
 		m->precomputed = strcmp(stored, hash) == 0;
 	}
@@ -149,9 +118,10 @@ int kith_matcher_new(kith_matcher **out, kith_index *idx, const char *weights_pa
 		kith_error_set(&m->error, error, "this SQLite has no FTS5 porter tokenizer");
 		goto cleanup;
 	}
-	if ((error = read_one(m, "SELECT value FROM meta WHERE key = 'groups'", NULL, NULL, 0, &m->rows)) != 0 ||
-	    (error = read_one(m, "SELECT value FROM meta WHERE key = 'avg_tokens'", NULL, NULL, 0, &m->avg_tokens)) !=
-		    0)
+	if ((error = kith_db_one(m->db, "SELECT value FROM meta WHERE key = 'groups'", NULL, NULL, 0, &m->rows,
+				 &m->error)) != 0 ||
+	    (error = kith_db_one(m->db, "SELECT value FROM meta WHERE key = 'avg_tokens'", NULL, NULL, 0,
+				 &m->avg_tokens, &m->error)) != 0)
 		goto cleanup;
 
 cleanup:

@@ -3,6 +3,7 @@
  */
 #include "store/db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int kith_threads_prepare(void)
@@ -33,6 +34,31 @@ int kith_db_error(kith_error *err, sqlite3 *db, const char *what)
 				      sqlite3_errmsg(db));
 	default: return kith_error_set(err, KITH_EIO, "%s: %s", what, sqlite3_errmsg(db));
 	}
+}
+
+int kith_db_one(sqlite3 *db, const char *sql, const char *bind, char *text, size_t size, double *num, kith_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (text && size)
+		text[0] = '\0';
+	if (num)
+		*num = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return kith_db_error(err, db, "reading the index");
+	if (bind)
+		sqlite3_bind_text(s, 1, bind, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (text && size && sqlite3_column_text(s, 0))
+			snprintf(text, size, "%s", (const char *)sqlite3_column_text(s, 0));
+		if (num)
+			*num = sqlite3_column_double(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return kith_db_error(err, db, "reading the index");
+	return 0;
 }
 
 void kith_db_rollback(sqlite3 *db)

@@ -16,6 +16,12 @@
 int kith_db_error(kith_error *err, sqlite3 *db, const char *what);
 /* Runs SQL that returns no rows: 0, or KITH_EIO with err set. */
 int kith_db_exec(sqlite3 *db, const char *sql, kith_error *err);
+/*
+ * The first column of sql's one row (text into text, a number into num;
+ * "" and 0 when there is no row), bind as ?1 when not NULL: 0, or an error
+ * on err -- a read that fails must not pass for an empty answer.
+ */
+int kith_db_one(sqlite3 *db, const char *sql, const char *bind, char *text, size_t size, double *num, kith_error *err);
 /* Rolls back the open transaction, if SQLite has not already; never touches an error's message. */
 void kith_db_rollback(sqlite3 *db);
 /* Steps a statement that returns no rows and resets it: 0, or KITH_EIO with err set ("writing the index: ..."). */

@@ -393,27 +393,12 @@ int kith_load_write_withdrawn(load_writer *w, const char *id)
 	return kith_pack_note(&w->pack, gid, 0, 0);
 }
 
-/* How many groups of the feed the index holds now, or -1 when it cannot say. */
-static sqlite3_int64 groups_held(load_writer *w)
-{
-	sqlite3_stmt *s = NULL;
-	sqlite3_int64 n = -1;
-
-	if (sqlite3_prepare_v2(w->loader->db, "SELECT count(*) FROM groups WHERE feed_id = ?1", -1, &s, NULL) ==
-	    SQLITE_OK) {
-		kith_db_bind_text(s, 1, w->feed_id);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			n = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	return n;
-}
-
 int kith_load_remove_unseen(load_writer *w, double max_share)
 {
 	sqlite3 *db = w->loader->db;
 	sqlite3_stmt *s = NULL;
-	sqlite3_int64 *gids = NULL, held;
+	sqlite3_int64 *gids = NULL;
+	double held;
 	size_t n = 0, alloc = 0, i;
 	int rc, error = 0;
 
@@ -431,13 +416,16 @@ int kith_load_remove_unseen(load_writer *w, double max_share)
 		error = kith_db_error(w->err, db, "reading groups");
 		goto cleanup;
 	}
-	if (max_share < 1 && n > 0 && (held = groups_held(w)) > 0 && (double)n > max_share * (double)held) {
+	if (max_share < 1 && n > 0 &&
+	    (error = kith_db_one(db, "SELECT count(*) FROM groups WHERE feed_id = ?1", w->feed_id, NULL, 0, &held,
+				 w->err)) != 0)
+		goto cleanup;
+	if (max_share < 1 && n > 0 && held > 0 && (double)n > max_share * held) {
 		error = kith_error_set(
 			w->err, KITH_EINVALID,
 			"%s: feed '%s' would lose %zu of its %lld groups in the index, more than %.0f%%: "
 			"fix the feed, or allow it (kith index --max-removed %d)",
-			w->path, w->feed_id, n, (long long)held, max_share * 100,
-			(int)((double)n * 100 / (double)held + 1));
+			w->path, w->feed_id, n, (long long)held, max_share * 100, (int)((double)n * 100 / held + 1));
 		goto cleanup;
 	}
 	for (i = 0; i < n && !error; i++)
@@ -568,17 +556,16 @@ int kith_load_record_feed(load_writer *w)
 int kith_load_remove_feed(load_writer *w)
 {
 	sqlite3_stmt *s = NULL;
-	int error, known = 0;
+	char known[8];
+	int error;
 
 	if ((error = exec(w, "BEGIN IMMEDIATE")) != 0)
 		return error;
 	w->in_transaction = 1;
-	if (sqlite3_prepare_v2(w->loader->db, "SELECT 1 FROM feeds WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
-		return kith_db_error(w->err, w->loader->db, "reading feeds");
-	kith_db_bind_text(s, 1, w->feed_id);
-	known = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	if (!known)
+	if ((error = kith_db_one(w->loader->db, "SELECT 1 FROM feeds WHERE id = ?1", w->feed_id, known, sizeof(known),
+				 NULL, w->err)) != 0)
+		return error;
+	if (!known[0])
 		return kith_error_set(w->err, KITH_ENOTFOUND, "no feed '%s' in the index (kith feeds lists them)",
 				      w->feed_id);
 	/* every group is unseen: the full load of an empty feed, then the feed's own record */
