@@ -218,6 +218,15 @@ static void test_cli_refusals(void **state)
 	assert_int_equal(ks_kith(&out, &err, "import oruk %s", json), 2);
 	free(out);
 	free(err);
+	/* a feed id the format cannot hold, and a file that is not there, each said */
+	assert_int_equal(ks_kith(&out, &err, "import oruk %s --feed-id 'Bad Id'", json), 2);
+	assert_true(ks_contains(err, "--feed-id: 'Bad Id' is not a feed id"));
+	free(out);
+	free(err);
+	assert_int_equal(ks_kith(&out, &err, "import oruk %s/none.json --feed-id t", dir), 2);
+	assert_true(ks_contains(err, "none.json: cannot read it: No such file or directory"));
+	free(out);
+	free(err);
 	free(json);
 	/* a byte order mark, as some servers send, is read past */
 	json = ks_write(dir, "bom.json",

@@ -15,6 +15,7 @@
 #include "import/hsds_int.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -130,7 +131,7 @@ static int read_csv(importer *im, const char *path, row_fn on_row, void *ctx)
 		goto cleanup;
 	}
 	if ((f = fopen(path, "rb")) == NULL) {
-		error = kith_import_fail(im, KITH_EIO, 0, 0, "cannot be read");
+		error = kith_import_fail(im, KITH_EIO, 0, 0, "cannot read it: %s", strerror(errno));
 		goto cleanup;
 	}
 	while ((n = fread(block, 1, CHUNK, f)) > 0) {

@@ -221,6 +221,17 @@ int kith_import_emit(importer *im, kith_group *g, const char *source_id, unsigne
 	return kith_buf_error(&im->out);
 }
 
+/* 1 when id is a feed id the format allows: [a-z0-9][a-z0-9-]*, as schemas/feed.xsd says. */
+static int feed_id_ok(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i]; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || (i > 0 && id[i] == '-')))
+			return 0;
+	return i > 0;
+}
+
 static void init_group(kith_group *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -256,6 +267,15 @@ int kith_import(kith_import_format format, const char *const *inputs, size_t inp
 	kith_buf_init(&im.out, KITH_IMPORT_MAX_FEED);
 	if ((unsigned)format >= KITH_IMPORT_FORMAT_COUNT || !opts || !opts->feed_id)
 		return KITH_EINVALID;
+	if (!feed_id_ok(opts->feed_id)) {
+		im.path = "--feed-id";
+		error = kith_import_fail(
+			&im, KITH_EINVALID, 0, 0,
+			"'%s' is not a feed id: lower-case letters, digits and '-', starting with a letter "
+			"or digit (\"bristol-council\")",
+			opts->feed_id);
+		goto cleanup;
+	}
 	info.id = opts->feed_id;
 	info.publisher = opts->publisher;
 	info.delta = opts->delta;

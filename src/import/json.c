@@ -4,6 +4,7 @@
  */
 #include "import/import_int.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <string.h>
 
@@ -45,9 +46,10 @@ struct json_t *kith_import_json(importer *im, const char *path, int *error)
 
 	kith_buf_init(&data, KITH_IMPORT_MAX_FILE);
 	if ((*error = kith_file_read(&data, path)) != 0) {
-		*error = kith_import_fail(im, *error == KITH_ETOOLARGE ? KITH_ETOOLARGE : KITH_EIO, 0, 0, "%s",
-					  *error == KITH_ETOOLARGE ? "the file is over 256 MiB"
-								   : "the file cannot be read");
+		if (*error == KITH_ETOOLARGE)
+			*error = kith_import_fail(im, KITH_ETOOLARGE, 0, 0, "the file is over 256 MiB");
+		else
+			*error = kith_import_fail(im, KITH_EIO, 0, 0, "cannot read it: %s", strerror(errno));
 		goto cleanup;
 	}
 	if (data.size == 0) {
